@@ -1,0 +1,391 @@
+package dl.backend.cpu;
+
+import dl.backend.Backend;
+import dl.backend.BinaryOp;
+import dl.backend.Buffer;
+import dl.backend.DType;
+import dl.backend.ReduceOp;
+import dl.backend.UnaryOp;
+import dl.backend.View;
+import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+/**
+ * Kernels as Java loops over heap arrays. Strided views are walked row by row ({@link Strided});
+ * contiguous float32 operands take a flat loop the JIT can vectorise. The matrix product is split
+ * over rows across a shared pool; every output element is summed by one thread in a fixed order, so
+ * results are identical for any thread count.
+ */
+public final class CpuBackend implements Backend {
+
+  /** Below this many multiply-adds a product runs on the calling thread: forking costs more. */
+  private static final long PARALLEL_WORK = 1L << 15;
+
+  private final ForkJoinPool pool;
+  private final int threads;
+
+  public CpuBackend() {
+    this(configuredThreads());
+  }
+
+  public CpuBackend(int threads) {
+    if (threads < 1) throw new IllegalArgumentException("CpuBackend: threads must be >= 1, got " + threads);
+    this.threads = threads;
+    this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+  }
+
+  /** Thread count from {@code -Ddl.threads} or {@code DL_THREADS}, else one per core. */
+  static int configuredThreads() {
+    String value = System.getProperty("dl.threads", System.getenv("DL_THREADS"));
+    if (value != null && !value.isBlank()) {
+      try {
+        int n = Integer.parseInt(value.trim());
+        if (n >= 1) return n;
+      } catch (NumberFormatException ignored) {
+        // fall through to the default, which is always valid
+      }
+      System.err.println("dl: ignoring DL_THREADS/dl.threads=" + value + " (want a positive integer)");
+    }
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  @Override
+  public String describe() {
+    return "cpu: Java kernels on " + threads + " thread" + (threads == 1 ? "" : "s");
+  }
+
+  private static HostBuffer host(View v) {
+    Buffer b = v.buffer();
+    if (b instanceof HostBuffer h) return h;
+    throw new IllegalArgumentException(
+        "cpu backend: buffer belongs to backend '" + b.backend().name() + "', not the CPU; move it with to(device) first");
+  }
+
+  @Override
+  public Buffer allocate(DType dtype, int size) {
+    if (size < 0) throw new IllegalArgumentException("allocate: negative size " + size);
+    return dtype == DType.FLOAT32 ? new HostBuffer(this, new float[size]) : new HostBuffer(this, new double[size]);
+  }
+
+  @Override
+  public Buffer fromArray(float[] data) {
+    return new HostBuffer(this, data.clone());
+  }
+
+  @Override
+  public Buffer fromArray(double[] data) {
+    return new HostBuffer(this, data.clone());
+  }
+
+  @Override
+  public double[] toDoubleArray(View view) {
+    HostBuffer in = host(view);
+    double[] result = new double[view.numel()];
+    int[] pos = {0};
+    int s = Strided.inner(view.strides());
+    Strided.rows(view.shape(), new int[][] {view.strides()}, new int[] {view.offset()}, (off, n) -> {
+      for (int i = 0, o = off[0]; i < n; i++, o += s) result[pos[0]++] = in.get(o);
+    });
+    return result;
+  }
+
+  @Override
+  public float[] toFloatArray(View view) {
+    HostBuffer in = host(view);
+    if (in.f != null && view.isContiguous() && view.offset() == 0 && view.numel() == in.size()) return in.f.clone();
+    float[] result = new float[view.numel()];
+    int[] pos = {0};
+    int s = Strided.inner(view.strides());
+    Strided.rows(view.shape(), new int[][] {view.strides()}, new int[] {view.offset()}, (off, n) -> {
+      for (int i = 0, o = off[0]; i < n; i++, o += s) result[pos[0]++] = (float) in.get(o);
+    });
+    return result;
+  }
+
+  @Override
+  public void fill(View out, double value) {
+    HostBuffer o = host(out);
+    int s = Strided.inner(out.strides());
+    Strided.rows(out.shape(), new int[][] {out.strides()}, new int[] {out.offset()}, (off, n) -> {
+      for (int i = 0, p = off[0]; i < n; i++, p += s) o.set(p, value);
+    });
+  }
+
+  @Override
+  public void copy(View src, View dst) {
+    HostBuffer a = host(src), o = host(dst);
+    int sa = Strided.inner(src.strides()), so = Strided.inner(dst.strides());
+    if (a.f != null && o.f != null) {
+      Strided.rows(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
+          (off, n) -> {
+            if (sa == 1 && so == 1) System.arraycopy(a.f, off[0], o.f, off[1], n);
+            else for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.f[q] = a.f[p];
+          });
+      return;
+    }
+    Strided.rows(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.set(q, a.get(p));
+        });
+  }
+
+  @Override
+  public void unary(UnaryOp op, View in, View out) {
+    HostBuffer a = host(in), o = host(out);
+    int sa = Strided.inner(in.strides()), so = Strided.inner(out.strides());
+    Strided.rows(out.shape(), new int[][] {in.strides(), out.strides()}, new int[] {in.offset(), out.offset()},
+        (off, n) -> {
+          if (a.f != null && o.f != null && op == UnaryOp.RELU) {
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.f[q] = Math.max(a.f[p], 0f);
+          } else {
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.set(q, op.apply(a.get(p)));
+          }
+        });
+  }
+
+  @Override
+  public void binary(BinaryOp op, View av, View bv, View out) {
+    HostBuffer a = host(av), b = host(bv), o = host(out);
+    int sa = Strided.inner(av.strides()), sb = Strided.inner(bv.strides()), so = Strided.inner(out.strides());
+    boolean floats = a.f != null && b.f != null && o.f != null;
+    Strided.rows(out.shape(), new int[][] {av.strides(), bv.strides(), out.strides()},
+        new int[] {av.offset(), bv.offset(), out.offset()}, (off, n) -> {
+          if (floats && so == 1 && fastFloatRow(op, a.f, off[0], sa, b.f, off[1], sb, o.f, off[2], n)) return;
+          for (int i = 0, p = off[0], q = off[1], r = off[2]; i < n; i++, p += sa, q += sb, r += so) {
+            o.set(r, op.apply(a.get(p), b.get(q)));
+          }
+        });
+  }
+
+  // NOTE: the four arithmetic ops dominate training; a dedicated float loop avoids the per-element
+  // enum dispatch and float/double branch of the generic path.
+  private static boolean fastFloatRow(BinaryOp op, float[] a, int pa, int sa, float[] b, int pb, int sb, float[] o, int po, int n) {
+    switch (op) {
+      case ADD -> { for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] + b[pb + i * sb]; }
+      case SUB -> { for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] - b[pb + i * sb]; }
+      case MUL -> { for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] * b[pb + i * sb]; }
+      case DIV -> { for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] / b[pb + i * sb]; }
+      default -> { return false; }
+    }
+    return true;
+  }
+
+  @Override
+  public void where(View cond, View av, View bv, View out) {
+    HostBuffer c = host(cond), a = host(av), b = host(bv), o = host(out);
+    int sc = Strided.inner(cond.strides()), sa = Strided.inner(av.strides()), sb = Strided.inner(bv.strides()),
+        so = Strided.inner(out.strides());
+    Strided.rows(out.shape(), new int[][] {cond.strides(), av.strides(), bv.strides(), out.strides()},
+        new int[] {cond.offset(), av.offset(), bv.offset(), out.offset()}, (off, n) -> {
+          for (int i = 0, pc = off[0], pa = off[1], pb = off[2], po = off[3]; i < n;
+              i++, pc += sc, pa += sa, pb += sb, po += so) {
+            o.set(po, c.get(pc) != 0 ? a.get(pa) : b.get(pb));
+          }
+        });
+  }
+
+  @Override
+  public void reduce(ReduceOp op, View in, View out) {
+    HostBuffer a = host(in), o = host(out);
+    int[] inShape = in.shape(), outShape = out.shape();
+    // Accumulate in double whatever the storage type, then round once: sums of many float32
+    // values would otherwise lose digits. The walk is sequential, so the order is fixed.
+    double[] acc = new double[out.numel()];
+    Arrays.fill(acc, op.identity());
+    int[] accStrides = View.rowMajorStrides(outShape);
+    for (int d = 0; d < inShape.length; d++) if (outShape[d] == 1) accStrides[d] = 0;
+    int sa = Strided.inner(in.strides()), sacc = Strided.inner(accStrides);
+    Strided.rows(inShape, new int[][] {in.strides(), accStrides}, new int[] {in.offset(), 0}, (off, n) -> {
+      if (sacc == 0) {
+        double r = acc[off[1]];
+        for (int i = 0, p = off[0]; i < n; i++, p += sa) r = op.combine(r, a.get(p));
+        acc[off[1]] = r;
+      } else {
+        for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += sacc) acc[q] = op.combine(acc[q], a.get(p));
+      }
+    });
+    int[] pos = {0};
+    int so = Strided.inner(out.strides());
+    Strided.rows(outShape, new int[][] {out.strides()}, new int[] {out.offset()}, (off, n) -> {
+      for (int i = 0, q = off[0]; i < n; i++, q += so) o.set(q, acc[pos[0]++]);
+    });
+  }
+
+  @Override
+  public void argReduce(ReduceOp op, View in, int axis, View out) {
+    HostBuffer a = host(in), o = host(out);
+    int len = in.shape()[axis], step = in.strides()[axis];
+    int sa = Strided.inner(in.strides()), so = Strided.inner(out.strides());
+    Strided.rows(out.shape(), new int[][] {in.strides(), out.strides()}, new int[] {in.offset(), out.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) {
+            int best = 0;
+            double bestValue = a.get(p);
+            for (int t = 1; t < len && !Double.isNaN(bestValue); t++) {
+              double v = a.get(p + t * step);
+              if (op.combine(bestValue, v) != bestValue || Double.isNaN(v)) {
+                best = t;
+                bestValue = v;
+              }
+            }
+            o.set(q, best);
+          }
+        });
+  }
+
+  @Override
+  public void matmul(View av, View bv, View out) {
+    HostBuffer a = host(av), b = host(bv), o = host(out);
+    int r = out.rank();
+    int m = out.shape()[r - 2], n = out.shape()[r - 1], k = av.shape()[r - 1];
+    int[] batchShape = Arrays.copyOf(out.shape(), r - 2);
+    int batches = 1;
+    for (int s : batchShape) batches *= s;
+    int[][] batchOffsets = new int[batches][];
+    int[] next = {0};
+    // Enumerate batch offsets by walking the batch axes with a trailing unit axis appended.
+    int[] walkShape = Arrays.copyOf(batchShape, r - 1);
+    walkShape[r - 2] = 1;
+    Strided.rows(walkShape, new int[][] {prefix(av.strides(), r - 1), prefix(bv.strides(), r - 1), prefix(out.strides(), r - 1)},
+        new int[] {av.offset(), bv.offset(), out.offset()}, (off, len) -> batchOffsets[next[0]++] = off.clone());
+    boolean floats = a.f != null && b.f != null && o.f != null;
+    for (int[] offs : batchOffsets) {
+      if (floats) {
+        float[] pa = packFloat(a.f, offs[0], av.strides()[r - 2], av.strides()[r - 1], m, k);
+        float[] pb = packFloat(b.f, offs[1], bv.strides()[r - 2], bv.strides()[r - 1], k, n);
+        float[] c = new float[m * n];
+        parallelRows(m, (long) m * n * k, (i0, i1) -> gemmRowsFloat(pa, pb, c, i0, i1, k, n));
+        unpack(c, o, offs[2], out.strides()[r - 2], out.strides()[r - 1], m, n);
+      } else {
+        double[] pa = packDouble(a, offs[0], av.strides()[r - 2], av.strides()[r - 1], m, k);
+        double[] pb = packDouble(b, offs[1], bv.strides()[r - 2], bv.strides()[r - 1], k, n);
+        double[] c = new double[m * n];
+        parallelRows(m, (long) m * n * k, (i0, i1) -> gemmRowsDouble(pa, pb, c, i0, i1, k, n));
+        for (int i = 0; i < m; i++)
+          for (int j = 0; j < n; j++) o.set(offs[2] + i * out.strides()[r - 2] + j * out.strides()[r - 1], c[i * n + j]);
+      }
+    }
+  }
+
+  private static int[] prefix(int[] a, int len) {
+    int[] p = Arrays.copyOf(a, len);
+    p[len - 1] = 0;
+    return p;
+  }
+
+  private interface RowRange {
+    void run(int from, int to);
+  }
+
+  private void parallelRows(int rows, long work, RowRange body) {
+    if (pool == null || work < PARALLEL_WORK || rows < 2) {
+      body.run(0, rows);
+      return;
+    }
+    int chunks = Math.min(rows, threads * 4);
+    pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(c -> {
+      int from = (int) ((long) rows * c / chunks), to = (int) ((long) rows * (c + 1) / chunks);
+      body.run(from, to);
+    })).join();
+  }
+
+  // C[i, :] = Σ_p A[i, p] · B[p, :]; the inner loop runs along a row of B and C, which the JIT vectorises.
+  private static void gemmRowsFloat(float[] a, float[] b, float[] c, int from, int to, int k, int n) {
+    for (int i = from; i < to; i++) {
+      int ci = i * n;
+      for (int p = 0; p < k; p++) {
+        float aip = a[i * k + p];
+        int bp = p * n;
+        for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+      }
+    }
+  }
+
+  private static void gemmRowsDouble(double[] a, double[] b, double[] c, int from, int to, int k, int n) {
+    for (int i = from; i < to; i++) {
+      int ci = i * n;
+      for (int p = 0; p < k; p++) {
+        double aip = a[i * k + p];
+        int bp = p * n;
+        for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+      }
+    }
+  }
+
+  private static float[] packFloat(float[] src, int offset, int rowStride, int colStride, int rows, int cols) {
+    float[] dst = new float[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      int s = offset + i * rowStride;
+      if (colStride == 1) System.arraycopy(src, s, dst, i * cols, cols);
+      else for (int j = 0; j < cols; j++) dst[i * cols + j] = src[s + j * colStride];
+    }
+    return dst;
+  }
+
+  private static double[] packDouble(HostBuffer src, int offset, int rowStride, int colStride, int rows, int cols) {
+    double[] dst = new double[rows * cols];
+    for (int i = 0; i < rows; i++)
+      for (int j = 0; j < cols; j++) dst[i * cols + j] = src.get(offset + i * rowStride + j * colStride);
+    return dst;
+  }
+
+  private static void unpack(float[] c, HostBuffer o, int offset, int rowStride, int colStride, int rows, int cols) {
+    for (int i = 0; i < rows; i++) {
+      int s = offset + i * rowStride;
+      if (colStride == 1) System.arraycopy(c, i * cols, o.f, s, cols);
+      else for (int j = 0; j < cols; j++) o.f[s + j * colStride] = c[i * cols + j];
+    }
+  }
+
+  @Override
+  public void gather(View in, int axis, View index, View out) {
+    HostBuffer a = host(in), idx = host(index), o = host(out);
+    int[] inBase = in.strides().clone();
+    inBase[axis] = 0;
+    int limit = in.shape()[axis], step = in.strides()[axis];
+    int si = Strided.inner(index.strides()), so = Strided.inner(out.strides()), sa = Strided.inner(inBase);
+    Strided.rows(out.shape(), new int[][] {index.strides(), out.strides(), inBase},
+        new int[] {index.offset(), out.offset(), in.offset()}, (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1], s = off[2]; i < n; i++, p += si, q += so, s += sa) {
+            int t = checkedIndex("gather", idx.get(p), limit, axis);
+            o.set(q, a.get(s + t * step));
+          }
+        });
+  }
+
+  @Override
+  public void scatterAdd(View src, int axis, View index, View out) {
+    HostBuffer a = host(src), idx = host(index), o = host(out);
+    int[] outBase = out.strides().clone();
+    outBase[axis] = 0;
+    int limit = out.shape()[axis], step = out.strides()[axis];
+    int si = Strided.inner(index.strides()), ss = Strided.inner(src.strides()), so = Strided.inner(outBase);
+    Strided.rows(index.shape(), new int[][] {index.strides(), src.strides(), outBase},
+        new int[] {index.offset(), src.offset(), out.offset()}, (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1], s = off[2]; i < n; i++, p += si, q += ss, s += so) {
+            int t = checkedIndex("scatterAdd", idx.get(p), limit, axis);
+            int target = s + t * step;
+            o.set(target, o.get(target) + a.get(q));
+          }
+        });
+  }
+
+  private static int checkedIndex(String op, double value, int limit, int axis) {
+    int t = (int) value;
+    if (t != value || t < 0 || t >= limit) {
+      throw new IllegalArgumentException(
+          op + ": index " + value + " out of range for axis " + axis + " of size " + limit + " (want an integer in [0, " + limit + "))");
+    }
+    return t;
+  }
+}

@@ -1,0 +1,40 @@
+package dl.backend.cpu;
+
+import dl.backend.Backend;
+import dl.backend.Buffer;
+import dl.backend.DType;
+
+/** A buffer in the JVM heap: exactly one of {@code f} and {@code d} is non-null. */
+final class HostBuffer extends Buffer {
+  final float[] f;
+  final double[] d;
+  private final Backend backend;
+
+  HostBuffer(Backend backend, float[] f) {
+    super(DType.FLOAT32, f.length);
+    this.backend = backend;
+    this.f = f;
+    this.d = null;
+  }
+
+  HostBuffer(Backend backend, double[] d) {
+    super(DType.FLOAT64, d.length);
+    this.backend = backend;
+    this.f = null;
+    this.d = d;
+  }
+
+  double get(int i) {
+    return f != null ? f[i] : d[i];
+  }
+
+  void set(int i, double v) {
+    if (f != null) f[i] = (float) v;
+    else d[i] = v;
+  }
+
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+}

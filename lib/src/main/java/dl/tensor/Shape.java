@@ -1,0 +1,97 @@
+package dl.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The sizes of a tensor's axes, e.g. {@code [64, 784]} for a batch of 64 flattened MNIST images.
+ *
+ * <pre>{@code
+ * jshell> Shape.of(2, 3).numel()
+ * $1 ==> 6
+ * jshell> Shape.broadcast("add", Shape.of(2, 1), Shape.of(3))
+ * $2 ==> [2, 3]
+ * }</pre>
+ */
+public final class Shape {
+  private final int[] dims;
+
+  private Shape(int[] dims) {
+    this.dims = dims;
+  }
+
+  /** A shape with the given sizes; every size must be &gt;= 0. */
+  public static Shape of(int... dims) {
+    for (int d : dims) {
+      if (d < 0) throw new IllegalArgumentException("shape " + Arrays.toString(dims) + ": sizes must be >= 0");
+    }
+    return new Shape(dims.clone());
+  }
+
+  /** Number of axes (0 for a scalar). */
+  public int rank() {
+    return dims.length;
+  }
+
+  /** Size of axis {@code axis}; negative axes count from the end. */
+  public int get(int axis) {
+    return dims[axis("shape", axis)];
+  }
+
+  /** Number of elements: the product of the sizes. */
+  public int numel() {
+    long n = 1;
+    for (int d : dims) n *= d;
+    if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + this + " has " + n + " elements, more than a Java array holds");
+    return (int) n;
+  }
+
+  /** A copy of the sizes. */
+  public int[] toArray() {
+    return dims.clone();
+  }
+
+  /** Resolves a possibly negative axis, naming {@code op} if it is out of range. */
+  public int axis(String op, int axis) {
+    int r = dims.length;
+    if (axis < -r || axis >= Math.max(r, 1) && !(r == 0 && axis == 0)) {
+      throw new IllegalArgumentException(op + ": axis " + axis + " out of range for shape " + this + " (rank " + r + ")");
+    }
+    return axis < 0 ? axis + r : axis;
+  }
+
+  /**
+   * The shape two operands broadcast to under NumPy's rules: align trailing axes; sizes must be
+   * equal or one of them 1.
+   */
+  public static Shape broadcast(String op, Shape a, Shape b) {
+    int r = Math.max(a.rank(), b.rank());
+    int[] out = new int[r];
+    for (int i = 0; i < r; i++) {
+      int da = i < r - a.rank() ? 1 : a.dims[i - (r - a.rank())];
+      int db = i < r - b.rank() ? 1 : b.dims[i - (r - b.rank())];
+      if (da != db && da != 1 && db != 1) {
+        throw new IllegalArgumentException(op + ": shapes " + a + " and " + b + " cannot broadcast (axis " + i
+            + " of the aligned shapes: " + da + " vs " + db + ")");
+      }
+      out[i] = da == 1 ? db : da;
+    }
+    return new Shape(out);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Shape s && Arrays.equals(dims, s.dims);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(dims);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < dims.length; i++) sb.append(i == 0 ? "" : ",").append(dims[i]);
+    return sb.append(']').toString();
+  }
+}

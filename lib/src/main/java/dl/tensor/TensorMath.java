@@ -1,0 +1,320 @@
+package dl.tensor;
+
+import dl.backend.Backend;
+import dl.backend.BinaryOp;
+import dl.backend.Buffer;
+import dl.backend.DType;
+import dl.backend.ReduceOp;
+import dl.backend.UnaryOp;
+import dl.backend.View;
+import java.util.Arrays;
+
+/**
+ * Raw tensor math: shape checking, broadcasting, dtype promotion and view arithmetic, then one call
+ * into the backend. Nothing here records a graph; the differentiable primitives in
+ * {@code dl.autograd.ops} call these functions in their forward and backward passes.
+ */
+public final class TensorMath {
+  private TensorMath() {}
+
+  static Backend backendOf(String op, Tensor... tensors) {
+    Backend b = tensors[0].buffer().backend();
+    for (Tensor t : tensors) {
+      Backend other = t.buffer().backend();
+      if (other != b) {
+        throw new IllegalArgumentException(op + ": tensors are on different devices ('" + b.name() + "' and '" + other.name()
+            + "'); move one with to(device)");
+      }
+    }
+    return b;
+  }
+
+  /** A new zero-filled contiguous tensor on {@code backend}. */
+  public static Tensor zeros(Backend backend, Shape shape, DType dtype) {
+    Buffer buffer = backend.allocate(dtype, shape.numel());
+    return new Tensor(View.contiguous(buffer, shape.toArray()));
+  }
+
+  private static Tensor like(Tensor t, Shape shape, DType dtype) {
+    return zeros(t.buffer().backend(), shape, dtype);
+  }
+
+  // ---------------------------------------------------------------- elementwise
+
+  public static Tensor unary(UnaryOp op, Tensor a) {
+    Tensor out = like(a, a.shape(), a.dtype());
+    a.buffer().backend().unary(op, a.view(), out.view());
+    return out;
+  }
+
+  /** {@code op(a, b)} with NumPy broadcasting; float32 with float64 gives float64. */
+  public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+    String name = op.name().toLowerCase();
+    Backend backend = backendOf(name, a, b);
+    Shape shape = Shape.broadcast(name, a.shape(), b.shape());
+    DType dtype = DType.promote(a.dtype(), b.dtype());
+    Tensor out = zeros(backend, shape, dtype);
+    backend.binary(op, expand(cast(a, dtype), shape).view(), expand(cast(b, dtype), shape).view(), out.view());
+    return out;
+  }
+
+  /** {@code cond != 0 ? a : b}, all three broadcast together. */
+  public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+    Backend backend = backendOf("where", cond, a, b);
+    Shape shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
+    DType dtype = DType.promote(a.dtype(), b.dtype());
+    Tensor out = zeros(backend, shape, dtype);
+    backend.where(expand(cond, shape).view(), expand(cast(a, dtype), shape).view(), expand(cast(b, dtype), shape).view(), out.view());
+    return out;
+  }
+
+  /** In place: {@code target = op(target, other)}, other broadcast to target's shape. */
+  static void binaryInPlace(String name, BinaryOp op, Tensor target, Tensor other) {
+    Backend backend = backendOf(name, target, other);
+    Shape result = Shape.broadcast(name, target.shape(), other.shape());
+    if (!result.equals(target.shape())) {
+      throw new IllegalArgumentException(name + ": result shape " + result + " differs from the target's shape " + target.shape()
+          + "; an in-place op cannot grow its target");
+    }
+    backend.binary(op, target.view(), expand(cast(other, target.dtype()), target.shape()).view(), target.view());
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** Resolves axes (negative allowed) into a sorted, duplicate-free array. */
+  static int[] axes(String op, Shape shape, int... axes) {
+    boolean[] seen = new boolean[Math.max(shape.rank(), 1)];
+    for (int a : axes) {
+      int k = shape.axis(op, a);
+      if (seen[k]) throw new IllegalArgumentException(op + ": axis " + a + " given twice for shape " + shape);
+      seen[k] = true;
+    }
+    return java.util.stream.IntStream.range(0, shape.rank()).filter(i -> seen[i]).toArray();
+  }
+
+  static Shape reducedShape(Shape shape, int[] axes, boolean keepDim) {
+    int[] dims = shape.toArray();
+    for (int a : axes) dims[a] = keepDim ? 1 : -1;
+    return Shape.of(Arrays.stream(dims).filter(d -> d >= 0).toArray());
+  }
+
+  public static Tensor reduce(ReduceOp op, Tensor a, int[] axes, boolean keepDim) {
+    String name = op.name().toLowerCase();
+    int[] ax = axes(name, a.shape(), axes);
+    if (op != ReduceOp.SUM) {
+      for (int k : ax) {
+        if (a.shape().get(k) == 0) throw new IllegalArgumentException(name + ": cannot reduce the empty axis " + k + " of shape " + a.shape());
+      }
+    }
+    Shape kept = reducedShape(a.shape(), ax, true);
+    Tensor out = like(a, kept, a.dtype());
+    a.buffer().backend().reduce(op, a.view(), out.view());
+    return keepDim ? out : reshape(out, reducedShape(a.shape(), ax, false));
+  }
+
+  public static Tensor argReduce(ReduceOp op, Tensor a, int axis, boolean keepDim) {
+    String name = op == ReduceOp.MAX ? "argmax" : "argmin";
+    int k = a.shape().axis(name, axis);
+    if (a.shape().get(k) == 0) throw new IllegalArgumentException(name + ": axis " + axis + " of shape " + a.shape() + " is empty");
+    Shape kept = reducedShape(a.shape(), new int[] {k}, true);
+    Tensor out = like(a, kept, a.dtype());
+    a.buffer().backend().argReduce(op, a.view(), k, out.view());
+    return keepDim ? out : reshape(out, reducedShape(a.shape(), new int[] {k}, false));
+  }
+
+  // ---------------------------------------------------------------- matmul
+
+  /**
+   * Matrix product with {@code torch.matmul}'s rules: 1-D operands are treated as a row (left) or
+   * column (right) vector and that axis is removed afterwards; leading batch axes broadcast.
+   */
+  public static Tensor matmul(Tensor a, Tensor b) {
+    Backend backend = backendOf("matmul", a, b);
+    if (a.dim() == 0 || b.dim() == 0) {
+      throw new IllegalArgumentException("matmul: " + a.shape() + " x " + b.shape() + ": both operands need at least one axis");
+    }
+    Tensor a2 = a.dim() == 1 ? reshape(a, Shape.of(1, a.shape().get(0))) : a;
+    Tensor b2 = b.dim() == 1 ? reshape(b, Shape.of(b.shape().get(0), 1)) : b;
+    int m = a2.shape().get(-2), k = a2.shape().get(-1), k2 = b2.shape().get(-2), n = b2.shape().get(-1);
+    if (k != k2) {
+      throw new IllegalArgumentException("matmul: " + a.shape() + " x " + b.shape() + ": inner dimensions " + k + " and " + k2 + " differ");
+    }
+    int[] ab = Arrays.copyOf(a2.shape().toArray(), a2.dim() - 2);
+    int[] bb = Arrays.copyOf(b2.shape().toArray(), b2.dim() - 2);
+    Shape batch;
+    try {
+      batch = Shape.broadcast("matmul", Shape.of(ab), Shape.of(bb));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("matmul: " + a.shape() + " x " + b.shape() + ": batch dimensions "
+          + Shape.of(ab) + " and " + Shape.of(bb) + " cannot broadcast");
+    }
+    DType dtype = DType.promote(a.dtype(), b.dtype());
+    Shape outShape = concat(batch, m, n);
+    Tensor out = zeros(backend, outShape, dtype);
+    backend.matmul(expand(cast(a2, dtype), concat(batch, m, k)).view(), expand(cast(b2, dtype), concat(batch, k, n)).view(), out.view());
+    if (a.dim() == 1 && b.dim() == 1) return reshape(out, Shape.of());
+    if (a.dim() == 1) return reshape(out, dropAxis(outShape, outShape.rank() - 2));
+    if (b.dim() == 1) return reshape(out, dropAxis(outShape, outShape.rank() - 1));
+    return out;
+  }
+
+  private static Shape concat(Shape batch, int r, int c) {
+    int[] d = Arrays.copyOf(batch.toArray(), batch.rank() + 2);
+    d[batch.rank()] = r;
+    d[batch.rank() + 1] = c;
+    return Shape.of(d);
+  }
+
+  private static Shape dropAxis(Shape s, int axis) {
+    int[] d = s.toArray();
+    int[] r = new int[d.length - 1];
+    for (int i = 0, j = 0; i < d.length; i++) if (i != axis) r[j++] = d[i];
+    return Shape.of(r);
+  }
+
+  // ---------------------------------------------------------------- gathers
+
+  /** {@code out[i][j] = a[i][index[i][j]]} for axis 1, and likewise for any axis. */
+  public static Tensor gather(Tensor a, int axis, Tensor index) {
+    int k = a.shape().axis("gather", axis);
+    checkGatherShapes("gather", a.shape(), k, index.shape());
+    Tensor out = like(a, index.shape(), a.dtype());
+    a.buffer().backend().gather(a.view(), k, index.view(), out.view());
+    return out;
+  }
+
+  /** A zero tensor of {@code shape} with {@code src} added at {@code index} along {@code axis}. */
+  public static Tensor scatterAdd(Shape shape, int axis, Tensor index, Tensor src) {
+    int k = shape.axis("scatterAdd", axis);
+    checkGatherShapes("scatterAdd", shape, k, index.shape());
+    if (!index.shape().equals(src.shape())) {
+      throw new IllegalArgumentException("scatterAdd: index shape " + index.shape() + " and source shape " + src.shape() + " differ");
+    }
+    Tensor out = like(src, shape, src.dtype());
+    src.buffer().backend().scatterAdd(src.view(), k, index.view(), out.view());
+    return out;
+  }
+
+  private static void checkGatherShapes(String op, Shape data, int axis, Shape index) {
+    boolean ok = data.rank() == index.rank();
+    for (int i = 0; ok && i < data.rank(); i++) ok = i == axis || data.get(i) == index.get(i);
+    if (!ok) {
+      throw new IllegalArgumentException(op + ": index shape " + index + " must match data shape " + data + " on every axis but " + axis);
+    }
+  }
+
+  // ---------------------------------------------------------------- copies and casts
+
+  /** {@code a} itself if already contiguous, else a contiguous copy. */
+  public static Tensor contiguous(Tensor a) {
+    return a.view().isContiguous() ? a : copy(a);
+  }
+
+  /** Always a fresh contiguous copy. */
+  public static Tensor copy(Tensor a) {
+    Tensor out = like(a, a.shape(), a.dtype());
+    a.buffer().backend().copy(a.view(), out.view());
+    return out;
+  }
+
+  /** {@code a} converted to {@code dtype} (no copy when it already has it). */
+  public static Tensor cast(Tensor a, DType dtype) {
+    if (a.dtype() == dtype) return a;
+    Tensor out = like(a, a.shape(), dtype);
+    a.buffer().backend().copy(a.view(), out.view());
+    return out;
+  }
+
+  // ---------------------------------------------------------------- views (no copy)
+
+  static Tensor view(Tensor a, int[] shape, int[] strides, int offset) {
+    return new Tensor(new View(a.buffer(), shape, strides, offset));
+  }
+
+  /** Same elements, new shape: a view when the layout allows, else a copy first. */
+  public static Tensor reshape(Tensor a, Shape shape) {
+    if (shape.numel() != a.numel()) {
+      throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.numel() + " elements) as " + shape
+          + " (" + shape.numel() + " elements)");
+    }
+    Tensor c = contiguous(a);
+    return view(c, shape.toArray(), View.rowMajorStrides(shape.toArray()), c.view().offset());
+  }
+
+  /** Axes reordered: output axis i is input axis {@code order[i]}. */
+  public static Tensor permute(Tensor a, int... order) {
+    int r = a.dim();
+    if (order.length != r) {
+      throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " has " + order.length + " axes, tensor " + a.shape() + " has " + r);
+    }
+    int[] ax = axes("permute", a.shape(), order);
+    if (ax.length != r) throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " repeats an axis");
+    int[] shape = new int[r], strides = new int[r];
+    for (int i = 0; i < r; i++) {
+      int k = a.shape().axis("permute", order[i]);
+      shape[i] = a.view().shape()[k];
+      strides[i] = a.view().strides()[k];
+    }
+    return view(a, shape, strides, a.view().offset());
+  }
+
+  /** Broadcasts {@code a} to {@code shape} by giving repeated axes stride 0 (no copy). */
+  public static Tensor expand(Tensor a, Shape shape) {
+    if (a.shape().equals(shape)) return a;
+    int r = shape.rank(), lead = r - a.dim();
+    if (lead < 0) throw new IllegalArgumentException("expand: cannot expand " + a.shape() + " to fewer axes " + shape);
+    int[] strides = new int[r];
+    for (int i = 0; i < r; i++) {
+      if (i < lead) continue;
+      int size = a.view().shape()[i - lead];
+      if (size == shape.get(i)) strides[i] = a.view().strides()[i - lead];
+      else if (size != 1) {
+        throw new IllegalArgumentException("expand: cannot expand " + a.shape() + " to " + shape + " (axis " + i + ": " + size + " vs " + shape.get(i) + ")");
+      }
+    }
+    return view(a, shape.toArray(), strides, a.view().offset());
+  }
+
+  /** Elements {@code start, start+step, …} (before {@code end}) along {@code axis}, as a view. */
+  public static Tensor slice(Tensor a, int axis, int start, int end, int step) {
+    int k = a.shape().axis("slice", axis);
+    int size = a.shape().get(k);
+    if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
+    if (start < 0) start += size;
+    if (end < 0) end += size;
+    if (start < 0 || start > size || end < start || end > size) {
+      throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") out of bounds for axis " + axis + " of shape " + a.shape());
+    }
+    int[] shape = a.view().shape().clone(), strides = a.view().strides().clone();
+    shape[k] = (end - start + step - 1) / step;
+    strides[k] = a.view().strides()[k] * step;
+    return view(a, shape, strides, a.view().offset() + start * a.view().strides()[k]);
+  }
+
+  /** Joins tensors along an existing axis; all other sizes must agree. */
+  public static Tensor cat(int axis, Tensor... parts) {
+    if (parts.length == 0) throw new IllegalArgumentException("cat: needs at least one tensor");
+    Backend backend = backendOf("cat", parts);
+    Shape first = parts[0].shape();
+    int k = first.axis("cat", axis);
+    int total = 0;
+    DType dtype = parts[0].dtype();
+    for (Tensor p : parts) {
+      boolean ok = p.dim() == first.rank();
+      for (int i = 0; ok && i < first.rank(); i++) ok = i == k || p.shape().get(i) == first.get(i);
+      if (!ok) throw new IllegalArgumentException("cat: shapes " + first + " and " + p.shape() + " differ outside axis " + axis);
+      total += p.shape().get(k);
+      dtype = DType.promote(dtype, p.dtype());
+    }
+    int[] dims = first.toArray();
+    dims[k] = total;
+    Tensor out = zeros(backend, Shape.of(dims), dtype);
+    int at = 0;
+    for (Tensor p : parts) {
+      int len = p.shape().get(k);
+      backend.copy(p.view(), slice(out, k, at, at + len, 1).view());
+      at += len;
+    }
+    return out;
+  }
+}
