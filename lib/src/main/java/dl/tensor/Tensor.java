@@ -12,6 +12,7 @@ import dl.autograd.ops.Cos;
 import dl.autograd.ops.Exp;
 import dl.autograd.ops.Expand;
 import dl.autograd.ops.Gather;
+import dl.autograd.ops.IndexSelect;
 import dl.autograd.ops.Log;
 import dl.autograd.ops.LogSoftmax;
 import dl.autograd.ops.MatMul;
@@ -878,6 +879,11 @@ public final class Tensor {
   /** Values picked along {@code axis} at the positions in {@code index} (an integer-valued tensor). */
   public Tensor gather(int axis, Tensor index) {
     return new Gather(shape.axis("gather", axis)).apply(this, index);
+  }
+
+  /** The slices at {@code index} along {@code axis}, in that order (e.g. a mini-batch of rows). */
+  public Tensor indexSelect(int axis, int... index) {
+    return new IndexSelect(shape.axis("indexSelect", axis), index).apply(this);
   }
 
   /**

@@ -203,6 +203,24 @@ public final class TensorMath {
     }
   }
 
+  /** The slices {@code index[0], index[1], …} of {@code a} along {@code axis}, stacked in that order. */
+  public static Tensor indexSelect(Tensor a, int axis, int[] index) {
+    int k = a.shape().axis("indexSelect", axis);
+    int size = a.shape().get(k);
+    int[] dims = a.shape().toArray();
+    dims[k] = index.length;
+    Tensor out = like(a, Shape.of(dims), a.dtype());
+    Backend backend = a.buffer().backend();
+    for (int i = 0; i < index.length; i++) {
+      if (index[i] < 0 || index[i] >= size) {
+        throw new IllegalArgumentException("indexSelect: index " + index[i] + " at position " + i + " out of range for axis " + axis
+            + " of shape " + a.shape());
+      }
+      backend.copy(slice(a, k, index[i], index[i] + 1, 1).view(), slice(out, k, i, i + 1, 1).view());
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- copies and casts
 
   /** {@code a} itself if already contiguous, else a contiguous copy. */

@@ -1,5 +1,6 @@
 package dl.autograd;
 
+import dl.nn.functional.F;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,40 @@ final class OpTable {
     c.add(new OpCase("where", s(d(2, 3), d(2, 3), d(3)), Domain.ANY, t -> Tensor.where(t[0], t[1], t[2]),
         r -> whereRef(new double[] {1, 0, 1, 0, 0, 1}, r[1], r[2]), new int[] {0},
         i -> Tensor.of(new double[][] {{1, 0, 1}, {0, 0, 1}})));
+    c.add(row("indexSelect rows with repeats", s(d(4, 3)), Domain.ANY, t -> t[0].indexSelect(0, 2, 0, 2),
+        r -> new Ref(concat(concat(java.util.Arrays.copyOfRange(r[0].data(), 6, 9), java.util.Arrays.copyOfRange(r[0].data(), 0, 3)),
+            java.util.Arrays.copyOfRange(r[0].data(), 6, 9)), d(3, 3))));
+    // ---- layers and losses from dl.nn.functional
+    c.add(row("linear", s(d(4, 3), d(2, 3), d(2)), Domain.ANY, t -> F.linear(t[0], t[1], t[2]),
+        r -> r[0].matmul2d(r[1].transpose2d()).zip(r[2], Double::sum)));
+    c.add(row("leakyRelu", s(d(3, 4)), Domain.AWAY_FROM_ZERO, t -> F.leakyRelu(t[0], 0.1), r -> r[0].map(x -> x > 0 ? x : 0.1 * x)));
+    c.add(row("prelu per channel", s(d(2, 3, 2), d(3)), Domain.AWAY_FROM_ZERO, t -> F.prelu(t[0], t[1]),
+        r -> {
+          double[] out = new double[12];
+          for (int i = 0; i < 12; i++) {
+            double x = r[0].data()[i];
+            out[i] = x > 0 ? x : r[1].data()[(i / 2) % 3] * x;
+          }
+          return new Ref(out, d(2, 3, 2));
+        }));
+    c.add(row("mseLoss", s(d(4, 2), d(4, 2)), Domain.ANY, t -> F.mseLoss(t[0], t[1]),
+        r -> r[0].zip(r[1], (a, b) -> (a - b) * (a - b)).reduce(d(0, 1), 0, Double::sum).map(x -> x / 8)));
+    c.add(row("binaryCrossEntropyWithLogits", s(d(5), d(5)), Domain.ANY,
+        t -> F.binaryCrossEntropyWithLogits(t[0], t[1].sigmoid()),
+        r -> r[0].zip(r[1].map(v -> 1 / (1 + Math.exp(-v))), (z, y) -> -(y * Math.log(1 / (1 + Math.exp(-z)))
+            + (1 - y) * Math.log(1 - 1 / (1 + Math.exp(-z))))).reduce(d(0), 0, Double::sum).map(v -> v / 5)));
+    c.add(row("binaryCrossEntropy", s(d(5), d(5)), Domain.ANY,
+        t -> F.binaryCrossEntropy(t[0].sigmoid(), t[1].sigmoid()),
+        r -> r[0].map(v -> 1 / (1 + Math.exp(-v))).zip(r[1].map(v -> 1 / (1 + Math.exp(-v))),
+            (p, y) -> -(y * Math.log(p) + (1 - y) * Math.log(1 - p))).reduce(d(0), 0, Double::sum).map(v -> v / 5)));
+    c.add(new OpCase("crossEntropy class indices", s(d(4, 3), d(4)), Domain.ANY, t -> F.crossEntropy(t[0], t[1]),
+        r -> crossEntropyRef(r[0], new int[] {2, 0, 1, 2}), new int[] {1}, i -> Tensor.of(2, 0, 1, 2)));
+    c.add(row("crossEntropy one-hot (soft) targets", s(d(4, 3), d(4, 3)), Domain.ANY,
+        t -> F.crossEntropy(t[0], t[1].softmax(1)),
+        r -> {
+          Ref p = softmax(r[0]).map(Math::log), q = softmax(r[1]);
+          return p.zip(q, (lp, y) -> -lp * y).reduce(d(0, 1), 0, Double::sum).map(v -> v / 4);
+        }));
     // ---- composites the course leans on
     c.add(row("logistic regression loss", s(d(4, 3), d(3)), Domain.ANY,
         t -> t[0].matmul(t[1]).sigmoid().log().neg().mean(),
@@ -137,6 +172,14 @@ final class OpTable {
           return z.map(x -> -Math.log(1 / (1 + Math.exp(-x)))).reduce(d(0, 1), 0, Double::sum).map(x -> x / 4);
         }));
     return c;
+  }
+
+  static Ref crossEntropyRef(Ref logits, int[] labels) {
+    Ref p = softmax(logits);
+    int c = logits.shape()[1];
+    double sum = 0;
+    for (int i = 0; i < labels.length; i++) sum -= Math.log(p.data()[i * c + labels[i]]);
+    return new Ref(new double[] {sum / labels.length}, d());
   }
 
   static Ref flat(Ref r) {

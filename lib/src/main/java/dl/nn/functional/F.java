@@ -1,0 +1,115 @@
+package dl.nn.functional;
+
+import dl.tensor.Tensor;
+
+/**
+ * Stateless functions the layers call: activations, the linear map and the losses, each composed
+ * from differentiable tensor ops so autograd provides the backward pass.
+ */
+public final class F {
+  private F() {}
+
+  /** y = x·Wᵀ + b. Shape: x [..., in], weight [out, in], bias [out] or null → [..., out]. */
+  public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    Tensor y = x.matmul(weight.t());
+    return bias == null ? y : y.add(bias);
+  }
+
+  /** The perceptron's step: 1 where x &gt; 0, else 0. Not differentiable (its derivative is 0 almost everywhere). */
+  public static Tensor step(Tensor x) {
+    return x.gt(0);
+  }
+
+  /** max(x, slope·x) for 0 ≤ slope &lt; 1. */
+  public static Tensor leakyRelu(Tensor x, double slope) {
+    return Tensor.where(x.gt(0), x, x.mul(slope));
+  }
+
+  /** PReLU: like leaky ReLU but the slope a is learned; a has one value or one per channel (axis 1). */
+  public static Tensor prelu(Tensor x, Tensor a) {
+    Tensor slope = a;
+    if (a.numel() > 1) {
+      if (x.dim() < 2 || x.size(1) != a.numel()) {
+        throw new IllegalArgumentException("prelu: " + a.numel() + " slopes need input [N, " + a.numel() + ", ...], got " + x.shape());
+      }
+      int[] shape = new int[x.dim()];
+      java.util.Arrays.fill(shape, 1);
+      shape[1] = a.numel();
+      slope = a.reshape(shape);
+    }
+    return Tensor.where(x.gt(0), x, x.mul(slope));
+  }
+
+  // ------------------------------------------------------------------ losses
+
+  /** Mean squared error: mean((pred − target)²). */
+  public static Tensor mseLoss(Tensor pred, Tensor target) {
+    sameShape("mseLoss", pred, target);
+    return pred.sub(target).square().mean();
+  }
+
+  /**
+   * Binary cross-entropy on probabilities: −mean(y·log p + (1 − y)·log(1 − p)). Probabilities are
+   * clamped to [1e-7, 1 − 1e-7] so a confident wrong answer costs a lot instead of infinity; prefer
+   * {@link #binaryCrossEntropyWithLogits} when you have the scores.
+   */
+  public static Tensor binaryCrossEntropy(Tensor prob, Tensor target) {
+    sameShape("binaryCrossEntropy", prob, target);
+    Tensor p = prob.clamp(1e-7, 1 - 1e-7);
+    return target.mul(p.log()).add(target.neg().add(1).mul(p.neg().add(1).log())).mean().neg();
+  }
+
+  /**
+   * Binary cross-entropy on scores z (before the sigmoid), in the stable form
+   * max(z, 0) − z·y + log(1 + e^(−|z|)).
+   */
+  public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
+    sameShape("binaryCrossEntropyWithLogits", logits, target);
+    Tensor z = logits;
+    return z.relu().sub(z.mul(target)).add(z.abs().neg().exp().add(1).log()).mean();
+  }
+
+  /**
+   * Cross-entropy on logits: −mean log softmax(z)[y].
+   *
+   * <p>Targets are either class indices, shape [N] with integer values in [0, C), or per-class
+   * probabilities (one-hot), shape [N, C]. Uses the log-softmax primitive, so logits of ±1000 give a
+   * finite loss and the gradient softmax(z) − y.
+   *
+   * <p>Shape: logits [N, C].
+   */
+  public static Tensor crossEntropy(Tensor logits, Tensor target) {
+    if (logits.dim() != 2) throw new IllegalArgumentException("crossEntropy: expected logits [N, C], got " + logits.shape());
+    int n = logits.size(0), c = logits.size(1);
+    Tensor logProb = logits.logSoftmax(1);
+    if (target.dim() == 2) {
+      if (!target.shape().equals(logits.shape())) {
+        throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " and one-hot targets " + target.shape() + " differ");
+      }
+      return logProb.mul(target).sum(1).mean().neg();
+    }
+    if (target.dim() != 1 || target.size(0) != n) {
+      throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " and targets " + target.shape()
+          + ": expected targets [" + n + "] (class indices) or [" + n + ", " + c + "] (one-hot)" + (target.dim() == 1
+              ? "; batch sizes " + n + " and " + target.size(0) + " differ" : ""));
+    }
+    checkLabels("crossEntropy", target, c);
+    return logProb.gather(1, target.reshape(n, 1)).mean().neg();
+  }
+
+  /** Fails with the position and value of the first label outside [0, classes). */
+  public static void checkLabels(String op, Tensor labels, int classes) {
+    double[] y = labels.toDoubleArray();
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] != Math.rint(y[i]) || y[i] < 0 || y[i] >= classes) {
+        throw new IllegalArgumentException(op + ": label " + y[i] + " at position " + i + " is not a class index in [0, " + classes + ")");
+      }
+    }
+  }
+
+  private static void sameShape(String op, Tensor a, Tensor b) {
+    if (!a.shape().equals(b.shape())) {
+      throw new IllegalArgumentException(op + ": prediction " + a.shape() + " and target " + b.shape() + " shapes differ");
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dl.optim;
+
+import dl.autograd.NoGrad;
+import dl.tensor.Tensor;
+import java.util.List;
+
+/**
+ * Updates parameters from their gradients. Call {@link #zeroGrad()} before each backward pass
+ * (gradients accumulate) and {@link #step()} after it.
+ */
+public abstract class Optimizer {
+  protected final List<Tensor> params;
+  private double lr;
+
+  protected Optimizer(List<Tensor> params, double lr) {
+    if (params.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimise");
+    if (!(lr > 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got " + lr);
+    for (Tensor p : params) {
+      if (!p.requiresGrad()) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter of shape " + p.shape() + " does not require grad");
+      }
+    }
+    this.params = List.copyOf(params);
+    this.lr = lr;
+  }
+
+  /** Applies one update to every parameter that has a gradient. */
+  public final void step() {
+    try (NoGrad scope = NoGrad.enter()) {
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
+        if (p.grad() != null) update(i, p, p.grad());
+      }
+    }
+  }
+
+  /** The update rule for parameter {@code index}; runs with recording off. */
+  protected abstract void update(int index, Tensor param, Tensor grad);
+
+  /** Clears every parameter's gradient. */
+  public void zeroGrad() {
+    params.forEach(Tensor::zeroGrad);
+  }
+
+  /** The current learning rate η. */
+  public double lr() {
+    return lr;
+  }
+
+  /** Sets the learning rate (schedules call this). */
+  public Optimizer lr(double value) {
+    if (!(value >= 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be >= 0, got " + value);
+    lr = value;
+    return this;
+  }
+
+  /** g + λ·w: L2 weight decay folded into the gradient, as PyTorch's SGD and Adam do. */
+  static Tensor withDecay(Tensor grad, Tensor param, double weightDecay) {
+    return weightDecay == 0 ? grad : grad.add(param.mul(weightDecay));
+  }
+}
