@@ -31,7 +31,7 @@ public abstract class Function {
     if (NoGrad.isGradEnabled()) {
       for (Tensor t : in) {
         if (t.requiresGrad()) {
-          inputs = in;
+          inputs = in.clone(); // the caller may reuse its array
           out.attachGradFn(this);
           break;
         }
@@ -68,7 +68,7 @@ public abstract class Function {
   final Tensor[] runBackward(Tensor gradOutput) {
     if (released) {
       throw new IllegalStateException("backward: the graph through " + name()
-          + " was already freed by an earlier backward(); call backward(grad, true) the first time to keep it");
+          + " was already freed by an earlier backward(); to run backward twice, retain the graph the first time: backward(grad, true)");
     }
     return backward(gradOutput);
   }

@@ -53,7 +53,8 @@ public final class Shape {
   /** Resolves a possibly negative axis, naming {@code op} if it is out of range. */
   public int axis(String op, int axis) {
     int r = dims.length;
-    if (axis < -r || axis >= Math.max(r, 1) && !(r == 0 && axis == 0)) {
+    if (r == 0) throw new IllegalArgumentException(op + ": axis " + axis + " out of range for shape [] (a 0-D tensor has no axes)");
+    if (axis < -r || axis >= r) {
       throw new IllegalArgumentException(op + ": axis " + axis + " out of range for shape " + this + " (rank " + r + ")");
     }
     return axis < 0 ? axis + r : axis;

@@ -399,6 +399,7 @@ public final class Tensor {
   }
 
   public Tensor sub(Tensor other) {
+    Shape.broadcast("sub", shape, other.shape);
     return add(other.neg());
   }
 
@@ -416,6 +417,7 @@ public final class Tensor {
 
   /** a / b, composed as a · b⁻¹. */
   public Tensor div(Tensor other) {
+    Shape.broadcast("div", shape, other.shape);
     return mul(other.pow(-1));
   }
 
@@ -434,6 +436,7 @@ public final class Tensor {
 
   /** Elementwise power with a tensor exponent: exp(b · ln a), so a must be positive. */
   public Tensor pow(Tensor exponent) {
+    Shape.broadcast("pow", shape, exponent.shape);
     return exponent.mul(log()).exp();
   }
 
@@ -489,6 +492,7 @@ public final class Tensor {
 
   /** Elementwise min(a, b) = −max(−a, −b). */
   public Tensor minimum(Tensor other) {
+    Shape.broadcast("minimum", shape, other.shape);
     return neg().maximum(other.neg()).neg();
   }
 
@@ -601,7 +605,8 @@ public final class Tensor {
   }
 
   public Tensor mean(int[] axes, boolean keepDim) {
-    return sum(axes, keepDim).div(count(axes));
+    int n = count("mean", axes);
+    return sum(axes, keepDim).div(n);
   }
 
   /** Largest element. */
@@ -648,9 +653,10 @@ public final class Tensor {
    * batch normalisation uses).
    */
   public Tensor var(int[] axes, boolean keepDim, boolean unbiased) {
-    int n = count(axes);
+    int n = count("var", axes);
     Tensor centered = sub(mean(axes, true));
-    return centered.square().sum(axes, keepDim).div(unbiased ? Math.max(n - 1, 1) : n);
+    // With one element and Bessel's correction this is 0/0 = NaN, as in PyTorch: there is no spread to estimate.
+    return centered.square().sum(axes, keepDim).div(unbiased ? n - 1 : n);
   }
 
   public Tensor std() {
@@ -689,6 +695,7 @@ public final class Tensor {
 
   /** softmax along {@code axis}: exp(xᵢ) / Σⱼ exp(xⱼ), computed as exp(logSoftmax). */
   public Tensor softmax(int axis) {
+    shape.axis("softmax", axis);
     return logSoftmax(axis).exp();
   }
 
@@ -696,9 +703,9 @@ public final class Tensor {
     return IntStream.range(0, dim()).toArray();
   }
 
-  private int count(int[] axes) {
+  private int count(String op, int[] axes) {
     int n = 1;
-    for (int a : TensorMath.axes("reduce", shape, axes)) n *= shape.get(a);
+    for (int a : TensorMath.axes(op, shape, axes)) n *= shape.get(a);
     return n;
   }
 
@@ -819,7 +826,11 @@ public final class Tensor {
 
   /** {@code length} elements from {@code start} along {@code axis}. */
   public Tensor narrow(int axis, int start, int length) {
-    return slice(axis, start, start + length, 1);
+    int k = shape.axis("narrow", axis);
+    if (length < 0 || start < 0 || start + length > shape.get(k)) {
+      throw new IllegalArgumentException("narrow: [" + start + ", " + (start + length) + ") out of bounds for axis " + axis + " of shape " + shape);
+    }
+    return slice(k, start, start + length, 1);
   }
 
   /** The sub-tensor at {@code index} along {@code axis}, with that axis removed. */
@@ -839,6 +850,7 @@ public final class Tensor {
 
   /** Removes axis {@code axis}, which must have size 1. */
   public Tensor squeeze(int axis) {
+    if (dim() == 0 && (axis == 0 || axis == -1)) return this;
     int k = shape.axis("squeeze", axis);
     if (shape.get(k) != 1) throw new IllegalArgumentException("squeeze: axis " + axis + " of shape " + shape + " has size " + shape.get(k) + ", not 1");
     int[] d = shape.toArray();
@@ -926,6 +938,13 @@ public final class Tensor {
     if (requiresGrad && NoGrad.isGradEnabled()) {
       throw new IllegalStateException(op + ": tensor of shape " + shape
           + " requires grad; modify it in place only inside NoGrad.enter() (as optimizers do)");
+    }
+    int[] st = view.strides();
+    for (int d = 0; d < st.length; d++) {
+      if (st[d] == 0 && shape.get(d) > 1) {
+        throw new IllegalArgumentException(op + ": tensor of shape " + shape + " is a broadcast view (axis " + d
+            + " repeats one element), so writing to it would overlap; call contiguous() first");
+      }
     }
   }
 

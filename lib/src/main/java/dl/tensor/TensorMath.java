@@ -255,8 +255,43 @@ public final class TensorMath {
       throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.numel() + " elements) as " + shape
           + " (" + shape.numel() + " elements)");
     }
-    Tensor c = contiguous(a);
-    return view(c, shape.toArray(), View.rowMajorStrides(shape.toArray()), c.view().offset());
+    int[] strides = viewStrides(a.view().shape(), a.view().strides(), shape.toArray());
+    if (strides != null) return view(a, shape.toArray(), strides, a.view().offset());
+    Tensor c = copy(a);
+    return view(c, shape.toArray(), View.rowMajorStrides(shape.toArray()), 0);
+  }
+
+  /**
+   * Strides that show the same elements in {@code newShape} without copying, or null when the
+   * layout does not allow it (e.g. flattening a transposed matrix). Works chunk by chunk: axes that
+   * are contiguous with each other can be split or merged freely.
+   */
+  static int[] viewStrides(int[] oldShape, int[] oldStrides, int[] newShape) {
+    int[] newStrides = new int[newShape.length];
+    int numel = 1;
+    for (int d : oldShape) numel *= d;
+    if (numel == 0 || oldShape.length == 0) return View.rowMajorStrides(newShape);
+    int viewAxis = newShape.length - 1;
+    int chunkBaseStride = oldStrides[oldStrides.length - 1];
+    long tensorNumel = 1, viewNumel = 1;
+    for (int d = oldShape.length - 1; d >= 0; d--) {
+      tensorNumel *= oldShape[d];
+      boolean chunkEnds = d == 0 || (oldShape[d - 1] != 1 && oldStrides[d - 1] != tensorNumel * chunkBaseStride);
+      if (chunkEnds) {
+        while (viewAxis >= 0 && (viewNumel < tensorNumel || newShape[viewAxis] == 1)) {
+          newStrides[viewAxis] = (int) (viewNumel * chunkBaseStride);
+          viewNumel *= newShape[viewAxis];
+          viewAxis--;
+        }
+        if (viewNumel != tensorNumel) return null;
+        if (d > 0) {
+          chunkBaseStride = oldStrides[d - 1];
+          tensorNumel = 1;
+          viewNumel = 1;
+        }
+      }
+    }
+    return viewAxis == -1 ? newStrides : null;
   }
 
   /** Axes reordered: output axis i is input axis {@code order[i]}. */
@@ -314,6 +349,9 @@ public final class TensorMath {
     if (parts.length == 0) throw new IllegalArgumentException("cat: needs at least one tensor");
     Backend backend = backendOf("cat", parts);
     Shape first = parts[0].shape();
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i].dim() == 0) throw new IllegalArgumentException("cat: the 0-D tensor at position " + i + " has no axis to join along; use stack");
+    }
     int k = first.axis("cat", axis);
     int total = 0;
     DType dtype = parts[0].dtype();

@@ -54,7 +54,7 @@ final class TensorPrinter {
       maxAbs = Math.max(maxAbs, a);
       if (a > 0) minAbs = Math.min(minAbs, a);
     }
-    boolean scientific = maxAbs >= 1e8 || (!integers && minAbs < 1e-4) || (maxAbs / minAbs > 1e5 && !integers);
+    boolean scientific = maxAbs >= 1e8 || (!integers && minAbs < 1e-4) || (maxAbs / minAbs > 1e3 && !integers);
     String[] out = new String[v.length];
     for (int i = 0; i < v.length; i++) {
       double x = v[i];

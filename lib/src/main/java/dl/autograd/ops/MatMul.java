@@ -17,15 +17,14 @@ public final class MatMul extends Function {
   protected Tensor forward(Tensor... in) {
     Tensor a = in[0], b = in[1];
     save(a, b);
-    Tensor z = TensorMath.matmul(lift(a, true), lift(b, false));
-    liftedOut = z.shape();
-    int[] dims = z.shape().toArray();
-    int r = dims.length;
-    // Drop the axes that lifting added: the row of a 1-D left operand, the column of a 1-D right one.
-    int[] out = java.util.stream.IntStream.range(0, r)
-        .filter(i -> !(a.dim() == 1 && i == r - 2) && !(b.dim() == 1 && i == r - 1))
-        .map(i -> dims[i]).toArray();
-    return TensorMath.reshape(z, Shape.of(out));
+    Tensor z = TensorMath.matmul(a, b);
+    // The shape backward works in: the output with the axes a 1-D operand dropped put back.
+    java.util.List<Integer> dims = new java.util.ArrayList<>();
+    for (int d : z.shape().toArray()) dims.add(d);
+    if (b.dim() == 1) dims.add(1);
+    if (a.dim() == 1) dims.add(dims.size() - 1, 1);
+    liftedOut = Shape.of(dims.stream().mapToInt(Integer::intValue).toArray());
+    return z;
   }
 
   private static Tensor lift(Tensor t, boolean left) {
