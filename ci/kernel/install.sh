@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Registers rapaio-jupyter-kernel as the Jupyter kernelspec "java" for the current user, with the course
+# library (lib/target/dl-lib.jar) and its dependencies (lib/target/dependency/*.jar) on the classpath at
+# start-up. Idempotent: downloads the kernel jar once, rewrites kernel.json only when it would change.
+# Called by ci/setup.sh; can be run alone once Jupyter and the JDK are installed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export PYTHONNOUSERSITE=1
+unset PYTHONPATH PYTHONHOME
+PY="${DL_PYTHON:-/usr/bin/python3}"
+JUPYTER="${DL_JUPYTER:-/usr/bin/jupyter}"
+
+# Pinned. 3.0.1 is the newest release on Maven Central; its classes are Java 17 bytecode (major 61), so it
+# runs on the course JDK. Its jar is self-contained (all dependencies shaded in).
+KERNEL_GROUP=io.github.padreati
+KERNEL_ARTIFACT=rapaio-jupyter-kernel
+KERNEL_VERSION=3.0.1
+KERNEL_NAME=java
+DISPLAY_NAME="Java (dl-course)"
+
+info() { printf '    %s\n' "$*"; }
+die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+[[ -x "$JUPYTER" ]] || die "no Jupyter at $JUPYTER: install package jupyter-notebook (or run ci/setup.sh)"
+command -v java >/dev/null 2>&1 || die "java not found: install package openjdk-17-jdk"
+command -v mvn  >/dev/null 2>&1 || die "mvn not found: install package maven"
+
+# User-level kernelspec dir (~/.local/share/jupyter/kernels/java, also for root): no sudo needed, and the
+# kernel's own Maven cache for %dependency (mima_cache, next to its jar) stays writable.
+KDIR="$("$JUPYTER" --data-dir)/kernels/$KERNEL_NAME"
+KJAR="$KDIR/$KERNEL_ARTIFACT-$KERNEL_VERSION.jar"
+
+# Bring-your-own kernel (IJava/JJava, see README): DL_KERNEL=skip, or a 'java' kernelspec in this
+# dir that we did not write. Never overwrite someone's kernel.
+if [[ "${DL_KERNEL:-}" == skip ]]; then
+  info "DL_KERNEL=skip: not installing; notebooks use your own kernelspec '$KERNEL_NAME'"
+  exit 0
+fi
+if [[ -f "$KDIR/kernel.json" ]] && ! grep -q '"dl-course"' "$KDIR/kernel.json"; then
+  info "a kernel '$KERNEL_NAME' not installed by this course is at $KDIR: leaving it alone, notebooks use it"
+  info "(it needs lib/target/dl-lib.jar and lib/target/dependency/*.jar on its classpath, see README;"
+  info " to use the course kernel instead: mv '$KDIR' '$KDIR.bak' and run ci/setup.sh again)"
+  exit 0
+fi
+mkdir -p "$KDIR"
+
+# Opening the zip's central directory catches a truncated download.
+if [[ -s "$KJAR" ]] && "$PY" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1])' "$KJAR" 2>/dev/null; then
+  info "$KERNEL_ARTIFACT $KERNEL_VERSION already in $KDIR"
+else
+  info "fetching $KERNEL_GROUP:$KERNEL_ARTIFACT:$KERNEL_VERSION through Maven"
+  # Run outside the project so the aggregator pom is not involved; the plugin version is pinned too.
+  # (sed: Debian's Maven 3.8.7 prints stray ANSI resets even with -B -q.)
+  (cd "$KDIR" && mvn -B -q \
+      org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy \
+      -Dartifact="$KERNEL_GROUP:$KERNEL_ARTIFACT:$KERNEL_VERSION:jar" \
+      -DoutputDirectory="$KDIR" -Dmdep.overWriteReleases=true 2>&1 | sed -u 's/\x1b\[0m//g') \
+    || die "could not download $KERNEL_ARTIFACT $KERNEL_VERSION from Maven Central (network? ~/.m2/settings.xml?)"
+  [[ -s "$KJAR" ]] || die "Maven finished but $KJAR is missing"
+fi
+# Drop jars of other pinned versions left from earlier runs.
+find "$KDIR" -maxdepth 1 -name "$KERNEL_ARTIFACT-*.jar" ! -name "$(basename "$KJAR")" -print -delete | sed 's/^/    removed old /'
+
+# The kernel runs on the JDK that built the library (absolute path, so a different `java` on the Jupyter
+# server's PATH does not matter). Re-run setup after switching JDKs.
+JAVA_BIN="$(readlink -f "$(command -v java)")"
+# 'openjdk version "17.0.15"' -> 17; '"1.8.0_x"' -> 1. The kernel jar is Java 17 bytecode.
+java_major="$("$JAVA_BIN" -version 2>&1 | awk -F'"' '/version/{split($2, v, "."); print v[1]; exit}')"
+[[ "$java_major" =~ ^[0-9]+$ ]] && ((java_major >= 17)) \
+  || die "the java on PATH ($JAVA_BIN) is not Java 17+: install package openjdk-17-jdk or fix PATH"
+
+# Fix for start-up races in the kernel (see ci/kernel/patch/.../LoopThread.java): our LoopThread class
+# goes in front of the kernel jar on the class path. Recompiled when the source or the JDK changes.
+# When bumping KERNEL_VERSION, check that the kernel's LoopThread still has the same shape.
+PATCH_SRC="$ROOT/ci/kernel/patch"
+PATCH_DIR="$KDIR/patch"
+PATCH_CLASS="$PATCH_DIR/org/rapaio/jupyter/kernel/channels/LoopThread.class"
+PATCH_STAMP="$PATCH_DIR/.built-with"
+if [[ -f "$PATCH_CLASS" && "$(cat "$PATCH_STAMP" 2>/dev/null)" == "$JAVA_BIN" ]] \
+   && [[ -z "$(find "$PATCH_SRC" -name '*.java' -newer "$PATCH_CLASS" -print -quit)" ]]; then
+  info "start-up race fix (ci/kernel/patch) already compiled"
+else
+  info "compiling start-up race fix (ci/kernel/patch)"
+  rm -rf "$PATCH_DIR"
+  mkdir -p "$PATCH_DIR"
+  mapfile -t patch_sources < <(find "$PATCH_SRC" -name '*.java')
+  javac --release 17 -nowarn -d "$PATCH_DIR" "${patch_sources[@]}" \
+    || die "could not compile ci/kernel/patch (javac)"
+  echo "$JAVA_BIN" > "$PATCH_STAMP"
+fi
+
+status="$(
+  "$PY" - "$KDIR" "$KJAR" "$PATCH_DIR" "$JAVA_BIN" "$ROOT" "$DISPLAY_NAME" "$KERNEL_VERSION" <<'EOF'
+import json, os, sys
+kdir, kjar, patch, java, root, display, version = sys.argv[1:]
+spec = {
+    "argv": [
+        java,
+        # No window system needed for BufferedImage/Graphics2D/ImageIO (plots rendered to PNG), and no
+        # libawt_xawt lookup when DISPLAY happens to be set (Debian's -headless JDK lacks it).
+        "-Djava.awt.headless=true",
+        # JDK 17 still defaults to the locale's charset; notebooks are UTF-8.
+        "-Dfile.encoding=UTF-8",
+        # Not -jar: the start-up race fix must come before the kernel jar on the class path.
+        "-cp", os.pathsep.join([patch, kjar]),
+        "org.rapaio.jupyter.kernel.MainApp", "{connection_file}",
+    ],
+    "display_name": display,
+    "language": "java",
+    "interrupt_mode": "message",
+    "env": {
+        # ';'-separated, globs allowed; read once when the kernel starts (restart the kernel after a rebuild).
+        "RJK_CLASSPATH": ";".join([
+            os.path.join(root, "lib", "target", "dl-lib.jar"),
+            os.path.join(root, "lib", "target", "dependency", "*.jar"),
+        ]),
+        "RJK_COMPILER_OPTIONS": "",
+        "RJK_INIT_SCRIPT": "",
+        "RJK_TIMEOUT_MILLIS": "-1",
+        "RJK_MIMA_CACHE": "mima_cache",
+    },
+    "metadata": {"dl-course": {"kernel": "rapaio-jupyter-kernel " + version, "repo": root}},
+}
+path = os.path.join(kdir, "kernel.json")
+text = json.dumps(spec, indent=2) + "\n"
+try:
+    with open(path, encoding="utf-8") as f:
+        old = f.read()
+except FileNotFoundError:
+    old = None
+if old == text:
+    print("unchanged")
+else:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    print("written")
+EOF
+)" || die "could not write $KDIR/kernel.json"
+info "kernel.json $status: $KDIR/kernel.json"
+info "kernel JVM: $JAVA_BIN"
+info "classpath at start-up: $ROOT/lib/target/dl-lib.jar + $ROOT/lib/target/dependency/*.jar"
+
+# Confirm Jupyter itself sees it (also catches a JUPYTER_PATH/JUPYTER_DATA_DIR mismatch).
+"$JUPYTER" kernelspec list 2>/dev/null | awk -v k="$KERNEL_NAME" '$1 == k {found=1} END {exit !found}' \
+  || die "kernelspec '$KERNEL_NAME' not listed by '$JUPYTER kernelspec list' although written to $KDIR"
+info "'$JUPYTER kernelspec list' shows '$KERNEL_NAME'"
