@@ -26,11 +26,17 @@ public final class Autograd {
    */
   public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
     if (!root.requiresGrad()) {
-      throw new IllegalStateException("backward: tensor of shape " + root.shape()
-          + " does not require grad; call requiresGrad(true) on an input before computing it");
+      throw new IllegalStateException(
+          "backward: tensor of shape "
+              + root.shape()
+              + " does not require grad; call requiresGrad(true) on an input before computing it");
     }
     if (!seed.shape().equals(root.shape())) {
-      throw new IllegalArgumentException("backward: gradient shape " + seed.shape() + " does not match tensor shape " + root.shape());
+      throw new IllegalArgumentException(
+          "backward: gradient shape "
+              + seed.shape()
+              + " does not match tensor shape "
+              + root.shape());
     }
     List<Tensor> order = topologicalOrder(root);
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
@@ -44,13 +50,15 @@ public final class Autograd {
         if (fn == null) continue;
         Tensor[] inputs = fn.recordedInputs();
         if (inputs == null) {
-          throw new IllegalStateException("backward: the graph through " + fn.name() + " was already freed");
+          throw new IllegalStateException(
+              "backward: the graph through " + fn.name() + " was already freed");
         }
         Tensor[] inputGrads = fn.runBackward(g);
         for (int i = 0; i < inputs.length; i++) {
           Tensor input = inputs[i];
           if (!input.requiresGrad() || inputGrads[i] == null) continue;
-          // Broadcasting copied the input along some axes; its gradient is the sum over those copies.
+          // Broadcasting copied the input along some axes; its gradient is the sum over those
+          // copies.
           Tensor gi = inputGrads[i].sumToShape(input.shape()).to(input.dtype());
           grads.merge(input, gi, Tensor::add);
         }

@@ -48,7 +48,8 @@ public record Dual(double value, double derivative) {
 
   /** (u/v)' = (u'v − uv') / v² (quotient rule). */
   public Dual div(Dual o) {
-    return new Dual(value / o.value, (derivative * o.value - value * o.derivative) / (o.value * o.value));
+    return new Dual(
+        value / o.value, (derivative * o.value - value * o.derivative) / (o.value * o.value));
   }
 
   /** (uⁿ)' = n·uⁿ⁻¹·u'. */

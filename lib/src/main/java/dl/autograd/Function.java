@@ -8,8 +8,8 @@ import dl.tensor.Tensor;
  * chain rule, one node at a time).
  *
  * <p>A subclass keeps what backward needs with {@link #save}; the graph drops it after backward so
- * a training loop does not keep every step's activations alive. Backward may return a gradient of
- * a broadcast shape: the engine sums it back to the input's shape.
+ * a training loop does not keep every step's activations alive. Backward may return a gradient of a
+ * broadcast shape: the engine sums it back to the input's shape.
  */
 public abstract class Function {
   private Tensor[] inputs;
@@ -19,7 +19,10 @@ public abstract class Function {
   /** Computes the output from the inputs. Runs with recording off. */
   protected abstract Tensor forward(Tensor... inputs);
 
-  /** Gradients of the loss w.r.t. each input, given the gradient w.r.t. the output ({@code null} = none). */
+  /**
+   * Gradients of the loss w.r.t. each input, given the gradient w.r.t. the output ({@code null} =
+   * none).
+   */
   protected abstract Tensor[] backward(Tensor gradOutput);
 
   /** Runs forward and, when any input requires a gradient, records this node in the graph. */
@@ -67,8 +70,10 @@ public abstract class Function {
 
   final Tensor[] runBackward(Tensor gradOutput) {
     if (released) {
-      throw new IllegalStateException("backward: the graph through " + name()
-          + " was already freed by an earlier backward(); to run backward twice, retain the graph the first time: backward(grad, true)");
+      throw new IllegalStateException(
+          "backward: the graph through "
+              + name()
+              + " was already freed by an earlier backward(); to run backward twice, retain the graph the first time: backward(grad, true)");
     }
     return backward(gradOutput);
   }

@@ -11,12 +11,12 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Checks analytic gradients against centered finite differences,
- * (J(θ + εd) − J(θ − εd)) / 2ε, in float64.
+ * Checks analytic gradients against centered finite differences, (J(θ + εd) − J(θ − εd)) / 2ε, in
+ * float64.
  *
  * <p>The function may return any shape: it is reduced to the scalar J = Σ f(x) ⊙ r with a fixed
- * random r, which checks the whole vector–Jacobian product backward computes. Inputs marked
- * {@code requiresGrad(true)} are checked; others (such as class indices) are held constant.
+ * random r, which checks the whole vector–Jacobian product backward computes. Inputs marked {@code
+ * requiresGrad(true)} are checked; others (such as class indices) are held constant.
  *
  * <pre>{@code
  * jshell> var x = Tensor.randn(3, 4).requiresGrad(true);
@@ -32,13 +32,32 @@ public final class GradCheck {
   private GradCheck() {}
 
   /** The worst disagreement found for one input. */
-  public record InputReport(int input, Shape shape, double maxAbsError, double maxRelError, int[] worstIndex,
-      double analytic, double numeric, boolean passed) {
+  public record InputReport(
+      int input,
+      Shape shape,
+      double maxAbsError,
+      double maxRelError,
+      int[] worstIndex,
+      double analytic,
+      double numeric,
+      boolean passed) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "input %d %s: max abs error %.3e, max rel error %.3e%s", input, shape, maxAbsError,
-          maxRelError, passed ? "" : String.format(Locale.ROOT, "  FAILED at index %s: analytic %.10g vs numeric %.10g",
-              Arrays.toString(worstIndex), analytic, numeric));
+      return String.format(
+          Locale.ROOT,
+          "input %d %s: max abs error %.3e, max rel error %.3e%s",
+          input,
+          shape,
+          maxAbsError,
+          maxRelError,
+          passed
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "  FAILED at index %s: analytic %.10g vs numeric %.10g",
+                  Arrays.toString(worstIndex),
+                  analytic,
+                  numeric));
     }
   }
 
@@ -50,8 +69,15 @@ public final class GradCheck {
 
     @Override
     public String toString() {
-      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "gradcheck (eps=%.0e, rtol=%.0e, atol=%.0e): %s%n", eps, rtol, atol,
-          passed() ? "passed" : "FAILED"));
+      StringBuilder sb =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "gradcheck (eps=%.0e, rtol=%.0e, atol=%.0e): %s%n",
+                  eps,
+                  rtol,
+                  atol,
+                  passed() ? "passed" : "FAILED"));
       for (InputReport r : inputs) sb.append("  ").append(r).append(System.lineSeparator());
       return sb.toString().stripTrailing();
     }
@@ -69,12 +95,13 @@ public final class GradCheck {
     return r;
   }
 
-  /**
-   * An element passes when |analytic − numeric| ≤ atol + rtol · max(|analytic|, |numeric|).
-   */
-  public static Report check(Function<Tensor[], Tensor> f, double eps, double rtol, double atol, Tensor... inputs) {
+  /** An element passes when |analytic − numeric| ≤ atol + rtol · max(|analytic|, |numeric|). */
+  public static Report check(
+      Function<Tensor[], Tensor> f, double eps, double rtol, double atol, Tensor... inputs) {
     boolean any = Arrays.stream(inputs).anyMatch(Tensor::requiresGrad);
-    if (!any) throw new IllegalArgumentException("gradcheck: mark the inputs to check with requiresGrad(true)");
+    if (!any)
+      throw new IllegalArgumentException(
+          "gradcheck: mark the inputs to check with requiresGrad(true)");
     double[][] data = new double[inputs.length][];
     for (int i = 0; i < inputs.length; i++) data[i] = inputs[i].toDoubleArray();
 
@@ -87,7 +114,8 @@ public final class GradCheck {
     List<InputReport> reports = new ArrayList<>();
     for (int i = 0; i < inputs.length; i++) {
       if (!inputs[i].requiresGrad()) continue;
-      double[] analytic = xs[i].grad() == null ? new double[data[i].length] : xs[i].grad().toDoubleArray();
+      double[] analytic =
+          xs[i].grad() == null ? new double[data[i].length] : xs[i].grad().toDoubleArray();
       double worstAbs = 0, worstRel = 0, worstA = 0, worstN = 0, worstExcess = -1;
       int worst = 0;
       boolean passed = true;
@@ -115,12 +143,22 @@ public final class GradCheck {
           worstN = numeric;
         }
       }
-      reports.add(new InputReport(i, inputs[i].shape(), worstAbs, worstRel, unravel(worst, inputs[i].shape()), worstA, worstN, passed));
+      reports.add(
+          new InputReport(
+              i,
+              inputs[i].shape(),
+              worstAbs,
+              worstRel,
+              unravel(worst, inputs[i].shape()),
+              worstA,
+              worstN,
+              passed));
     }
     return new Report(reports, eps, rtol, atol);
   }
 
-  private static double objective(Function<Tensor[], Tensor> f, Tensor[] inputs, double[][] data, Tensor r) {
+  private static double objective(
+      Function<Tensor[], Tensor> f, Tensor[] inputs, double[][] data, Tensor r) {
     try (NoGrad scope = NoGrad.enter()) {
       return f.apply(materialise(inputs, data)).float64().mul(r).sum().item();
     }
@@ -132,7 +170,10 @@ public final class GradCheck {
     for (int i = 0; i < inputs.length; i++) {
       int[] shape = inputs[i].shape().toArray();
       Tensor t = Tensor.fromArray(data[i], shape);
-      xs[i] = inputs[i].requiresGrad() ? t.requiresGrad(true) : (inputs[i].dtype() == DType.FLOAT64 ? t : t.float32());
+      xs[i] =
+          inputs[i].requiresGrad()
+              ? t.requiresGrad(true)
+              : (inputs[i].dtype() == DType.FLOAT64 ? t : t.float32());
     }
     return xs;
   }

@@ -51,8 +51,8 @@ public interface Backend {
   void reduce(ReduceOp op, View in, View out);
 
   /**
-   * Index of the max ({@link ReduceOp#MAX}) or min element along {@code axis}; {@code out} has
-   * size 1 there. Ties go to the first index.
+   * Index of the max ({@link ReduceOp#MAX}) or min element along {@code axis}; {@code out} has size
+   * 1 there. Ties go to the first index.
    */
   void argReduce(ReduceOp op, View in, int axis, View out);
 

@@ -3,9 +3,9 @@ package dl.backend;
 import java.util.Arrays;
 
 /**
- * How a tensor sees its buffer: element {@code (i0, i1, …)} lives at {@code offset + Σ ik·strides[k]}.
- * A stride of 0 repeats an element along that axis, which is how broadcasting is expressed without
- * copying.
+ * How a tensor sees its buffer: element {@code (i0, i1, …)} lives at {@code offset + Σ
+ * ik·strides[k]}. A stride of 0 repeats an element along that axis, which is how broadcasting is
+ * expressed without copying.
  */
 public record View(Buffer buffer, int[] shape, int[] strides, int offset) {
 
@@ -51,6 +51,11 @@ public record View(Buffer buffer, int[] shape, int[] strides, int offset) {
 
   @Override
   public String toString() {
-    return "View" + Arrays.toString(shape) + " strides=" + Arrays.toString(strides) + " offset=" + offset;
+    return "View"
+        + Arrays.toString(shape)
+        + " strides="
+        + Arrays.toString(strides)
+        + " offset="
+        + offset;
   }
 }

@@ -4,10 +4,10 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Squared Euclidean distances between the rows of two matrices, through the matrix product:
- * ‖a − b‖² = ‖a‖² − 2·a·b + ‖b‖². The reference points are packed once, transposed in tiles of
- * {@link #TILE} columns, so the inner loop is an axpy over a tile (which the JIT vectorises) and a
- * tile stays in cache while every query row passes over it.
+ * Squared Euclidean distances between the rows of two matrices, through the matrix product: ‖a −
+ * b‖² = ‖a‖² − 2·a·b + ‖b‖². The reference points are packed once, transposed in tiles of {@link
+ * #TILE} columns, so the inner loop is an axpy over a tile (which the JIT vectorises) and a tile
+ * stays in cache while every query row passes over it.
  *
  * <p>NOTE: each (tile, feature) row of the packed matrix is its own {@code float[]}, so the inner
  * loop reads {@code row[j]} rather than {@code tiles[offset + j]}: with an offset, HotSpot's C2
@@ -21,8 +21,8 @@ final class Distances {
   static final int TILE = 256;
 
   /**
-   * Rows [n, d] packed for distance queries: {@code rows[tile·d + p]} holds feature p of the
-   * {@code width} points of a tile (Bᵀ in tiles), and the points' squared norms.
+   * Rows [n, d] packed for distance queries: {@code rows[tile·d + p]} holds feature p of the {@code
+   * width} points of a tile (Bᵀ in tiles), and the points' squared norms.
    */
   record Packed(float[][] rows, float[] norms, int n, int d, int width) {
     int tiles() {
@@ -63,18 +63,19 @@ final class Distances {
   }
 
   /**
-   * Distances from rows {@code i0..i1-1} of {@code a} [m, d] to every packed row: out[(i − i0)·n + j].
-   * Never negative (rounding in the identity is clamped at 0).
+   * Distances from rows {@code i0..i1-1} of {@code a} [m, d] to every packed row: out[(i − i0)·n +
+   * j]. Never negative (rounding in the identity is clamped at 0).
    */
   static void rows(float[] a, int i0, int i1, Packed b, float[] out) {
     rows(a, null, i0, i1, b, 0, b.tiles(), out);
   }
 
   /**
-   * Like {@link #rows(float[], int, int, Packed, float[])} for the packed rows of tiles
-   * {@code t0..t1-1} only, with the query rows' squared norms precomputed (or null).
+   * Like {@link #rows(float[], int, int, Packed, float[])} for the packed rows of tiles {@code
+   * t0..t1-1} only, with the query rows' squared norms precomputed (or null).
    */
-  static void rows(float[] a, float[] aNorms, int i0, int i1, Packed b, int t0, int t1, float[] out) {
+  static void rows(
+      float[] a, float[] aNorms, int i0, int i1, Packed b, int t0, int t1, float[] out) {
     int n = b.n(), d = b.d(), w = b.width();
     float[] acc = new float[w], bn = b.norms();
     float[][] bt = b.rows();
@@ -86,7 +87,8 @@ final class Distances {
         int base = tile * d;
         for (int p = 0; p < d; p++) {
           float av = a[ai + p];
-          // NOTE: skipping zeros makes MNIST queries (about 80 % black pixels) several times faster.
+          // NOTE: skipping zeros makes MNIST queries (about 80 % black pixels) several times
+          // faster.
           if (av == 0f) continue;
           float[] row = bt[base + p];
           for (int jj = 0; jj < w; jj++) acc[jj] += av * row[jj];
@@ -100,7 +102,9 @@ final class Distances {
     }
   }
 
-  /** Runs {@code body(from, to)} over blocks of {@code rows}, in parallel when there is enough work. */
+  /**
+   * Runs {@code body(from, to)} over blocks of {@code rows}, in parallel when there is enough work.
+   */
   static void parallelBlocks(int rows, int block, long workPerRow, BlockBody body) {
     int blocks = (rows + block - 1) / block;
     IntStream range = IntStream.range(0, blocks);

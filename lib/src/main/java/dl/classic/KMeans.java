@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * k-means clustering: k-means++ initialisation from a seeded generator, then Lloyd's iterations
  * (assign each point to its nearest centroid, move each centroid to the mean of its points) until
- * no point changes cluster, the centroids move less than the tolerance, or {@code maxIter}.
- * The inertia (sum of squared distances to the assigned centroids) of every iteration is kept.
+ * no point changes cluster, the centroids move less than the tolerance, or {@code maxIter}. The
+ * inertia (sum of squared distances to the assigned centroids) of every iteration is kept.
  *
  * <p>Shape: x [N, ...] (each example flattened to a vector); centroids [k, features]; labels [N].
  *
@@ -32,7 +32,10 @@ public final class KMeans {
   private final List<Double> history = new ArrayList<>();
   private int iterations;
 
-  /** k-means with {@code k} clusters; set the seed, iterations and tolerance with the chained setters. */
+  /**
+   * k-means with {@code k} clusters; set the seed, iterations and tolerance with the chained
+   * setters.
+   */
   public KMeans(int k) {
     if (k < 1) throw new IllegalArgumentException("KMeans: k must be >= 1, got " + k);
     this.k = k;
@@ -46,12 +49,16 @@ public final class KMeans {
 
   /** Most Lloyd iterations (default 300). */
   public KMeans maxIter(int maxIter) {
-    if (maxIter < 1) throw new IllegalArgumentException("KMeans: maxIter must be >= 1, got " + maxIter);
+    if (maxIter < 1)
+      throw new IllegalArgumentException("KMeans: maxIter must be >= 1, got " + maxIter);
     this.maxIter = maxIter;
     return this;
   }
 
-  /** Stop when the centroids' total squared movement is below tol × the data's mean feature variance (default 1e-4). */
+  /**
+   * Stop when the centroids' total squared movement is below tol × the data's mean feature variance
+   * (default 1e-4).
+   */
   public KMeans tol(double tol) {
     this.tol = tol;
     return this;
@@ -65,7 +72,8 @@ public final class KMeans {
   /** Clusters the rows of x [N, ...]. */
   public KMeans fit(Tensor x) {
     int n = x.dim() == 0 ? 0 : x.size(0);
-    if (n < k) throw new IllegalArgumentException("KMeans.fit: " + n + " points for k = " + k + " clusters");
+    if (n < k)
+      throw new IllegalArgumentException("KMeans.fit: " + n + " points for k = " + k + " clusters");
     d = x.numel() / n;
     float[] data = x.toFloatArray();
     Rng rng = new Rng(seed);
@@ -88,7 +96,10 @@ public final class KMeans {
     return this;
   }
 
-  /** k-means++: the first centroid uniformly at random, each next one with probability ∝ squared distance to the nearest chosen. */
+  /**
+   * k-means++: the first centroid uniformly at random, each next one with probability ∝ squared
+   * distance to the nearest chosen.
+   */
   private float[] initPlusPlus(float[] data, int n, Rng rng) {
     float[] c = new float[k * d];
     int first = rng.nextInt(n);
@@ -147,31 +158,38 @@ public final class KMeans {
     float[] dist = new float[k * n];
     int tiles = points.tiles();
     int[] changed = new int[tiles];
-    Distances.parallelBlocks(tiles, 1, (long) k * d * points.width(), (t0, t1) -> {
-      Distances.rows(centroids, centroidNorms, 0, k, points, t0, t1, dist);
-      int ch = 0;
-      for (int i = t0 * points.width(); i < Math.min(n, t1 * points.width()); i++) {
-        int best = 0;
-        float bd = dist[i];
-        for (int c = 1; c < k; c++) {
-          float v = dist[c * n + i];
-          if (v < bd) {
-            bd = v;
-            best = c;
+    Distances.parallelBlocks(
+        tiles,
+        1,
+        (long) k * d * points.width(),
+        (t0, t1) -> {
+          Distances.rows(centroids, centroidNorms, 0, k, points, t0, t1, dist);
+          int ch = 0;
+          for (int i = t0 * points.width(); i < Math.min(n, t1 * points.width()); i++) {
+            int best = 0;
+            float bd = dist[i];
+            for (int c = 1; c < k; c++) {
+              float v = dist[c * n + i];
+              if (v < bd) {
+                bd = v;
+                best = c;
+              }
+            }
+            if (lab[i] != best) ch++;
+            lab[i] = best;
+            minDist[i] = bd;
           }
-        }
-        if (lab[i] != best) ch++;
-        lab[i] = best;
-        minDist[i] = bd;
-      }
-      changed[t0] = ch;
-    });
+          changed[t0] = ch;
+        });
     int total = 0;
     for (int c : changed) total += c;
     return total;
   }
 
-  /** Moves each centroid to the mean of its points; an empty cluster takes the point farthest from its centroid. Returns the total squared shift. */
+  /**
+   * Moves each centroid to the mean of its points; an empty cluster takes the point farthest from
+   * its centroid. Returns the total squared shift.
+   */
   private double update(float[] data, int n, float[] minDist) {
     double[] sums = new double[k * d];
     int[] counts = new int[k];
@@ -232,7 +250,9 @@ public final class KMeans {
     return Tensor.fromArray(f, f.length);
   }
 
-  /** Sum of squared distances of the training points to their centroids, after the last iteration. */
+  /**
+   * Sum of squared distances of the training points to their centroids, after the last iteration.
+   */
   public double inertia() {
     checkFitted();
     return history.get(history.size() - 1);
@@ -252,7 +272,9 @@ public final class KMeans {
   public Tensor predict(Tensor x) {
     checkFitted();
     int m = x.dim() == 0 ? 0 : x.size(0);
-    if (m > 0 && x.numel() / m != d) throw new IllegalArgumentException("KMeans.predict: rows of " + x.numel() / m + " features, fitted on " + d);
+    if (m > 0 && x.numel() / m != d)
+      throw new IllegalArgumentException(
+          "KMeans.predict: rows of " + x.numel() / m + " features, fitted on " + d);
     int[] lab = new int[m];
     Arrays.fill(lab, -1);
     assign(x.toFloatArray(), m, lab, new float[m]);
@@ -268,6 +290,11 @@ public final class KMeans {
 
   @Override
   public String toString() {
-    return "KMeans(k=" + k + (centroids == null ? ", not fitted" : ", " + iterations + " iterations, inertia " + String.format("%.4g", inertia())) + ")";
+    return "KMeans(k="
+        + k
+        + (centroids == null
+            ? ", not fitted"
+            : ", " + iterations + " iterations, inertia " + String.format("%.4g", inertia()))
+        + ")";
   }
 }

@@ -54,16 +54,23 @@ public final class KNearestNeighbors {
   /** Remembers the training examples x [N, ...] and their class indices y [N]. */
   public KNearestNeighbors fit(Tensor x, Tensor y) {
     if (x.dim() < 1 || y.dim() != 1 || x.size(0) != y.size(0)) {
-      throw new IllegalArgumentException("KNearestNeighbors.fit: expected x [N, ...] and y [N], got " + x.shape() + " and " + y.shape());
+      throw new IllegalArgumentException(
+          "KNearestNeighbors.fit: expected x [N, ...] and y [N], got "
+              + x.shape()
+              + " and "
+              + y.shape());
     }
-    if (x.size(0) < k) throw new IllegalArgumentException("KNearestNeighbors.fit: " + x.size(0) + " examples but k = " + k);
+    if (x.size(0) < k)
+      throw new IllegalArgumentException(
+          "KNearestNeighbors.fit: " + x.size(0) + " examples but k = " + k);
     n = x.size(0);
     d = n == 0 ? 0 : x.numel() / n;
     train = x.toFloatArray();
     labels = y.toIntArray();
     classes = 0;
     for (int label : labels) {
-      if (label < 0) throw new IllegalArgumentException("KNearestNeighbors.fit: negative class index " + label);
+      if (label < 0)
+        throw new IllegalArgumentException("KNearestNeighbors.fit: negative class index " + label);
       classes = Math.max(classes, label + 1);
     }
     packed = null;
@@ -105,13 +112,18 @@ public final class KNearestNeighbors {
   /** Fraction of rows of x whose predicted class is y's. */
   public double score(Tensor x, Tensor y) {
     int[] p = predictArray(x), t = y.toIntArray();
-    if (p.length != t.length) throw new IllegalArgumentException("score: " + p.length + " predictions but " + t.length + " labels");
+    if (p.length != t.length)
+      throw new IllegalArgumentException(
+          "score: " + p.length + " predictions but " + t.length + " labels");
     int right = 0;
     for (int i = 0; i < p.length; i++) if (p[i] == t[i]) right++;
     return p.length == 0 ? 0 : (double) right / p.length;
   }
 
-  /** The training indices of the k nearest neighbours of each row of x, nearest first. Shape: [M, k]. */
+  /**
+   * The training indices of the k nearest neighbours of each row of x, nearest first. Shape: [M,
+   * k].
+   */
   public Tensor neighbors(Tensor x) {
     int[][] nb = neighborIndices(x);
     float[] f = new float[nb.length * k];
@@ -120,21 +132,32 @@ public final class KNearestNeighbors {
   }
 
   int[][] neighborIndices(Tensor x) {
-    if (train == null) throw new IllegalStateException("KNearestNeighbors: call fit(x, y) before predicting");
+    if (train == null)
+      throw new IllegalStateException("KNearestNeighbors: call fit(x, y) before predicting");
     if (packed == null) packed = Distances.pack(cosine ? unitRows(train, n, d) : train, n, d);
     int m = x.dim() == 0 ? 0 : x.size(0);
     if (m > 0 && x.numel() / m != d) {
-      throw new IllegalArgumentException("KNearestNeighbors: queries " + x.shape() + " have " + x.numel() / m + " features per row, training had " + d);
+      throw new IllegalArgumentException(
+          "KNearestNeighbors: queries "
+              + x.shape()
+              + " have "
+              + x.numel() / m
+              + " features per row, training had "
+              + d);
     }
     float[] q = cosine ? unitRows(x.toFloatArray(), m, d) : x.toFloatArray();
     Distances.Packed packed = this.packed;
     int[][] result = new int[m][];
     int block = 32;
-    Distances.parallelBlocks(m, block, (long) n * d, (from, to) -> {
-      float[] dist = new float[(to - from) * n];
-      Distances.rows(q, from, to, packed, dist);
-      for (int i = from; i < to; i++) result[i] = nearest(dist, (i - from) * n);
-    });
+    Distances.parallelBlocks(
+        m,
+        block,
+        (long) n * d,
+        (from, to) -> {
+          float[] dist = new float[(to - from) * n];
+          Distances.rows(q, from, to, packed, dist);
+          for (int i = from; i < to; i++) result[i] = nearest(dist, (i - from) * n);
+        });
     return result;
   }
 
@@ -148,7 +171,10 @@ public final class KNearestNeighbors {
     return r;
   }
 
-  /** Indices of the k smallest of dist[off .. off+n), ascending; equal distances keep the lower index first. */
+  /**
+   * Indices of the k smallest of dist[off .. off+n), ascending; equal distances keep the lower
+   * index first.
+   */
   private int[] nearest(float[] dist, int off) {
     float[] bd = new float[k];
     int[] bi = new int[k];
@@ -171,6 +197,12 @@ public final class KNearestNeighbors {
 
   @Override
   public String toString() {
-    return "KNearestNeighbors(k=" + k + (cosine ? ", cosine" : "") + (train == null ? ", not fitted" : ", " + n + " examples of " + d + " features, " + classes + " classes") + ")";
+    return "KNearestNeighbors(k="
+        + k
+        + (cosine ? ", cosine" : "")
+        + (train == null
+            ? ", not fitted"
+            : ", " + n + " examples of " + d + " features, " + classes + " classes")
+        + ")";
   }
 }

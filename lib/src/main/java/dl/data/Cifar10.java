@@ -14,7 +14,8 @@ public final class Cifar10 {
 
   /** The ten classes, in label order. */
   public static final List<String> CLASS_NAMES =
-      List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+      List.of(
+          "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
   static final int PIXELS = 3 * 32 * 32, RECORD = 1 + PIXELS;
 
@@ -33,9 +34,17 @@ public final class Cifar10 {
     int n = 0;
     for (int f = 0; f < contents.length; f++) {
       if (contents[f].length % RECORD != 0) {
-        throw new DataException(sources[f] + ": " + contents[f].length + " bytes is not a whole number of " + RECORD
-            + "-byte CIFAR-10 records (" + contents[f].length / RECORD + " records and " + contents[f].length % RECORD
-            + " bytes more): truncated or not a CIFAR-10 binary batch");
+        throw new DataException(
+            sources[f]
+                + ": "
+                + contents[f].length
+                + " bytes is not a whole number of "
+                + RECORD
+                + "-byte CIFAR-10 records ("
+                + contents[f].length / RECORD
+                + " records and "
+                + contents[f].length % RECORD
+                + " bytes more): truncated or not a CIFAR-10 binary batch");
       }
       n += contents[f].length / RECORD;
     }
@@ -48,10 +57,17 @@ public final class Cifar10 {
       for (int off = 0; off < c.length; off += RECORD, r++) {
         int label = c[off] & 0xff;
         if (label >= CLASS_NAMES.size()) {
-          throw new DataException(sources[f] + ": record " + off / RECORD + " has label " + label + ", not 0-9: not a CIFAR-10 binary batch");
+          throw new DataException(
+              sources[f]
+                  + ": record "
+                  + off / RECORD
+                  + " has label "
+                  + label
+                  + ", not 0-9: not a CIFAR-10 binary batch");
         }
         y[r] = label;
-        for (int p = 0, o = r * PIXELS, s = off + 1; p < PIXELS; p++) x[o + p] = unit[c[s + p] & 0xff];
+        for (int p = 0, o = r * PIXELS, s = off + 1; p < PIXELS; p++)
+          x[o + p] = unit[c[s + p] & 0xff];
       }
     }
     return new TensorDataset(x, new int[] {3, 32, 32}, y, new int[0], CLASS_NAMES);

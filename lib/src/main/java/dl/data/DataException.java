@@ -1,8 +1,8 @@
 package dl.data;
 
 /**
- * A data set could not be found, fetched, verified or parsed. The message names the file, what
- * was expected and what was found, and the command that fetches the data.
+ * A data set could not be found, fetched, verified or parsed. The message names the file, what was
+ * expected and what was found, and the command that fetches the data.
  */
 public class DataException extends RuntimeException {
   /** An error with a message that says what to do. */

@@ -7,8 +7,8 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Iterates over a {@link Dataset} in batches, one epoch per {@code for} loop, like PyTorch's
- * {@code DataLoader}. Options are chained setters.
+ * Iterates over a {@link Dataset} in batches, one epoch per {@code for} loop, like PyTorch's {@code
+ * DataLoader}. Options are chained setters.
  *
  * <pre>{@code
  * jshell> var loader = new DataLoader(mnist.train(), 64).shuffle(42).dropLast(true)
@@ -18,9 +18,9 @@ import java.util.stream.StreamSupport;
  * jshell> for (Batch b : loader) { var loss = lossFn.forward(model.forward(b.x()), b.y()); ... }
  * }</pre>
  *
- * <p>With shuffling, each epoch (each {@link #iterator()}) draws a new permutation from the loader's
- * generator, so epochs differ, yet a loader built with the same seed repeats the same sequence of
- * epochs exactly.
+ * <p>With shuffling, each epoch (each {@link #iterator()}) draws a new permutation from the
+ * loader's generator, so epochs differ, yet a loader built with the same seed repeats the same
+ * sequence of epochs exactly.
  */
 public final class DataLoader implements Iterable<Batch> {
   private final Dataset dataset;
@@ -33,7 +33,8 @@ public final class DataLoader implements Iterable<Batch> {
 
   /** Batches of {@code batchSize} examples in dataset order (no shuffling, last batch kept). */
   public DataLoader(Dataset dataset, int batchSize) {
-    if (batchSize < 1) throw new IllegalArgumentException("DataLoader: batchSize must be >= 1, got " + batchSize);
+    if (batchSize < 1)
+      throw new IllegalArgumentException("DataLoader: batchSize must be >= 1, got " + batchSize);
     this.dataset = dataset;
     this.batchSize = batchSize;
   }
@@ -107,7 +108,9 @@ public final class DataLoader implements Iterable<Batch> {
 
       @Override
       public Batch next() {
-        if (!hasNext()) throw new NoSuchElementException("DataLoader: epoch finished after " + batches + " batches");
+        if (!hasNext())
+          throw new NoSuchElementException(
+              "DataLoader: epoch finished after " + batches + " batches");
         int from = next * batchSize, to = Math.min(n, from + batchSize);
         next++;
         int[] idx = new int[to - from];
@@ -131,7 +134,15 @@ public final class DataLoader implements Iterable<Batch> {
 
   @Override
   public String toString() {
-    return "DataLoader(" + dataset.size() + " examples, batchSize=" + batchSize + ", " + numBatches() + " batches"
-        + (shuffle ? ", shuffle" : "") + (dropLast ? ", dropLast" : "") + ")";
+    return "DataLoader("
+        + dataset.size()
+        + " examples, batchSize="
+        + batchSize
+        + ", "
+        + numBatches()
+        + " batches"
+        + (shuffle ? ", shuffle" : "")
+        + (dropLast ? ", dropLast" : "")
+        + ")";
   }
 }

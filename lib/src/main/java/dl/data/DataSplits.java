@@ -27,8 +27,13 @@ public final class DataSplits {
 
   private DataSplits(String name, TensorDataset train, TensorDataset val, TensorDataset test) {
     if (!Arrays.equals(train.inputShape(), test.inputShape())) {
-      throw new IllegalArgumentException(name + ": train inputs " + Shape.of(train.inputShape()) + " and test inputs "
-          + Shape.of(test.inputShape()) + " differ");
+      throw new IllegalArgumentException(
+          name
+              + ": train inputs "
+              + Shape.of(train.inputShape())
+              + " and test inputs "
+              + Shape.of(test.inputShape())
+              + " differ");
     }
     this.name = name;
     this.train = train;
@@ -54,7 +59,9 @@ public final class DataSplits {
 
   /** The validation examples; fails unless made by {@link #withValidation}. */
   public TensorDataset val() {
-    if (val == null) throw new IllegalStateException(name + " has no validation part: call withValidation(fraction, seed) first");
+    if (val == null)
+      throw new IllegalStateException(
+          name + " has no validation part: call withValidation(fraction, seed) first");
     return val;
   }
 
@@ -83,18 +90,29 @@ public final class DataSplits {
    * test part is untouched, so nothing about it leaks into model selection.
    */
   public DataSplits withValidation(double fraction, long seed) {
-    if (val != null) throw new IllegalStateException(name + " already has a validation part (" + val.size() + " examples)");
+    if (val != null)
+      throw new IllegalStateException(
+          name + " already has a validation part (" + val.size() + " examples)");
     TensorDataset.Split s = train.split(fraction, seed);
     return new DataSplits(name, s.train(), s.val(), test);
   }
 
-  /** The first {@code nTrain} training and {@code nTest} test examples (fewer if a part is smaller; validation: at most nTest). */
+  /**
+   * The first {@code nTrain} training and {@code nTest} test examples (fewer if a part is smaller;
+   * validation: at most nTest).
+   */
   public DataSplits subset(int nTrain, int nTest) {
-    return new DataSplits(name, train.subset(Math.min(nTrain, train.size())),
-        val == null ? null : val.subset(Math.min(nTest, val.size())), test.subset(Math.min(nTest, test.size())));
+    return new DataSplits(
+        name,
+        train.subset(Math.min(nTrain, train.size())),
+        val == null ? null : val.subset(Math.min(nTest, val.size())),
+        test.subset(Math.min(nTest, test.size())));
   }
 
-  /** {@link #subset(int, int)} keeping train:test proportions, e.g. {@code subset(6000)} on MNIST gives 6000 / 1000. */
+  /**
+   * {@link #subset(int, int)} keeping train:test proportions, e.g. {@code subset(6000)} on MNIST
+   * gives 6000 / 1000.
+   */
   public DataSplits subset(int nTrain) {
     int nTest = (int) Math.round((double) nTrain * test.size() / Math.max(1, train.size()));
     return subset(nTrain, Math.max(1, nTest));
@@ -102,7 +120,14 @@ public final class DataSplits {
 
   @Override
   public String toString() {
-    return name + ": train " + train.size() + (val != null ? ", val " + val.size() : "") + ", test " + test.size() + ", input "
-        + Shape.of(train.inputShape()) + (numClasses() > 0 ? ", " + numClasses() + " classes" : "");
+    return name
+        + ": train "
+        + train.size()
+        + (val != null ? ", val " + val.size() : "")
+        + ", test "
+        + test.size()
+        + ", input "
+        + Shape.of(train.inputShape())
+        + (numClasses() > 0 ? ", " + numClasses() + " classes" : "");
   }
 }

@@ -62,7 +62,10 @@ public final class DataStore {
   private Duration timeout = Duration.ofSeconds(30);
   private HttpClient client;
 
-  /** A store whose cache is {@code cache}; no {@code DL_DATA} folder; system folders and downloads on. */
+  /**
+   * A store whose cache is {@code cache}; no {@code DL_DATA} folder; system folders and downloads
+   * on.
+   */
   public DataStore(Path cache) {
     this.cache = cache.toAbsolutePath().normalize();
   }
@@ -83,7 +86,10 @@ public final class DataStore {
     return s;
   }
 
-  /** The project's {@code data/} folder above the working directory, else {@code ~/.cache/dl-course}. */
+  /**
+   * The project's {@code data/} folder above the working directory, else {@code
+   * ~/.cache/dl-course}.
+   */
   public static Path defaultCache() {
     return projectDataDir(Path.of("").toAbsolutePath())
         .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "dl-course"));
@@ -98,7 +104,8 @@ public final class DataStore {
       Path marker = dir.resolve("data").resolve(MARKER);
       if (Files.isRegularFile(marker)) {
         try {
-          if (Files.readString(marker, StandardCharsets.UTF_8).contains("dl-course")) return Optional.of(marker.getParent());
+          if (Files.readString(marker, StandardCharsets.UTF_8).contains("dl-course"))
+            return Optional.of(marker.getParent());
         } catch (IOException ignored) {
           // unreadable: not ours to use
         }
@@ -125,7 +132,10 @@ public final class DataStore {
     return this;
   }
 
-  /** Replaces the download mirror of a data set ("mnist", "fashion-mnist", "cifar-10"): the base URL of its files. */
+  /**
+   * Replaces the download mirror of a data set ("mnist", "fashion-mnist", "cifar-10"): the base URL
+   * of its files.
+   */
   public DataStore mirror(String dataset, String baseUrl) {
     spec(dataset);
     this.mirrors.put(dataset, List.of(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/"));
@@ -150,7 +160,9 @@ public final class DataStore {
     return log(line -> {});
   }
 
-  /** The data cache: searched first, and where downloads are written (one subfolder per data set). */
+  /**
+   * The data cache: searched first, and where downloads are written (one subfolder per data set).
+   */
   public Path cache() {
     return cache;
   }
@@ -171,35 +183,50 @@ public final class DataStore {
   }
 
   DatasetSpec spec(String id) {
-    DatasetSpec s = switch (id) {
-      case "mnist" -> Catalog.MNIST;
-      case "fashion-mnist" -> Catalog.FASHION_MNIST;
-      case "cifar-10" -> Catalog.CIFAR10;
-      default -> throw new IllegalArgumentException("unknown data set '" + id + "': known are mnist, fashion-mnist, cifar-10");
-    };
+    DatasetSpec s =
+        switch (id) {
+          case "mnist" -> Catalog.MNIST;
+          case "fashion-mnist" -> Catalog.FASHION_MNIST;
+          case "cifar-10" -> Catalog.CIFAR10;
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown data set '" + id + "': known are mnist, fashion-mnist, cifar-10");
+        };
     return mirrors.containsKey(id) ? s.withMirrors(mirrors.get(id)) : s;
   }
 
   // ================================================================ loading
 
-  /** Loads an IDX data set whose files are the four of {@link Catalog} (train/test images/labels). */
+  /**
+   * Loads an IDX data set whose files are the four of {@link Catalog} (train/test images/labels).
+   */
   DataSplits loadIdx(DatasetSpec spec, List<String> classNames) {
     byte[][] c = new byte[4][];
-    String[] names = {Catalog.TRAIN_IMAGES, Catalog.TRAIN_LABELS, Catalog.TEST_IMAGES, Catalog.TEST_LABELS};
+    String[] names = {
+      Catalog.TRAIN_IMAGES, Catalog.TRAIN_LABELS, Catalog.TEST_IMAGES, Catalog.TEST_LABELS
+    };
     String[] sources = new String[4];
     Path[] paths = new Path[4];
     for (int i = 0; i < 4; i++) paths[i] = locateOrDownload(spec, spec.file(names[i]));
     // NOTE: reading, hashing and parsing the four files in parallel roughly halves the load time.
-    IntStream.range(0, 4).parallel().forEach(i -> {
-      c[i] = readVerified(spec, spec.file(names[i]), paths[i]);
-      sources[i] = paths[i].toString();
-    });
-    TensorDataset train = Idx.dataset(Idx.parse(c[0], sources[0]), Idx.parse(c[1], sources[1]), classNames);
-    TensorDataset test = Idx.dataset(Idx.parse(c[2], sources[2]), Idx.parse(c[3], sources[3]), classNames);
+    IntStream.range(0, 4)
+        .parallel()
+        .forEach(
+            i -> {
+              c[i] = readVerified(spec, spec.file(names[i]), paths[i]);
+              sources[i] = paths[i].toString();
+            });
+    TensorDataset train =
+        Idx.dataset(Idx.parse(c[0], sources[0]), Idx.parse(c[1], sources[1]), classNames);
+    TensorDataset test =
+        Idx.dataset(Idx.parse(c[2], sources[2]), Idx.parse(c[3], sources[3]), classNames);
     return new DataSplits(spec.title(), train, test);
   }
 
-  /** Loads CIFAR-10's binary batches: all files but the last are training batches, the last is the test batch. */
+  /**
+   * Loads CIFAR-10's binary batches: all files but the last are training batches, the last is the
+   * test batch.
+   */
   DataSplits loadCifar(DatasetSpec spec) {
     List<FileSpec> files = spec.files();
     Map<FileSpec, Path> found = new LinkedHashMap<>();
@@ -207,15 +234,27 @@ public final class DataStore {
     if (found.size() < files.size()) {
       extractArchive(spec);
       for (FileSpec f : files) {
-        if (!found.containsKey(f)) found.put(f, locate(spec, f).orElseThrow(() -> notFound(spec, f, "the archive " + spec.archive().name() + " has no " + f.name())));
+        if (!found.containsKey(f))
+          found.put(
+              f,
+              locate(spec, f)
+                  .orElseThrow(
+                      () ->
+                          notFound(
+                              spec,
+                              f,
+                              "the archive " + spec.archive().name() + " has no " + f.name())));
       }
     }
     byte[][] c = new byte[files.size()][];
     String[] sources = new String[files.size()];
-    IntStream.range(0, files.size()).parallel().forEach(i -> {
-      c[i] = readVerified(spec, files.get(i), found.get(files.get(i)));
-      sources[i] = found.get(files.get(i)).toString();
-    });
+    IntStream.range(0, files.size())
+        .parallel()
+        .forEach(
+            i -> {
+              c[i] = readVerified(spec, files.get(i), found.get(files.get(i)));
+              sources[i] = found.get(files.get(i)).toString();
+            });
     int last = files.size() - 1;
     TensorDataset train = Cifar10.parse(Arrays.copyOf(c, last), Arrays.copyOf(sources, last));
     TensorDataset test = Cifar10.parse(new byte[][] {c[last]}, new String[] {sources[last]});
@@ -235,7 +274,8 @@ public final class DataStore {
       for (String d : spec.dirNames()) places.add(new Place(dataEnv.resolve(d), "under DL_DATA"));
       places.add(new Place(dataEnv, "DL_DATA"));
     }
-    if (systemDirs) for (Path d : spec.systemDirs()) places.add(new Place(d, "system package folder"));
+    if (systemDirs)
+      for (Path d : spec.systemDirs()) places.add(new Place(d, "system package folder"));
     return places;
   }
 
@@ -273,28 +313,56 @@ public final class DataStore {
     return content;
   }
 
-  private void checkContent(DatasetSpec spec, FileSpec file, String source, long size, String digest) {
+  private void checkContent(
+      DatasetSpec spec, FileSpec file, String source, long size, String digest) {
     if (size != file.size()) {
-      throw new DataException(spec.title() + ": " + source + " has " + size + " bytes (decompressed), expected " + file.size()
-          + " bytes: the file is " + (size < file.size() ? "truncated" : "not the expected one") + ". " + refetch(spec, source));
+      throw new DataException(
+          spec.title()
+              + ": "
+              + source
+              + " has "
+              + size
+              + " bytes (decompressed), expected "
+              + file.size()
+              + " bytes: the file is "
+              + (size < file.size() ? "truncated" : "not the expected one")
+              + ". "
+              + refetch(spec, source));
     }
     if (!digest.equals(file.digest())) {
-      throw new DataException(spec.title() + ": " + source + " has " + file.algorithm() + " " + digest + " (decompressed content), expected "
-          + file.digest() + ": the file is corrupt or a different version. " + refetch(spec, source));
+      throw new DataException(
+          spec.title()
+              + ": "
+              + source
+              + " has "
+              + file.algorithm()
+              + " "
+              + digest
+              + " (decompressed content), expected "
+              + file.digest()
+              + ": the file is corrupt or a different version. "
+              + refetch(spec, source));
     }
   }
 
   private static String refetch(DatasetSpec spec, Object file) {
-    return "Delete " + file + " and fetch it again: " + spec.fetchCommand() + " (from the repository root)";
+    return "Delete "
+        + file
+        + " and fetch it again: "
+        + spec.fetchCommand()
+        + " (from the repository root)";
   }
 
   private DataException notFound(DatasetSpec spec, FileSpec file, String downloadProblem) {
-    StringBuilder m = new StringBuilder(spec.title() + ": " + file.name() + " not found. Looked in:\n");
-    for (Place p : places(spec)) m.append("  ").append(p.dir()).append(" (").append(p.why()).append(")\n");
+    StringBuilder m =
+        new StringBuilder(spec.title() + ": " + file.name() + " not found. Looked in:\n");
+    for (Place p : places(spec))
+      m.append("  ").append(p.dir()).append(" (").append(p.why()).append(")\n");
     if (dataEnv == null) m.append("  (DL_DATA is not set)\n");
     m.append("and could not download it: ").append(downloadProblem).append('\n');
     m.append("To fetch it, run from the repository root:  ").append(spec.fetchCommand());
-    m.append("\n(or put the files in one of the folders above, or set DL_DATA to a folder holding them)");
+    m.append(
+        "\n(or put the files in one of the folders above, or set DL_DATA to a folder holding them)");
     return new DataException(m.toString());
   }
 
@@ -302,12 +370,19 @@ public final class DataStore {
 
   private HttpClient client() {
     if (client == null) {
-      client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+      client =
+          HttpClient.newBuilder()
+              .connectTimeout(timeout)
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build();
     }
     return client;
   }
 
-  /** Downloads one file (gzipped on the mirror) into the cache, decompressing and verifying on the way. */
+  /**
+   * Downloads one file (gzipped on the mirror) into the cache, decompressing and verifying on the
+   * way.
+   */
   Path download(DatasetSpec spec, FileSpec file) {
     Path dir = createCacheDir(spec);
     Path target = dir.resolve(file.name());
@@ -322,7 +397,8 @@ public final class DataStore {
         String digest = fetchTo(uri, tmp, file.algorithm(), size, true);
         checkContent(spec, file, "the download from " + uri, size[0], digest);
         moveAtomically(tmp, target);
-        log.accept("  saved " + target + " (" + size[0] + " bytes, " + file.algorithm() + " verified)");
+        log.accept(
+            "  saved " + target + " (" + size[0] + " bytes, " + file.algorithm() + " verified)");
         return target;
       } catch (IOException | DataException e) {
         errors.add(uri + ": " + describe(e));
@@ -330,14 +406,16 @@ public final class DataStore {
         deleteQuietly(tmp);
       }
     }
-    throw new DataException(errors.isEmpty() ? "no download mirror is known" : String.join("; ", errors));
+    throw new DataException(
+        errors.isEmpty() ? "no download mirror is known" : String.join("; ", errors));
   }
 
   /**
-   * GETs {@code uri} into {@code out}, decompressing gzip if {@code gunzip} and the body starts with
-   * its magic; returns the digest of what was written and sets size[0] to its length.
+   * GETs {@code uri} into {@code out}, decompressing gzip if {@code gunzip} and the body starts
+   * with its magic; returns the digest of what was written and sets size[0] to its length.
    */
-  private String fetchTo(URI uri, Path out, String algorithm, long[] size, boolean gunzip) throws IOException {
+  private String fetchTo(URI uri, Path out, String algorithm, long[] size, boolean gunzip)
+      throws IOException {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     HttpResponse<InputStream> response;
     try {
@@ -358,12 +436,19 @@ public final class DataStore {
         if (gz) in = new GZIPInputStream(in, 1 << 16);
       }
       MessageDigest md = messageDigest(algorithm);
-      try (DigestInputStream din = new DigestInputStream(in, md); OutputStream os = Files.newOutputStream(out)) {
+      try (DigestInputStream din = new DigestInputStream(in, md);
+          OutputStream os = Files.newOutputStream(out)) {
         size[0] = din.transferTo(os);
       } catch (IOException e) {
-        String what = length >= 0 && wire.count >= length
-            ? "all " + length + " bytes arrived but they do not decompress (truncated or corrupt file on the server)"
-            : "the download broke off after " + wire.count + (length >= 0 ? " of " + length : "") + " bytes";
+        String what =
+            length >= 0 && wire.count >= length
+                ? "all "
+                    + length
+                    + " bytes arrived but they do not decompress (truncated or corrupt file on the server)"
+                : "the download broke off after "
+                    + wire.count
+                    + (length >= 0 ? " of " + length : "")
+                    + " bytes";
         throw new IOException(what + " (" + describe(e) + ")", e);
       }
       return HexFormat.of().formatHex(md.digest());
@@ -393,10 +478,14 @@ public final class DataStore {
     }
   }
 
-  /** Finds the archive (or downloads it), verifies it, and extracts the data set's files into the cache. */
+  /**
+   * Finds the archive (or downloads it), verifies it, and extracts the data set's files into the
+   * cache.
+   */
   void extractArchive(DatasetSpec spec) {
     FileSpec archive = spec.archive();
-    if (archive == null) throw new DataException(spec.title() + ": files missing and no archive is known");
+    if (archive == null)
+      throw new DataException(spec.title() + ": files missing and no archive is known");
     Path dir = createCacheDir(spec);
     Path local = null;
     for (Place place : places(spec)) {
@@ -445,25 +534,38 @@ public final class DataStore {
     Map<String, FileSpec> wanted = new HashMap<>();
     for (FileSpec f : spec.files()) wanted.put(f.name(), f);
     Set<String> extras = Set.of("batches.meta.txt");
-    log.accept("Extracting " + String.join(", ", wanted.keySet().stream().sorted().toList()) + " from " + archive + " -> " + dir);
-    try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive), 1 << 16), 1 << 16)) {
-      Tar.read(in, (path, size, content) -> {
-        String base = path.substring(path.lastIndexOf('/') + 1);
-        FileSpec f = wanted.get(base);
-        if (f == null && !extras.contains(base)) return;
-        Path tmp = Files.createTempFile(dir, "." + base + ".", ".part");
-        try {
-          MessageDigest md = messageDigest(f == null ? "MD5" : f.algorithm());
-          long n;
-          try (DigestInputStream din = new DigestInputStream(content, md); OutputStream os = Files.newOutputStream(tmp)) {
-            n = din.transferTo(os);
-          }
-          if (f != null) checkContent(spec, f, archive + "!" + path, n, HexFormat.of().formatHex(md.digest()));
-          moveAtomically(tmp, dir.resolve(base));
-        } finally {
-          deleteQuietly(tmp);
-        }
-      });
+    log.accept(
+        "Extracting "
+            + String.join(", ", wanted.keySet().stream().sorted().toList())
+            + " from "
+            + archive
+            + " -> "
+            + dir);
+    try (InputStream in =
+        new GZIPInputStream(
+            new BufferedInputStream(Files.newInputStream(archive), 1 << 16), 1 << 16)) {
+      Tar.read(
+          in,
+          (path, size, content) -> {
+            String base = path.substring(path.lastIndexOf('/') + 1);
+            FileSpec f = wanted.get(base);
+            if (f == null && !extras.contains(base)) return;
+            Path tmp = Files.createTempFile(dir, "." + base + ".", ".part");
+            try {
+              MessageDigest md = messageDigest(f == null ? "MD5" : f.algorithm());
+              long n;
+              try (DigestInputStream din = new DigestInputStream(content, md);
+                  OutputStream os = Files.newOutputStream(tmp)) {
+                n = din.transferTo(os);
+              }
+              if (f != null)
+                checkContent(
+                    spec, f, archive + "!" + path, n, HexFormat.of().formatHex(md.digest()));
+              moveAtomically(tmp, dir.resolve(base));
+            } finally {
+              deleteQuietly(tmp);
+            }
+          });
     }
   }
 
@@ -473,7 +575,15 @@ public final class DataStore {
       Files.createDirectories(dir);
       cleanStaleParts(dir);
     } catch (IOException e) {
-      throw new DataException(spec.title() + ": cannot create the cache folder " + dir + " (" + e + "). " + spec.fetchCommand(), e);
+      throw new DataException(
+          spec.title()
+              + ": cannot create the cache folder "
+              + dir
+              + " ("
+              + e
+              + "). "
+              + spec.fetchCommand(),
+          e);
     }
     return dir;
   }
@@ -505,7 +615,10 @@ public final class DataStore {
     }
   }
 
-  /** The exception's message, or its type and its causes' when it has none (Java's ConnectException says nothing). */
+  /**
+   * The exception's message, or its type and its causes' when it has none (Java's ConnectException
+   * says nothing).
+   */
   private static String describe(Throwable e) {
     if (e instanceof DataException) return e.getMessage();
     StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
@@ -518,7 +631,9 @@ public final class DataStore {
       if (m != null && !m.isBlank()) return sb.append(" ").append(m).toString();
       if (t.getCause() == t) break;
     }
-    return sb.append(e instanceof ConnectException ? " (no network, or the host is unreachable?)" : "").toString();
+    return sb.append(
+            e instanceof ConnectException ? " (no network, or the host is unreachable?)" : "")
+        .toString();
   }
 
   // ================================================================ digests
@@ -545,7 +660,12 @@ public final class DataStore {
 
   @Override
   public String toString() {
-    return "DataStore(cache=" + cache + ", DL_DATA=" + (dataEnv == null ? "unset" : dataEnv) + (systemDirs ? ", system folders" : "")
-        + (downloads ? ", downloads" : ", no downloads") + ")";
+    return "DataStore(cache="
+        + cache
+        + ", DL_DATA="
+        + (dataEnv == null ? "unset" : dataEnv)
+        + (systemDirs ? ", system folders" : "")
+        + (downloads ? ", downloads" : ", no downloads")
+        + ")";
   }
 }

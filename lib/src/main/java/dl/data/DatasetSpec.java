@@ -8,8 +8,15 @@ import java.util.List;
  * that packages install it to, download mirrors, its files (with sizes and digests), an optional
  * archive the files come in, and the command that fetches it.
  */
-record DatasetSpec(String id, String title, List<String> dirNames, List<Path> systemDirs, List<String> mirrors, List<FileSpec> files,
-    FileSpec archive, String fetchCommand) {
+record DatasetSpec(
+    String id,
+    String title,
+    List<String> dirNames,
+    List<Path> systemDirs,
+    List<String> mirrors,
+    List<FileSpec> files,
+    FileSpec archive,
+    String fetchCommand) {
 
   DatasetSpec withMirrors(List<String> mirrors) {
     return new DatasetSpec(id, title, dirNames, systemDirs, mirrors, files, archive, fetchCommand);

@@ -24,7 +24,10 @@ import tech.tablesaw.api.Table;
 public final class Datasets {
   private Datasets() {}
 
-  /** MNIST handwritten digits: 60000 train / 10000 test images [1, 28, 28] in [0, 1], classes "0"…"9". */
+  /**
+   * MNIST handwritten digits: 60000 train / 10000 test images [1, 28, 28] in [0, 1], classes
+   * "0"…"9".
+   */
   public static DataSplits mnist() {
     return DataStore.defaults().mnist();
   }
@@ -52,7 +55,10 @@ public final class Datasets {
     return Tabular.read(shipped("iris.csv"));
   }
 
-  /** The folder where the course's data lives: the project's {@code data/}, else {@code ~/.cache/dl-course}. */
+  /**
+   * The folder where the course's data lives: the project's {@code data/}, else {@code
+   * ~/.cache/dl-course}.
+   */
   public static Path dataDir() {
     return DataStore.defaultCache();
   }
@@ -67,7 +73,11 @@ public final class Datasets {
       if (Files.isRegularFile(p)) return p;
       tried.add(p);
     }
-    throw new DataException(name + " not found: it ships in the course repository's data/ folder, which was not found from " + start
-        + (tried.isEmpty() ? " or any folder above it" : " (looked at " + tried + ")") + "; run from inside the repository");
+    throw new DataException(
+        name
+            + " not found: it ships in the course repository's data/ folder, which was not found from "
+            + start
+            + (tried.isEmpty() ? " or any folder above it" : " (looked at " + tried + ")")
+            + "; run from inside the repository");
   }
 }

@@ -43,7 +43,9 @@ public final class Idx {
     }
   }
 
-  /** Images [N, H, W] (or [N, C, H, W]) of unsigned bytes as floats in [0, 1]. Shape: [N, 1, H, W]. */
+  /**
+   * Images [N, H, W] (or [N, C, H, W]) of unsigned bytes as floats in [0, 1]. Shape: [N, 1, H, W].
+   */
   public static Tensor readImages(Path file) {
     Array a = parse(readContent(file), file.toString());
     return Tensor.fromArray(images(a), imageShape(a));
@@ -64,27 +66,49 @@ public final class Idx {
 
   /** An image file and its label file as one dataset: x [N, 1, H, W] in [0, 1], y [N]. */
   public static TensorDataset read(Path images, Path labels, List<String> classNames) {
-    return dataset(parse(readContent(images), images.toString()), parse(readContent(labels), labels.toString()), classNames);
+    return dataset(
+        parse(readContent(images), images.toString()),
+        parse(readContent(labels), labels.toString()),
+        classNames);
   }
 
   static TensorDataset dataset(Array images, Array labels, List<String> classNames) {
     if (labels.dims().length != 1) {
-      throw new DataException(labels.source() + ": a label file has 1 dimension, this one has " + Shape.of(labels.dims()));
+      throw new DataException(
+          labels.source()
+              + ": a label file has 1 dimension, this one has "
+              + Shape.of(labels.dims()));
     }
     if (images.count() != labels.count()) {
-      throw new DataException(images.source() + " has " + images.count() + " images but " + labels.source() + " has "
-          + labels.count() + " labels");
+      throw new DataException(
+          images.source()
+              + " has "
+              + images.count()
+              + " images but "
+              + labels.source()
+              + " has "
+              + labels.count()
+              + " labels");
     }
     int[] shape = imageShape(images);
     float[] y = values(labels);
     if (!classNames.isEmpty()) {
       for (int i = 0; i < y.length; i++) {
         if (y[i] < 0 || y[i] >= classNames.size()) {
-          throw new DataException(labels.source() + ": label " + (int) y[i] + " at index " + i + " is not in [0, " + classNames.size() + ")");
+          throw new DataException(
+              labels.source()
+                  + ": label "
+                  + (int) y[i]
+                  + " at index "
+                  + i
+                  + " is not in [0, "
+                  + classNames.size()
+                  + ")");
         }
       }
     }
-    return new TensorDataset(images(images), Arrays.copyOfRange(shape, 1, shape.length), y, new int[0], classNames);
+    return new TensorDataset(
+        images(images), Arrays.copyOfRange(shape, 1, shape.length), y, new int[0], classNames);
   }
 
   /** The whole file's content, decompressed when it starts with the gzip magic bytes. */
@@ -107,36 +131,66 @@ public final class Idx {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz), 1 << 16)) {
       in.transferTo(out);
     } catch (IOException e) {
-      throw new DataException(source + ": gzip data is corrupt or ends early after " + out.size()
-          + " decompressed bytes (" + e.getMessage() + "): the file is truncated or damaged", e);
+      throw new DataException(
+          source
+              + ": gzip data is corrupt or ends early after "
+              + out.size()
+              + " decompressed bytes ("
+              + e.getMessage()
+              + "): the file is truncated or damaged",
+          e);
     }
     return out.toByteArray();
   }
 
   /** Parses and checks the header against the content length. */
   static Array parse(byte[] content, String source) {
-    if (content.length < 4) throw new DataException(source + ": " + content.length + " bytes, too short for an IDX header");
+    if (content.length < 4)
+      throw new DataException(
+          source + ": " + content.length + " bytes, too short for an IDX header");
     int type = content[2] & 0xff, rank = content[3] & 0xff;
     int size = typeSize(type);
     if (content[0] != 0 || content[1] != 0 || size == 0 || rank == 0) {
-      throw new DataException(source + ": not an IDX file (magic bytes " + String.format("%02x %02x %02x %02x", content[0], content[1],
-          content[2], content[3]) + ", expected 00 00 <type 08..0e> <dimensions>)");
+      throw new DataException(
+          source
+              + ": not an IDX file (magic bytes "
+              + String.format("%02x %02x %02x %02x", content[0], content[1], content[2], content[3])
+              + ", expected 00 00 <type 08..0e> <dimensions>)");
     }
     int header = 4 + 4 * rank;
-    if (content.length < header) throw new DataException(source + ": " + content.length + " bytes, too short for an IDX header of " + rank + " dimensions");
+    if (content.length < header)
+      throw new DataException(
+          source
+              + ": "
+              + content.length
+              + " bytes, too short for an IDX header of "
+              + rank
+              + " dimensions");
     ByteBuffer bb = ByteBuffer.wrap(content);
     int[] dims = new int[rank];
     long expected = size;
     for (int i = 0; i < rank; i++) {
       dims[i] = bb.getInt(4 + 4 * i);
-      if (dims[i] < 0) throw new DataException(source + ": negative dimension " + dims[i] + " in the IDX header");
+      if (dims[i] < 0)
+        throw new DataException(source + ": negative dimension " + dims[i] + " in the IDX header");
       expected *= dims[i];
     }
     expected += header;
     if (content.length != expected) {
-      throw new DataException(source + ": the IDX header says " + Shape.of(dims) + " values of " + size + " byte(s), so "
-          + expected + " bytes, but the " + "content has " + content.length + " bytes ("
-          + (content.length < expected ? "truncated" : "extra data") + ")");
+      throw new DataException(
+          source
+              + ": the IDX header says "
+              + Shape.of(dims)
+              + " values of "
+              + size
+              + " byte(s), so "
+              + expected
+              + " bytes, but the "
+              + "content has "
+              + content.length
+              + " bytes ("
+              + (content.length < expected ? "truncated" : "extra data")
+              + ")");
     }
     return new Array(source, type, dims, content, header);
   }
@@ -153,10 +207,15 @@ public final class Idx {
 
   private static int[] imageShape(Array a) {
     int[] d = a.dims();
-    if (a.type() != UBYTE) throw new DataException(a.source() + ": images must be unsigned bytes (type 0x08), got type 0x" + Integer.toHexString(a.type()));
+    if (a.type() != UBYTE)
+      throw new DataException(
+          a.source()
+              + ": images must be unsigned bytes (type 0x08), got type 0x"
+              + Integer.toHexString(a.type()));
     if (d.length == 3) return new int[] {d[0], 1, d[1], d[2]};
     if (d.length == 4) return d.clone();
-    throw new DataException(a.source() + ": images need 3 dimensions [N, H, W] (or 4), got " + Shape.of(d));
+    throw new DataException(
+        a.source() + ": images need 3 dimensions [N, H, W] (or 4), got " + Shape.of(d));
   }
 
   /** Unsigned bytes scaled to [0, 1]. */
@@ -175,14 +234,15 @@ public final class Idx {
     int n = (c.length - off) / typeSize(a.type());
     float[] out = new float[n];
     for (int i = 0; i < n; i++) {
-      out[i] = switch (a.type()) {
-        case UBYTE -> c[off + i] & 0xff;
-        case BYTE -> c[off + i];
-        case SHORT -> bb.getShort(off + 2 * i);
-        case INT -> bb.getInt(off + 4 * i);
-        case FLOAT -> bb.getFloat(off + 4 * i);
-        default -> (float) bb.getDouble(off + 8 * i);
-      };
+      out[i] =
+          switch (a.type()) {
+            case UBYTE -> c[off + i] & 0xff;
+            case BYTE -> c[off + i];
+            case SHORT -> bb.getShort(off + 2 * i);
+            case INT -> bb.getInt(off + 4 * i);
+            case FLOAT -> bb.getFloat(off + 4 * i);
+            default -> (float) bb.getDouble(off + 8 * i);
+          };
     }
     return out;
   }

@@ -49,19 +49,37 @@ public final class Tabular {
   /** A dataset from the given feature columns (numeric) and target column. */
   public static TensorDataset toDataset(Table table, String target, String... features) {
     if (!table.columnNames().contains(target)) {
-      throw new DataException(table.name() + ": no target column '" + target + "' (columns: " + table.columnNames() + ")");
+      throw new DataException(
+          table.name()
+              + ": no target column '"
+              + target
+              + "' (columns: "
+              + table.columnNames()
+              + ")");
     }
-    if (features.length == 0) throw new DataException(table.name() + ": no numeric feature columns besides '" + target + "'");
+    if (features.length == 0)
+      throw new DataException(
+          table.name() + ": no numeric feature columns besides '" + target + "'");
     int rows = table.rowCount(), f = features.length;
     float[] x = new float[rows * f];
     for (int j = 0; j < f; j++) {
       if (!table.columnNames().contains(features[j])) {
-        throw new DataException(table.name() + ": no column '" + features[j] + "' (columns: " + table.columnNames() + ")");
+        throw new DataException(
+            table.name()
+                + ": no column '"
+                + features[j]
+                + "' (columns: "
+                + table.columnNames()
+                + ")");
       }
       Column<?> col = table.column(features[j]);
-      if (!(col instanceof NumericColumn<?> num)) throw new DataException(table.name() + ": column '" + features[j] + "' is " + col.type() + ", not numeric");
+      if (!(col instanceof NumericColumn<?> num))
+        throw new DataException(
+            table.name() + ": column '" + features[j] + "' is " + col.type() + ", not numeric");
       for (int i = 0; i < rows; i++) {
-        if (num.isMissing(i)) throw new DataException(table.name() + ": missing value in column '" + features[j] + "' at row " + i);
+        if (num.isMissing(i))
+          throw new DataException(
+              table.name() + ": missing value in column '" + features[j] + "' at row " + i);
         x[i * f + j] = (float) num.getDouble(i);
       }
     }
@@ -70,13 +88,15 @@ public final class Tabular {
     List<String> classNames = List.of();
     if (t instanceof NumericColumn<?> num) {
       for (int i = 0; i < rows; i++) {
-        if (num.isMissing(i)) throw new DataException(table.name() + ": missing target '" + target + "' at row " + i);
+        if (num.isMissing(i))
+          throw new DataException(table.name() + ": missing target '" + target + "' at row " + i);
         y[i] = (float) num.getDouble(i);
       }
     } else {
       TreeSet<String> names = new TreeSet<>();
       for (int i = 0; i < rows; i++) {
-        if (t.isMissing(i)) throw new DataException(table.name() + ": missing target '" + target + "' at row " + i);
+        if (t.isMissing(i))
+          throw new DataException(table.name() + ": missing target '" + target + "' at row " + i);
         names.add(t.getString(i));
       }
       classNames = List.copyOf(names);

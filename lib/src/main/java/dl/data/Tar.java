@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A small reader for (ustar / GNU) tar streams, enough to take the batch files out of CIFAR-10's
- * archive without an extra dependency. Only regular files are reported; links, folders and
- * extended headers are skipped.
+ * archive without an extra dependency. Only regular files are reported; links, folders and extended
+ * headers are skipped.
  */
 final class Tar {
   private Tar() {}
@@ -22,7 +22,8 @@ final class Tar {
     byte[] header = new byte[512];
     String longName = null;
     while (true) {
-      if (!readBlock(in, header)) throw new EOFException("tar: archive ends without its end-of-archive blocks");
+      if (!readBlock(in, header))
+        throw new EOFException("tar: archive ends without its end-of-archive blocks");
       if (isZero(header)) return;
       String name = longName != null ? longName : path(header);
       longName = null;
@@ -77,7 +78,8 @@ final class Tar {
   private static boolean readBlock(InputStream in, byte[] block) throws IOException {
     int n = in.readNBytes(block, 0, block.length);
     if (n == 0) return false;
-    if (n < block.length) throw new EOFException("tar: archive ends inside a header (" + n + " of 512 bytes)");
+    if (n < block.length)
+      throw new EOFException("tar: archive ends inside a header (" + n + " of 512 bytes)");
     return true;
   }
 
@@ -105,7 +107,8 @@ final class Tar {
     public int read() throws IOException {
       if (left <= 0) return -1;
       int b = in.read();
-      if (b < 0) throw new EOFException("tar: archive ends inside an entry, " + left + " bytes early");
+      if (b < 0)
+        throw new EOFException("tar: archive ends inside an entry, " + left + " bytes early");
       left--;
       return b;
     }
@@ -114,7 +117,8 @@ final class Tar {
     public int read(byte[] b, int off, int len) throws IOException {
       if (left <= 0) return -1;
       int r = in.read(b, off, (int) Math.min(len, left));
-      if (r < 0) throw new EOFException("tar: archive ends inside an entry, " + left + " bytes early");
+      if (r < 0)
+        throw new EOFException("tar: archive ends inside an entry, " + left + " bytes early");
       left -= r;
       return r;
     }

@@ -29,7 +29,9 @@ public final class TensorDataset implements Dataset {
   private final List<String> classNames;
   private volatile Tensor xTensor, yTensor;
 
-  /** Wraps arrays without copying: callers hand over ownership (readers build datasets this way). */
+  /**
+   * Wraps arrays without copying: callers hand over ownership (readers build datasets this way).
+   */
   TensorDataset(float[] x, int[] xShape, float[] y, int[] yShape, List<String> classNames) {
     this.xShape = xShape.clone();
     this.yShape = yShape.clone();
@@ -37,15 +39,24 @@ public final class TensorDataset implements Dataset {
     this.yStride = numel(yShape);
     this.size = xStride == 0 ? 0 : x.length / xStride;
     if ((long) size * xStride != x.length || (long) size * yStride != y.length) {
-      throw new IllegalArgumentException("TensorDataset: " + x.length + " input values do not make whole examples of shape "
-          + Shape.of(xShape) + " matching " + y.length + " target values of shape " + Shape.of(yShape));
+      throw new IllegalArgumentException(
+          "TensorDataset: "
+              + x.length
+              + " input values do not make whole examples of shape "
+              + Shape.of(xShape)
+              + " matching "
+              + y.length
+              + " target values of shape "
+              + Shape.of(yShape));
     }
     this.x = x;
     this.y = y;
     this.classNames = List.copyOf(classNames);
   }
 
-  /** A dataset whose example i is {@code (x[i], y[i])}; both tensors must have the same first size. */
+  /**
+   * A dataset whose example i is {@code (x[i], y[i])}; both tensors must have the same first size.
+   */
   public static TensorDataset of(Tensor x, Tensor y) {
     return of(x, y, List.of());
   }
@@ -53,18 +64,28 @@ public final class TensorDataset implements Dataset {
   /** Like {@link #of(Tensor, Tensor)}, with names for the classes that {@code y} indexes. */
   public static TensorDataset of(Tensor x, Tensor y, List<String> classNames) {
     if (x.dim() == 0 || y.dim() == 0 || x.size(0) != y.size(0)) {
-      throw new IllegalArgumentException("TensorDataset.of: x " + x.shape() + " and y " + y.shape()
-          + " must have the same first size (one row per example)");
+      throw new IllegalArgumentException(
+          "TensorDataset.of: x "
+              + x.shape()
+              + " and y "
+              + y.shape()
+              + " must have the same first size (one row per example)");
     }
     int[] xs = x.shape().toArray(), ys = y.shape().toArray();
-    return new TensorDataset(x.toFloatArray(), Arrays.copyOfRange(xs, 1, xs.length), y.toFloatArray(),
-        Arrays.copyOfRange(ys, 1, ys.length), classNames);
+    return new TensorDataset(
+        x.toFloatArray(),
+        Arrays.copyOfRange(xs, 1, xs.length),
+        y.toFloatArray(),
+        Arrays.copyOfRange(ys, 1, ys.length),
+        classNames);
   }
 
   private static int numel(int[] shape) {
     int n = 1;
     for (int d : shape) {
-      if (d < 0) throw new IllegalArgumentException("TensorDataset: negative size in shape " + Arrays.toString(shape));
+      if (d < 0)
+        throw new IllegalArgumentException(
+            "TensorDataset: negative size in shape " + Arrays.toString(shape));
       n *= d;
     }
     return n;
@@ -90,7 +111,9 @@ public final class TensorDataset implements Dataset {
     return classNames;
   }
 
-  /** Number of classes: the class names, else 1 + the largest class index (0 for non-class targets). */
+  /**
+   * Number of classes: the class names, else 1 + the largest class index (0 for non-class targets).
+   */
   public int numClasses() {
     if (!classNames.isEmpty()) return classNames.size();
     if (yStride != 1) return 0;
@@ -135,7 +158,9 @@ public final class TensorDataset implements Dataset {
 
   /** The targets as ints, for class-index targets (counting, confusion matrices, kNN). */
   public int[] labelArray() {
-    if (yStride != 1) throw new IllegalStateException("labelArray: targets have shape " + Shape.of(yShape) + ", not class indices");
+    if (yStride != 1)
+      throw new IllegalStateException(
+          "labelArray: targets have shape " + Shape.of(yShape) + ", not class indices");
     int[] r = new int[size];
     for (int i = 0; i < size; i++) r[i] = (int) y[i];
     return r;
@@ -148,10 +173,13 @@ public final class TensorDataset implements Dataset {
     return counts;
   }
 
-  /** Example i without a batch axis: x of the input shape, y of the target shape ([] for a class). */
+  /**
+   * Example i without a batch axis: x of the input shape, y of the target shape ([] for a class).
+   */
   public Batch get(int i) {
     checkIndex(i);
-    return new Batch(Tensor.fromArray(Arrays.copyOfRange(x, i * xStride, (i + 1) * xStride), xShape),
+    return new Batch(
+        Tensor.fromArray(Arrays.copyOfRange(x, i * xStride, (i + 1) * xStride), xShape),
         Tensor.fromArray(Arrays.copyOfRange(y, i * yStride, (i + 1) * yStride), yShape));
   }
 
@@ -165,7 +193,8 @@ public final class TensorDataset implements Dataset {
       System.arraycopy(x, i * xStride, bx, k * xStride, xStride);
       System.arraycopy(y, i * yStride, by, k * yStride, yStride);
     }
-    return new Batch(Tensor.fromArray(bx, prepend(n, xShape)), Tensor.fromArray(by, prepend(n, yShape)));
+    return new Batch(
+        Tensor.fromArray(bx, prepend(n, xShape)), Tensor.fromArray(by, prepend(n, yShape)));
   }
 
   /** The examples at {@code indices}, in that order, as a new dataset (copied). */
@@ -182,20 +211,30 @@ public final class TensorDataset implements Dataset {
 
   /** The first {@code n} examples, e.g. for a fast run of a notebook. */
   public TensorDataset subset(int n) {
-    if (n < 0 || n > size) throw new IllegalArgumentException("subset: n = " + n + " but the dataset has " + size + " examples");
+    if (n < 0 || n > size)
+      throw new IllegalArgumentException(
+          "subset: n = " + n + " but the dataset has " + size + " examples");
     return n == size ? this : slice(0, n);
   }
 
   /** Examples {@code from .. to-1}. */
   public TensorDataset slice(int from, int to) {
-    if (from < 0 || to > size || from > to) throw new IllegalArgumentException("slice: [" + from + ", " + to + ") out of range for " + size + " examples");
-    return new TensorDataset(Arrays.copyOfRange(x, from * xStride, to * xStride), xShape,
-        Arrays.copyOfRange(y, from * yStride, to * yStride), yShape, classNames);
+    if (from < 0 || to > size || from > to)
+      throw new IllegalArgumentException(
+          "slice: [" + from + ", " + to + ") out of range for " + size + " examples");
+    return new TensorDataset(
+        Arrays.copyOfRange(x, from * xStride, to * xStride),
+        xShape,
+        Arrays.copyOfRange(y, from * yStride, to * yStride),
+        yShape,
+        classNames);
   }
 
   /** {@code n} examples drawn without replacement by a seeded permutation. */
   public TensorDataset sample(int n, long seed) {
-    if (n < 0 || n > size) throw new IllegalArgumentException("sample: n = " + n + " but the dataset has " + size + " examples");
+    if (n < 0 || n > size)
+      throw new IllegalArgumentException(
+          "sample: n = " + n + " but the dataset has " + size + " examples");
     return subset(Arrays.copyOf(new Rng(seed).permutation(size), n));
   }
 
@@ -212,23 +251,32 @@ public final class TensorDataset implements Dataset {
    * @param valFraction the share of examples for validation, in [0, 1]
    */
   public Split split(double valFraction, long seed) {
-    if (!(valFraction >= 0 && valFraction <= 1)) throw new IllegalArgumentException("split: valFraction must be in [0, 1], got " + valFraction);
+    if (!(valFraction >= 0 && valFraction <= 1))
+      throw new IllegalArgumentException(
+          "split: valFraction must be in [0, 1], got " + valFraction);
     return split((int) Math.round(valFraction * size), seed);
   }
 
   /** Like {@link #split(double, long)} with an exact number of validation examples. */
   public Split split(int valSize, long seed) {
-    if (valSize < 0 || valSize > size) throw new IllegalArgumentException("split: valSize = " + valSize + " but the dataset has " + size + " examples");
+    if (valSize < 0 || valSize > size)
+      throw new IllegalArgumentException(
+          "split: valSize = " + valSize + " but the dataset has " + size + " examples");
     int[] perm = new Rng(seed).permutation(size);
-    // Both parts keep the permuted order, like PyTorch's random_split: subset(n) of either is a random sample.
-    return new Split(subset(Arrays.copyOfRange(perm, valSize, size)), subset(Arrays.copyOfRange(perm, 0, valSize)));
+    // Both parts keep the permuted order, like PyTorch's random_split: subset(n) of either is a
+    // random sample.
+    return new Split(
+        subset(Arrays.copyOfRange(perm, valSize, size)),
+        subset(Arrays.copyOfRange(perm, 0, valSize)));
   }
 
   /** A train/validation pair made by {@link #split}. */
   public record Split(TensorDataset train, TensorDataset val) {}
 
   private void checkIndex(int i) {
-    if (i < 0 || i >= size) throw new IndexOutOfBoundsException("index " + i + " out of range for a dataset of " + size + " examples");
+    if (i < 0 || i >= size)
+      throw new IndexOutOfBoundsException(
+          "index " + i + " out of range for a dataset of " + size + " examples");
   }
 
   private static int[] prepend(int n, int[] shape) {
@@ -240,8 +288,12 @@ public final class TensorDataset implements Dataset {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorDataset t && Arrays.equals(xShape, t.xShape) && Arrays.equals(yShape, t.yShape)
-        && Arrays.equals(x, t.x) && Arrays.equals(y, t.y) && classNames.equals(t.classNames);
+    return o instanceof TensorDataset t
+        && Arrays.equals(xShape, t.xShape)
+        && Arrays.equals(yShape, t.yShape)
+        && Arrays.equals(x, t.x)
+        && Arrays.equals(y, t.y)
+        && classNames.equals(t.classNames);
   }
 
   @Override
@@ -252,7 +304,13 @@ public final class TensorDataset implements Dataset {
   @Override
   public String toString() {
     int classes = numClasses();
-    return "TensorDataset(" + size + " examples, x " + Shape.of(xShape) + ", y " + Shape.of(yShape)
-        + (classes > 0 && yStride == 1 ? ", " + classes + " classes" : "") + ")";
+    return "TensorDataset("
+        + size
+        + " examples, x "
+        + Shape.of(xShape)
+        + ", y "
+        + Shape.of(yShape)
+        + (classes > 0 && yStride == 1 ? ", " + classes + " classes" : "")
+        + ")";
   }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Seeded 2-D toy classification sets, like scikit-learn's {@code make_blobs}, {@code make_circles},
- * {@code make_moons}, plus XOR and spirals: small enough to plot, hard enough to show what a
- * linear model cannot do. The same seed always gives the same points; the examples are shuffled.
+ * {@code make_moons}, plus XOR and spirals: small enough to plot, hard enough to show what a linear
+ * model cannot do. The same seed always gives the same points; the examples are shuffled.
  *
  * <p>Shape: x [n, 2], y [n] (class indices as float32).
  *
@@ -19,14 +19,18 @@ import java.util.List;
 public final class ToyData {
   private ToyData() {}
 
-  /** Gaussian blobs around given centers (one class per center) with standard deviation {@code std}. */
+  /**
+   * Gaussian blobs around given centers (one class per center) with standard deviation {@code std}.
+   */
   public static TensorDataset blobs(int n, double[][] centers, double std, long seed) {
     checkN(n, centers.length);
     Rng rng = new Rng(seed);
     float[] x = new float[2 * n], y = new float[n];
     int i = 0;
     for (int c = 0; c < centers.length; c++) {
-      if (centers[c].length != 2) throw new IllegalArgumentException("blobs: center " + c + " has " + centers[c].length + " coordinates, not 2");
+      if (centers[c].length != 2)
+        throw new IllegalArgumentException(
+            "blobs: center " + c + " has " + centers[c].length + " coordinates, not 2");
       for (int k = 0; k < share(n, centers.length, c); k++, i++) {
         x[2 * i] = (float) (centers[c][0] + std * rng.normal());
         x[2 * i + 1] = (float) (centers[c][1] + std * rng.normal());
@@ -36,9 +40,13 @@ public final class ToyData {
     return shuffled(x, y, names(centers.length), rng);
   }
 
-  /** {@code classes} Gaussian blobs with centers evenly spaced on a circle of radius 4 around the origin. */
+  /**
+   * {@code classes} Gaussian blobs with centers evenly spaced on a circle of radius 4 around the
+   * origin.
+   */
   public static TensorDataset blobs(int n, int classes, double std, long seed) {
-    if (classes < 1) throw new IllegalArgumentException("blobs: need at least one class, got " + classes);
+    if (classes < 1)
+      throw new IllegalArgumentException("blobs: need at least one class, got " + classes);
     double[][] centers = new double[classes][];
     for (int c = 0; c < classes; c++) {
       double a = Math.PI / 4 + 2 * Math.PI * c / classes;
@@ -47,9 +55,13 @@ public final class ToyData {
     return blobs(n, centers, std, seed);
   }
 
-  /** The lectures' "red vs green points": two overlapping-free blobs, classes named "red" and "green". */
+  /**
+   * The lectures' "red vs green points": two overlapping-free blobs, classes named "red" and
+   * "green".
+   */
   public static TensorDataset redGreen(int n, long seed) {
-    return blobs(n, new double[][] {{-1.5, -1}, {1.5, 1}}, 0.7, seed).withClassNames("red", "green");
+    return blobs(n, new double[][] {{-1.5, -1}, {1.5, 1}}, 0.7, seed)
+        .withClassNames("red", "green");
   }
 
   /**
@@ -72,7 +84,8 @@ public final class ToyData {
   /** Two concentric circles: radius 1 (class 0) and {@code factor} &lt; 1 (class 1), plus noise. */
   public static TensorDataset circles(int n, double noise, double factor, long seed) {
     checkN(n, 2);
-    if (!(factor > 0 && factor < 1)) throw new IllegalArgumentException("circles: factor must be in (0, 1), got " + factor);
+    if (!(factor > 0 && factor < 1))
+      throw new IllegalArgumentException("circles: factor must be in (0, 1), got " + factor);
     Rng rng = new Rng(seed);
     float[] x = new float[2 * n], y = new float[n];
     int i = 0;
@@ -97,7 +110,8 @@ public final class ToyData {
     for (int c = 0; c < 2; c++) {
       for (int k = 0; k < share(n, 2, c); k++, i++) {
         double t = rng.uniform(0, Math.PI);
-        double a = c == 0 ? Math.cos(t) : 1 - Math.cos(t), b = c == 0 ? Math.sin(t) : 0.5 - Math.sin(t);
+        double a = c == 0 ? Math.cos(t) : 1 - Math.cos(t),
+            b = c == 0 ? Math.sin(t) : 0.5 - Math.sin(t);
         x[2 * i] = (float) (a + noise * rng.normal());
         x[2 * i + 1] = (float) (b + noise * rng.normal());
         y[i] = c;
@@ -135,7 +149,9 @@ public final class ToyData {
 
   private static void checkN(int n, int classes) {
     if (classes < 1) throw new IllegalArgumentException("need at least one class, got " + classes);
-    if (n < classes) throw new IllegalArgumentException("need at least one example per class: n = " + n + " for " + classes + " classes");
+    if (n < classes)
+      throw new IllegalArgumentException(
+          "need at least one example per class: n = " + n + " for " + classes + " classes");
   }
 
   private static List<String> names(int classes) {

@@ -15,7 +15,9 @@ import dl.tensor.Tensor;
  */
 @FunctionalInterface
 public interface Transform {
-  /** The transformed batch. Shape: x [N, ...] in, [N, ...] out (the rest may change, e.g. flatten). */
+  /**
+   * The transformed batch. Shape: x [N, ...] in, [N, ...] out (the rest may change, e.g. flatten).
+   */
   Tensor apply(Tensor x);
 
   /** This transform, then {@code next}. */

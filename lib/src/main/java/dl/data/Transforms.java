@@ -13,10 +13,13 @@ public final class Transforms {
 
   /** Mean pixel value of the MNIST training images (in [0, 1]). */
   public static final double MNIST_MEAN = 0.1307;
+
   /** Standard deviation of the MNIST training pixels (in [0, 1]). */
   public static final double MNIST_STD = 0.3081;
+
   /** Per-channel (R, G, B) means of the CIFAR-10 training images (in [0, 1]). */
   public static final double[] CIFAR10_MEAN = {0.4914, 0.4822, 0.4465};
+
   /** Per-channel (R, G, B) standard deviations of the CIFAR-10 training images (in [0, 1]). */
   public static final double[] CIFAR10_STD = {0.2470, 0.2435, 0.2616};
 
@@ -29,14 +32,22 @@ public final class Transforms {
 
   /** (x − mean) / std with one mean and std for every value. */
   public static Transform normalize(double mean, double std) {
-    if (!(std > 0)) throw new IllegalArgumentException("normalize: std must be positive, got " + std);
+    if (!(std > 0))
+      throw new IllegalArgumentException("normalize: std must be positive, got " + std);
     return x -> x.sub(mean).div(std);
   }
 
-  /** (x − mean[c]) / std[c] per channel c along axis 1. Shape: x [N, C, ...] with C = mean.length. */
+  /**
+   * (x − mean[c]) / std[c] per channel c along axis 1. Shape: x [N, C, ...] with C = mean.length.
+   */
   public static Transform normalize(double[] mean, double[] std) {
-    if (mean.length != std.length) throw new IllegalArgumentException("normalize: " + mean.length + " means but " + std.length + " stds");
-    for (double s : std) if (!(s > 0)) throw new IllegalArgumentException("normalize: stds must be positive, got " + Arrays.toString(std));
+    if (mean.length != std.length)
+      throw new IllegalArgumentException(
+          "normalize: " + mean.length + " means but " + std.length + " stds");
+    for (double s : std)
+      if (!(s > 0))
+        throw new IllegalArgumentException(
+            "normalize: stds must be positive, got " + Arrays.toString(std));
     float[] m = new float[mean.length], s = new float[std.length];
     for (int c = 0; c < m.length; c++) {
       m[c] = (float) mean[c];
@@ -44,7 +55,13 @@ public final class Transforms {
     }
     return x -> {
       if (x.dim() < 2 || x.size(1) != m.length) {
-        throw new IllegalArgumentException("normalize: expected [N, " + m.length + ", ...] for " + m.length + " channels, got " + x.shape());
+        throw new IllegalArgumentException(
+            "normalize: expected [N, "
+                + m.length
+                + ", ...] for "
+                + m.length
+                + " channels, got "
+                + x.shape());
       }
       int[] shape = new int[x.dim()];
       Arrays.fill(shape, 1);
@@ -53,7 +70,9 @@ public final class Transforms {
     };
   }
 
-  /** Flattens each example: [N, d1, d2, …] to [N, d1·d2·…], e.g. images for a {@code Linear} layer. */
+  /**
+   * Flattens each example: [N, d1, d2, …] to [N, d1·d2·…], e.g. images for a {@code Linear} layer.
+   */
   public static Transform flatten() {
     return x -> x.dim() <= 2 ? x : x.flatten(1, -1);
   }
@@ -63,9 +82,12 @@ public final class Transforms {
    * augmentation for CIFAR-10 (not for digits, where a mirrored 2 is no longer a 2).
    */
   public static Transform randomHorizontalFlip(double p, Rng rng) {
-    if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("randomHorizontalFlip: p must be in [0, 1], got " + p);
+    if (!(p >= 0 && p <= 1))
+      throw new IllegalArgumentException("randomHorizontalFlip: p must be in [0, 1], got " + p);
     return x -> {
-      if (x.dim() < 2) throw new IllegalArgumentException("randomHorizontalFlip: expected [N, ..., W], got " + x.shape());
+      if (x.dim() < 2)
+        throw new IllegalArgumentException(
+            "randomHorizontalFlip: expected [N, ..., W], got " + x.shape());
       int n = x.size(0), w = x.size(-1);
       float[] v = x.toFloatArray();
       int per = n == 0 ? 0 : v.length / n;
@@ -89,7 +111,9 @@ public final class Transforms {
       int[] labels = y.toIntArray();
       float[] r = new float[labels.length * classes];
       for (int i = 0; i < labels.length; i++) {
-        if (labels[i] < 0 || labels[i] >= classes) throw new IllegalArgumentException("oneHot: label " + labels[i] + " at " + i + " is not in [0, " + classes + ")");
+        if (labels[i] < 0 || labels[i] >= classes)
+          throw new IllegalArgumentException(
+              "oneHot: label " + labels[i] + " at " + i + " is not in [0, " + classes + ")");
         r[i * classes + labels[i]] = 1;
       }
       return Tensor.fromArray(r, labels.length, classes);

@@ -6,7 +6,8 @@ import dl.tensor.Tensor;
 public final class Flatten extends Module {
   @Override
   public Tensor forward(Tensor x) {
-    if (x.dim() < 2) throw new IllegalArgumentException("Flatten: expected at least [N, ...], got " + x.shape());
+    if (x.dim() < 2)
+      throw new IllegalArgumentException("Flatten: expected at least [N, ...], got " + x.shape());
     return x.flatten(1, -1);
   }
 }

@@ -1,6 +1,5 @@
 package dl.nn;
 
-import dl.nn.functional.F;
 import dl.tensor.Tensor;
 
 /** Returns its input: a linear activation, or a placeholder in a model. */

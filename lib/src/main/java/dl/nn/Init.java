@@ -4,10 +4,10 @@ import dl.tensor.Rng;
 import dl.tensor.Tensor;
 
 /**
- * Weight initialisers. Both keep the variance of activations roughly constant from layer to
- * layer: Xavier/Glorot for tanh/sigmoid (Var = 2 / (fanIn + fanOut)), Kaiming/He for ReLU
- * (Var = 2 / fanIn, because ReLU zeroes half of its inputs). All draw from {@link Rng#global()}
- * unless given an {@link Rng}.
+ * Weight initialisers. Both keep the variance of activations roughly constant from layer to layer:
+ * Xavier/Glorot for tanh/sigmoid (Var = 2 / (fanIn + fanOut)), Kaiming/He for ReLU (Var = 2 /
+ * fanIn, because ReLU zeroes half of its inputs). All draw from {@link Rng#global()} unless given
+ * an {@link Rng}.
  */
 public final class Init {
   private Init() {}

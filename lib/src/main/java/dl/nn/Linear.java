@@ -19,7 +19,9 @@ public final class Linear extends Module {
   }
 
   public Linear(int in, int out, boolean withBias) {
-    if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + " out=" + out);
+    if (in <= 0 || out <= 0)
+      throw new IllegalArgumentException(
+          "Linear: sizes must be positive, got in=" + in + " out=" + out);
     this.in = in;
     this.out = out;
     this.weight = param("weight", Init.kaimingUniform(in, out, in));
@@ -38,7 +40,8 @@ public final class Linear extends Module {
   @Override
   public Tensor forward(Tensor x) {
     if (x.dim() == 0 || x.size(-1) != in) {
-      throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): expected input [..., " + in + "], got " + x.shape());
+      throw new IllegalArgumentException(
+          "Linear(" + in + " -> " + out + "): expected input [..., " + in + "], got " + x.shape());
     }
     return F.linear(x, weight, bias);
   }

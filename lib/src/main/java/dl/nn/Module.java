@@ -55,7 +55,9 @@ public abstract class Module {
   protected final void replace(String name, Tensor value) {
     if (parameters.containsKey(name)) parameters.put(name, value.requiresGrad(true));
     else if (buffers.containsKey(name)) buffers.put(name, value);
-    else throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameter or buffer named '" + name + "'");
+    else
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + ": no parameter or buffer named '" + name + "'");
     onReplace(name, value);
   }
 
@@ -63,9 +65,12 @@ public abstract class Module {
   protected void onReplace(String name, Tensor value) {}
 
   private void checkName(String name) {
-    if (name.isEmpty() || name.contains(".")) throw new IllegalArgumentException("module: name '" + name + "' must be non-empty without '.'");
+    if (name.isEmpty() || name.contains("."))
+      throw new IllegalArgumentException(
+          "module: name '" + name + "' must be non-empty without '.'");
     if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": name '" + name + "' registered twice");
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + ": name '" + name + "' registered twice");
     }
   }
 
@@ -95,8 +100,8 @@ public abstract class Module {
   }
 
   /**
-   * Copies values from {@code state} into this module's parameters and buffers. Every key must
-   * be present with the same shape and dtype; the error lists what differs.
+   * Copies values from {@code state} into this module's parameters and buffers. Every key must be
+   * present with the same shape and dtype; the error lists what differs.
    */
   public final void loadStateDict(Map<String, Tensor> state) {
     Map<String, Tensor> mine = stateDict();
@@ -105,14 +110,28 @@ public abstract class Module {
       Tensor given = state.get(e.getKey());
       if (given == null) problems.add("missing '" + e.getKey() + "'");
       else if (!given.shape().equals(e.getValue().shape())) {
-        problems.add("'" + e.getKey() + "': expected shape " + e.getValue().shape() + ", got " + given.shape());
+        problems.add(
+            "'"
+                + e.getKey()
+                + "': expected shape "
+                + e.getValue().shape()
+                + ", got "
+                + given.shape());
       } else if (given.dtype() != e.getValue().dtype()) {
-        problems.add("'" + e.getKey() + "': expected dtype " + e.getValue().dtype() + ", got " + given.dtype());
+        problems.add(
+            "'"
+                + e.getKey()
+                + "': expected dtype "
+                + e.getValue().dtype()
+                + ", got "
+                + given.dtype());
       }
     }
-    for (String k : state.keySet()) if (!mine.containsKey(k)) problems.add("unexpected '" + k + "'");
+    for (String k : state.keySet())
+      if (!mine.containsKey(k)) problems.add("unexpected '" + k + "'");
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("loadStateDict into " + getClass().getSimpleName() + ": " + String.join("; ", problems));
+      throw new IllegalArgumentException(
+          "loadStateDict into " + getClass().getSimpleName() + ": " + String.join("; ", problems));
     }
     try (var scope = dl.autograd.NoGrad.enter()) {
       for (var e : mine.entrySet()) e.getValue().copyFrom(state.get(e.getKey()));
@@ -156,7 +175,8 @@ public abstract class Module {
 
   /** Converts every parameter and buffer to {@code dtype} (float64 for gradient checks). */
   public Module to(DType dtype) {
-    for (var e : Map.copyOf(parameters).entrySet()) replace(e.getKey(), e.getValue().detach().to(dtype).copy());
+    for (var e : Map.copyOf(parameters).entrySet())
+      replace(e.getKey(), e.getValue().detach().to(dtype).copy());
     for (var e : Map.copyOf(buffers).entrySet()) replace(e.getKey(), e.getValue().to(dtype).copy());
     children.values().forEach(c -> c.to(dtype));
     return this;

@@ -4,8 +4,8 @@ import dl.nn.functional.F;
 import dl.tensor.Tensor;
 
 /**
- * Parametric ReLU (He et al. 2015): x for x &gt; 0, a·x otherwise, with a learned; one slope shared,
- * or one per channel (axis 1). Starts at a = 0.25.
+ * Parametric ReLU (He et al. 2015): x for x &gt; 0, a·x otherwise, with a learned; one slope
+ * shared, or one per channel (axis 1). Starts at a = 0.25.
  */
 public final class PReLU extends Module {
   private Tensor slope;

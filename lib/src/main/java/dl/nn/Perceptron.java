@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rosenblatt's perceptron: ŷ = step(w·x + b), trained one sample at a time with the classic rule
- * w ← w + η (y − ŷ) x, b ← b + η (y − ŷ). No gradients are involved: the rule only moves the
- * weights when a sample is misclassified. It converges when the classes are linearly separable and
- * never does otherwise (XOR).
+ * Rosenblatt's perceptron: ŷ = step(w·x + b), trained one sample at a time with the classic rule w
+ * ← w + η (y − ŷ) x, b ← b + η (y − ŷ). No gradients are involved: the rule only moves the weights
+ * when a sample is misclassified. It converges when the classes are linearly separable and never
+ * does otherwise (XOR).
  */
 public final class Perceptron {
   private final double[] w;
@@ -18,7 +18,8 @@ public final class Perceptron {
 
   /** Starts from w = 0, b = 0. */
   public Perceptron(int inputs, double learningRate) {
-    if (inputs <= 0) throw new IllegalArgumentException("Perceptron: inputs must be positive, got " + inputs);
+    if (inputs <= 0)
+      throw new IllegalArgumentException("Perceptron: inputs must be positive, got " + inputs);
     this.w = new double[inputs];
     this.learningRate = learningRate;
   }
@@ -29,11 +30,18 @@ public final class Perceptron {
    */
   public boolean fit(Tensor x, Tensor y, int maxEpochs) {
     if (x.dim() != 2 || x.size(1) != w.length || y.dim() != 1 || y.size(0) != x.size(0)) {
-      throw new IllegalArgumentException("Perceptron.fit: expected x [N, " + w.length + "] and y [N], got " + x.shape() + " and " + y.shape());
+      throw new IllegalArgumentException(
+          "Perceptron.fit: expected x [N, "
+              + w.length
+              + "] and y [N], got "
+              + x.shape()
+              + " and "
+              + y.shape());
     }
     double[] xs = x.toDoubleArray(), ys = y.toDoubleArray();
     for (double label : ys) {
-      if (label != 0 && label != 1) throw new IllegalArgumentException("Perceptron.fit: labels must be 0 or 1, got " + label);
+      if (label != 0 && label != 1)
+        throw new IllegalArgumentException("Perceptron.fit: labels must be 0 or 1, got " + label);
     }
     int n = ys.length, d = w.length;
     for (int epoch = 0; epoch < maxEpochs; epoch++) {

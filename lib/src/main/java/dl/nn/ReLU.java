@@ -1,6 +1,5 @@
 package dl.nn;
 
-import dl.nn.functional.F;
 import dl.tensor.Tensor;
 
 /** ReLU(x) = max(x, 0): cheap, and its gradient does not vanish for positive inputs. */

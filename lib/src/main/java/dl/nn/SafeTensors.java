@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Model weights in the safetensors format, which PyTorch's ecosystem reads
- * ({@code safetensors.torch.load_file}): an 8-byte little-endian header length, a JSON header
- * mapping each name to its dtype, shape and byte range, then the raw little-endian data.
+ * Model weights in the safetensors format, which PyTorch's ecosystem reads ({@code
+ * safetensors.torch.load_file}): an 8-byte little-endian header length, a JSON header mapping each
+ * name to its dtype, shape and byte range, then the raw little-endian data.
  *
  * <pre>{@code
  * SafeTensors.save(model, Path.of("mlp.safetensors"));
@@ -49,7 +49,11 @@ public final class SafeTensors {
     if (!metadata.isEmpty()) {
       json.append("\"__metadata__\":{");
       int i = 0;
-      for (var e : metadata.entrySet()) json.append(i++ == 0 ? "" : ",").append(quote(e.getKey())).append(':').append(quote(e.getValue()));
+      for (var e : metadata.entrySet())
+        json.append(i++ == 0 ? "" : ",")
+            .append(quote(e.getKey()))
+            .append(':')
+            .append(quote(e.getValue()));
       json.append('}');
     }
     long offset = 0;
@@ -58,11 +62,18 @@ public final class SafeTensors {
       Tensor t = e.getValue();
       byte[] data = bytes(t);
       blobs.add(data);
-      json.append(json.length() > 1 ? "," : "").append(quote(e.getKey())).append(":{\"dtype\":\"")
-          .append(t.dtype() == DType.FLOAT32 ? "F32" : "F64").append("\",\"shape\":[");
+      json.append(json.length() > 1 ? "," : "")
+          .append(quote(e.getKey()))
+          .append(":{\"dtype\":\"")
+          .append(t.dtype() == DType.FLOAT32 ? "F32" : "F64")
+          .append("\",\"shape\":[");
       int[] shape = t.shape().toArray();
       for (int k = 0; k < shape.length; k++) json.append(k == 0 ? "" : ",").append(shape[k]);
-      json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + data.length).append("]}");
+      json.append("],\"data_offsets\":[")
+          .append(offset)
+          .append(',')
+          .append(offset + data.length)
+          .append("]}");
       offset += data.length;
     }
     json.append('}');
@@ -74,7 +85,8 @@ public final class SafeTensors {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
       try (var ch = Files.newByteChannel(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+        ByteBuffer len =
+            ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
         ch.write(len);
         ch.write(ByteBuffer.wrap(header));
         for (byte[] b : blobs) ch.write(ByteBuffer.wrap(b));
@@ -114,40 +126,77 @@ public final class SafeTensors {
       throw new UncheckedIOException("SafeTensors.read " + file + ": " + e.getMessage(), e);
     }
     String where = "SafeTensors.read " + file + ": ";
-    if (all.length < 8) throw new IllegalArgumentException(where + "file has " + all.length + " bytes, too short for a header");
+    if (all.length < 8)
+      throw new IllegalArgumentException(
+          where + "file has " + all.length + " bytes, too short for a header");
     long headerLength = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (headerLength <= 0 || headerLength > all.length - 8) {
-      throw new IllegalArgumentException(where + "header length " + headerLength + " does not fit a file of " + all.length + " bytes");
+      throw new IllegalArgumentException(
+          where
+              + "header length "
+              + headerLength
+              + " does not fit a file of "
+              + all.length
+              + " bytes");
     }
     String json = new String(all, 8, (int) headerLength, StandardCharsets.UTF_8);
     Object parsed = new Json(json, where).value();
-    if (!(parsed instanceof Map<?, ?> header)) throw new IllegalArgumentException(where + "header is not a JSON object");
+    if (!(parsed instanceof Map<?, ?> header))
+      throw new IllegalArgumentException(where + "header is not a JSON object");
     int dataStart = 8 + (int) headerLength;
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (var e : header.entrySet()) {
       String name = (String) e.getKey();
       if (name.equals("__metadata__")) continue;
-      if (!(e.getValue() instanceof Map<?, ?> info)) throw new IllegalArgumentException(where + "entry '" + name + "' is not an object");
+      if (!(e.getValue() instanceof Map<?, ?> info))
+        throw new IllegalArgumentException(where + "entry '" + name + "' is not an object");
       String dtype = String.valueOf(info.get("dtype"));
       List<?> shapeList = (List<?>) info.get("shape");
       List<?> offsets = (List<?>) info.get("data_offsets");
       if (shapeList == null || offsets == null || offsets.size() != 2) {
-        throw new IllegalArgumentException(where + "entry '" + name + "' lacks shape or data_offsets");
+        throw new IllegalArgumentException(
+            where + "entry '" + name + "' lacks shape or data_offsets");
       }
       int[] shape = shapeList.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
-      long begin = ((Number) offsets.get(0)).longValue(), end = ((Number) offsets.get(1)).longValue();
-      int width = switch (dtype) {
-        case "F32" -> 4;
-        case "F64" -> 8;
-        default -> throw new IllegalArgumentException(where + "entry '" + name + "' has dtype " + dtype + "; only F32 and F64 are supported");
-      };
+      long begin = ((Number) offsets.get(0)).longValue(),
+          end = ((Number) offsets.get(1)).longValue();
+      int width =
+          switch (dtype) {
+            case "F32" -> 4;
+            case "F64" -> 8;
+            default ->
+                throw new IllegalArgumentException(
+                    where
+                        + "entry '"
+                        + name
+                        + "' has dtype "
+                        + dtype
+                        + "; only F32 and F64 are supported");
+          };
       long numel = 1;
       for (int s : shape) numel *= s;
       if (end - begin != numel * width || begin < 0 || dataStart + end > all.length) {
-        throw new IllegalArgumentException(where + "entry '" + name + "' " + java.util.Arrays.toString(shape) + " " + dtype + " needs "
-            + numel * width + " bytes but its range [" + begin + ", " + end + ") does not fit the " + (all.length - dataStart) + " data bytes");
+        throw new IllegalArgumentException(
+            where
+                + "entry '"
+                + name
+                + "' "
+                + java.util.Arrays.toString(shape)
+                + " "
+                + dtype
+                + " needs "
+                + numel * width
+                + " bytes but its range ["
+                + begin
+                + ", "
+                + end
+                + ") does not fit the "
+                + (all.length - dataStart)
+                + " data bytes");
       }
-      ByteBuffer b = ByteBuffer.wrap(all, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b =
+          ByteBuffer.wrap(all, dataStart + (int) begin, (int) (end - begin))
+              .order(ByteOrder.LITTLE_ENDIAN);
       if (width == 4) {
         float[] f = new float[(int) numel];
         b.asFloatBuffer().get(f);
@@ -195,21 +244,35 @@ public final class SafeTensors {
       if (c == '{') return object();
       if (c == '[') return array();
       if (c == '"') return string();
-      if (s.startsWith("true", i)) { i += 4; return Boolean.TRUE; }
-      if (s.startsWith("false", i)) { i += 5; return Boolean.FALSE; }
-      if (s.startsWith("null", i)) { i += 4; return null; }
+      if (s.startsWith("true", i)) {
+        i += 4;
+        return Boolean.TRUE;
+      }
+      if (s.startsWith("false", i)) {
+        i += 5;
+        return Boolean.FALSE;
+      }
+      if (s.startsWith("null", i)) {
+        i += 4;
+        return null;
+      }
       int start = i;
       while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
       if (start == i) throw error("unexpected character '" + c + "'");
       String num = s.substring(start, i);
-      return num.matches("-?\\d+") ? (Object) Long.parseLong(num) : (Object) Double.parseDouble(num);
+      return num.matches("-?\\d+")
+          ? (Object) Long.parseLong(num)
+          : (Object) Double.parseDouble(num);
     }
 
     private Map<String, Object> object() {
       Map<String, Object> m = new LinkedHashMap<>();
       i++;
       skip();
-      if (peek() == '}') { i++; return m; }
+      if (peek() == '}') {
+        i++;
+        return m;
+      }
       while (true) {
         skip();
         String key = string();
@@ -217,7 +280,10 @@ public final class SafeTensors {
         expect(':');
         m.put(key, value());
         skip();
-        if (peek() == ',') { i++; continue; }
+        if (peek() == ',') {
+          i++;
+          continue;
+        }
         expect('}');
         return m;
       }
@@ -227,11 +293,17 @@ public final class SafeTensors {
       List<Object> a = new ArrayList<>();
       i++;
       skip();
-      if (peek() == ']') { i++; return a; }
+      if (peek() == ']') {
+        i++;
+        return a;
+      }
       while (true) {
         a.add(value());
         skip();
-        if (peek() == ',') { i++; continue; }
+        if (peek() == ',') {
+          i++;
+          continue;
+        }
         expect(']');
         return a;
       }
@@ -247,7 +319,10 @@ public final class SafeTensors {
           switch (e) {
             case 'n' -> sb.append('\n');
             case 't' -> sb.append('\t');
-            case 'u' -> { sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; }
+            case 'u' -> {
+              sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+              i += 4;
+            }
             default -> sb.append(e);
           }
         } else {
@@ -264,7 +339,8 @@ public final class SafeTensors {
     }
 
     private void expect(char c) {
-      if (peek() != c) throw error("expected '" + c + "' at position " + i + ", found '" + s.charAt(i) + "'");
+      if (peek() != c)
+        throw error("expected '" + c + "' at position " + i + ", found '" + s.charAt(i) + "'");
       i++;
     }
 

@@ -1,6 +1,5 @@
 package dl.nn;
 
-import dl.nn.functional.F;
 import dl.tensor.Tensor;
 
 /** σ(x) = 1 / (1 + e⁻ˣ): squashes to (0, 1); saturates, so gradients vanish for large |x|. */

@@ -1,6 +1,5 @@
 package dl.nn;
 
-import dl.nn.functional.F;
 import dl.tensor.Tensor;
 
 /** tanh(x): squashes to (−1, 1), zero-centred; saturates like the sigmoid. */

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Adam (Kingma &amp; Ba 2015): momentum on the gradient (m) and a per-weight step size from the
- * running mean of squared gradients (v), both bias-corrected:
- * m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − η·m̂ / (√v̂ + ε).
+ * running mean of squared gradients (v), both bias-corrected: m ← β₁m + (1−β₁)g, v ← β₂v +
+ * (1−β₂)g², w ← w − η·m̂ / (√v̂ + ε).
  */
 public final class Adam extends Optimizer {
   private double beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay;
@@ -22,7 +22,8 @@ public final class Adam extends Optimizer {
 
   public Adam betas(double beta1, double beta2) {
     if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
-      throw new IllegalArgumentException("Adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+      throw new IllegalArgumentException(
+          "Adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
     }
     this.beta1 = beta1;
     this.beta2 = beta2;

@@ -1,13 +1,16 @@
 package dl.optim;
 
-/** Half a cosine from η down to ηmin over {@code tMax} steps: ηmin + (η − ηmin)(1 + cos(πt/T))/2. */
+/**
+ * Half a cosine from η down to ηmin over {@code tMax} steps: ηmin + (η − ηmin)(1 + cos(πt/T))/2.
+ */
 public final class CosineAnnealingLR extends LrScheduler {
   private final int tMax;
   private final double minLr;
 
   public CosineAnnealingLR(Optimizer optimizer, int tMax, double minLr) {
     super(optimizer);
-    if (tMax <= 0) throw new IllegalArgumentException("CosineAnnealingLR: tMax must be positive, got " + tMax);
+    if (tMax <= 0)
+      throw new IllegalArgumentException("CosineAnnealingLR: tMax must be positive, got " + tMax);
     this.tMax = tMax;
     this.minLr = minLr;
   }

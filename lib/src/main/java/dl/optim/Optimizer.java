@@ -13,11 +13,19 @@ public abstract class Optimizer {
   private double lr;
 
   protected Optimizer(List<Tensor> params, double lr) {
-    if (params.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimise");
-    if (!(lr > 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got " + lr);
+    if (params.isEmpty())
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + ": no parameters to optimise");
+    if (!(lr > 0))
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + ": learning rate must be positive, got " + lr);
     for (Tensor p : params) {
       if (!p.requiresGrad()) {
-        throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter of shape " + p.shape() + " does not require grad");
+        throw new IllegalArgumentException(
+            getClass().getSimpleName()
+                + ": parameter of shape "
+                + p.shape()
+                + " does not require grad");
       }
     }
     this.params = List.copyOf(params);
@@ -49,7 +57,9 @@ public abstract class Optimizer {
 
   /** Sets the learning rate (schedules call this). */
   public Optimizer lr(double value) {
-    if (!(value >= 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be >= 0, got " + value);
+    if (!(value >= 0))
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + ": learning rate must be >= 0, got " + value);
     lr = value;
     return this;
   }

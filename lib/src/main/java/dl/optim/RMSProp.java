@@ -4,8 +4,8 @@ import dl.tensor.Tensor;
 import java.util.List;
 
 /**
- * RMSProp (Hinton): divide the step by a running root-mean-square of recent gradients,
- * v ← αv + (1−α)g², w ← w − η·g / (√v + ε).
+ * RMSProp (Hinton): divide the step by a running root-mean-square of recent gradients, v ← αv +
+ * (1−α)g², w ← w − η·g / (√v + ε).
  */
 public final class RMSProp extends Optimizer {
   private double alpha = 0.99, eps = 1e-8, weightDecay;
@@ -17,7 +17,8 @@ public final class RMSProp extends Optimizer {
   }
 
   public RMSProp alpha(double alpha) {
-    if (alpha < 0 || alpha >= 1) throw new IllegalArgumentException("RMSProp: alpha must be in [0, 1), got " + alpha);
+    if (alpha < 0 || alpha >= 1)
+      throw new IllegalArgumentException("RMSProp: alpha must be in [0, 1), got " + alpha);
     this.alpha = alpha;
     return this;
   }

@@ -4,9 +4,8 @@ import dl.tensor.Tensor;
 import java.util.List;
 
 /**
- * Stochastic gradient descent with momentum in the lecture's form
- * Δw(t) = η·∂E/∂w + γ·Δw(t−1), w ← w − Δw(t). With Nesterov momentum the step looks ahead:
- * w ← w − (η·∂E/∂w + γ·Δw(t)).
+ * Stochastic gradient descent with momentum in the lecture's form Δw(t) = η·∂E/∂w + γ·Δw(t−1), w ←
+ * w − Δw(t). With Nesterov momentum the step looks ahead: w ← w − (η·∂E/∂w + γ·Δw(t)).
  *
  * <pre>{@code
  * var opt = new SGD(model.parameters(), 0.1).momentum(0.9).weightDecay(5e-4);
@@ -25,7 +24,8 @@ public final class SGD extends Optimizer {
 
   /** γ, the fraction of the previous step kept (0 = plain SGD). */
   public SGD momentum(double gamma) {
-    if (gamma < 0 || gamma >= 1) throw new IllegalArgumentException("SGD: momentum must be in [0, 1), got " + gamma);
+    if (gamma < 0 || gamma >= 1)
+      throw new IllegalArgumentException("SGD: momentum must be in [0, 1), got " + gamma);
     this.momentum = gamma;
     return this;
   }
@@ -37,7 +37,8 @@ public final class SGD extends Optimizer {
 
   /** λ in the L2 penalty (λ/2)·‖w‖², added to the gradient as λ·w. */
   public SGD weightDecay(double lambda) {
-    if (lambda < 0) throw new IllegalArgumentException("SGD: weight decay must be >= 0, got " + lambda);
+    if (lambda < 0)
+      throw new IllegalArgumentException("SGD: weight decay must be >= 0, got " + lambda);
     this.weightDecay = lambda;
     return this;
   }

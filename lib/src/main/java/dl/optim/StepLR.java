@@ -7,7 +7,8 @@ public final class StepLR extends LrScheduler {
 
   public StepLR(Optimizer optimizer, int stepSize, double gamma) {
     super(optimizer);
-    if (stepSize <= 0) throw new IllegalArgumentException("StepLR: stepSize must be positive, got " + stepSize);
+    if (stepSize <= 0)
+      throw new IllegalArgumentException("StepLR: stepSize must be positive, got " + stepSize);
     this.stepSize = stepSize;
     this.gamma = gamma;
   }

@@ -11,8 +11,10 @@ public final class WarmupLR extends LrScheduler {
 
   public WarmupLR(Optimizer optimizer, int warmup, LrScheduler after) {
     super(optimizer);
-    if (warmup <= 0) throw new IllegalArgumentException("WarmupLR: warmup must be positive, got " + warmup);
-    if (after != null && after.optimizer != optimizer) throw new IllegalArgumentException("WarmupLR: 'after' drives a different optimizer");
+    if (warmup <= 0)
+      throw new IllegalArgumentException("WarmupLR: warmup must be positive, got " + warmup);
+    if (after != null && after.optimizer != optimizer)
+      throw new IllegalArgumentException("WarmupLR: 'after' drives a different optimizer");
     this.warmup = warmup;
     this.after = after;
     start();

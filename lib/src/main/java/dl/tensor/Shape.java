@@ -22,7 +22,9 @@ public final class Shape {
   /** A shape with the given sizes; every size must be &gt;= 0. */
   public static Shape of(int... dims) {
     for (int d : dims) {
-      if (d < 0) throw new IllegalArgumentException("shape " + Arrays.toString(dims) + ": sizes must be >= 0");
+      if (d < 0)
+        throw new IllegalArgumentException(
+            "shape " + Arrays.toString(dims) + ": sizes must be >= 0");
     }
     return new Shape(dims.clone());
   }
@@ -41,7 +43,9 @@ public final class Shape {
   public int numel() {
     long n = 1;
     for (int d : dims) n *= d;
-    if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + this + " has " + n + " elements, more than a Java array holds");
+    if (n > Integer.MAX_VALUE)
+      throw new IllegalArgumentException(
+          "shape " + this + " has " + n + " elements, more than a Java array holds");
     return (int) n;
   }
 
@@ -53,9 +57,12 @@ public final class Shape {
   /** Resolves a possibly negative axis, naming {@code op} if it is out of range. */
   public int axis(String op, int axis) {
     int r = dims.length;
-    if (r == 0) throw new IllegalArgumentException(op + ": axis " + axis + " out of range for shape [] (a 0-D tensor has no axes)");
+    if (r == 0)
+      throw new IllegalArgumentException(
+          op + ": axis " + axis + " out of range for shape [] (a 0-D tensor has no axes)");
     if (axis < -r || axis >= r) {
-      throw new IllegalArgumentException(op + ": axis " + axis + " out of range for shape " + this + " (rank " + r + ")");
+      throw new IllegalArgumentException(
+          op + ": axis " + axis + " out of range for shape " + this + " (rank " + r + ")");
     }
     return axis < 0 ? axis + r : axis;
   }
@@ -71,8 +78,19 @@ public final class Shape {
       int da = i < r - a.rank() ? 1 : a.dims[i - (r - a.rank())];
       int db = i < r - b.rank() ? 1 : b.dims[i - (r - b.rank())];
       if (da != db && da != 1 && db != 1) {
-        throw new IllegalArgumentException(op + ": shapes " + a + " and " + b + " cannot broadcast (axis " + i
-            + " of the aligned shapes: " + da + " vs " + db + ")");
+        throw new IllegalArgumentException(
+            op
+                + ": shapes "
+                + a
+                + " and "
+                + b
+                + " cannot broadcast (axis "
+                + i
+                + " of the aligned shapes: "
+                + da
+                + " vs "
+                + db
+                + ")");
       }
       out[i] = da == 1 ? db : da;
     }

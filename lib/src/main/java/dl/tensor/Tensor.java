@@ -89,7 +89,8 @@ public final class Tensor {
     float[] f = new float[rows.length * cols];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != cols) {
-        throw new IllegalArgumentException("Tensor.of: row " + i + " has " + rows[i].length + " values, row 0 has " + cols);
+        throw new IllegalArgumentException(
+            "Tensor.of: row " + i + " has " + rows[i].length + " values, row 0 has " + cols);
       }
       for (int j = 0; j < cols; j++) f[i * cols + j] = (float) rows[i][j];
     }
@@ -111,7 +112,8 @@ public final class Tensor {
   private static Shape checkData(String op, int length, int[] shape) {
     Shape s = Shape.of(shape);
     if (s.numel() != length) {
-      throw new IllegalArgumentException(op + ": " + length + " values cannot fill shape " + s + " (" + s.numel() + " elements)");
+      throw new IllegalArgumentException(
+          op + ": " + length + " values cannot fill shape " + s + " (" + s.numel() + " elements)");
     }
     return s;
   }
@@ -157,7 +159,8 @@ public final class Tensor {
   /** start, start+step, … (before end) as float32. */
   public static Tensor arange(double start, double end, double step) {
     if (step == 0 || (end - start) / step < 0) {
-      throw new IllegalArgumentException("arange: cannot go from " + start + " to " + end + " in steps of " + step);
+      throw new IllegalArgumentException(
+          "arange: cannot go from " + start + " to " + end + " in steps of " + step);
     }
     int n = (int) Math.ceil((end - start) / step);
     float[] f = new float[n];
@@ -169,7 +172,8 @@ public final class Tensor {
   public static Tensor linspace(double start, double end, int n) {
     if (n < 1) throw new IllegalArgumentException("linspace: need at least 1 point, got " + n);
     float[] f = new float[n];
-    for (int i = 0; i < n; i++) f[i] = (float) (n == 1 ? start : start + (end - start) * i / (n - 1));
+    for (int i = 0; i < n; i++)
+      f[i] = (float) (n == 1 ? start : start + (end - start) * i / (n - 1));
     return fromArray(f, n);
   }
 
@@ -260,20 +264,24 @@ public final class Tensor {
 
   /** The single value of a one-element tensor. */
   public double item() {
-    if (numel() != 1) throw new IllegalArgumentException("item: tensor of shape " + shape + " has " + numel() + " elements, not 1");
+    if (numel() != 1)
+      throw new IllegalArgumentException(
+          "item: tensor of shape " + shape + " has " + numel() + " elements, not 1");
     return toDoubleArray()[0];
   }
 
   /** The element at {@code index} (one index per axis). */
   public double get(int... index) {
     if (index.length != dim()) {
-      throw new IllegalArgumentException("get: " + index.length + " indices for a tensor of shape " + shape);
+      throw new IllegalArgumentException(
+          "get: " + index.length + " indices for a tensor of shape " + shape);
     }
     Tensor t = this;
     for (int k = 0; k < index.length; k++) {
       int i = index[k] < 0 ? index[k] + shape.get(k) : index[k];
       if (i < 0 || i >= shape.get(k)) {
-        throw new IllegalArgumentException("get: index " + index[k] + " out of range for axis " + k + " of shape " + shape);
+        throw new IllegalArgumentException(
+            "get: index " + index[k] + " out of range for axis " + k + " of shape " + shape);
       }
       t = TensorMath.slice(t, k, i, i + 1, 1);
     }
@@ -296,7 +304,9 @@ public final class Tensor {
     int[] r = new int[d.length];
     for (int i = 0; i < d.length; i++) {
       r[i] = (int) d[i];
-      if (r[i] != d[i]) throw new IllegalArgumentException("toIntArray: element " + i + " is " + d[i] + ", not an integer");
+      if (r[i] != d[i])
+        throw new IllegalArgumentException(
+            "toIntArray: element " + i + " is " + d[i] + ", not an integer");
     }
     return r;
   }
@@ -308,10 +318,15 @@ public final class Tensor {
     return requiresGrad;
   }
 
-  /** Marks a leaf tensor (a parameter or input) as one whose gradient {@link #backward} computes. */
+  /**
+   * Marks a leaf tensor (a parameter or input) as one whose gradient {@link #backward} computes.
+   */
   public Tensor requiresGrad(boolean value) {
     if (gradFn != null && !value) {
-      throw new IllegalArgumentException("requiresGrad: tensor computed by " + gradFn.name() + " is part of a graph; use detach()");
+      throw new IllegalArgumentException(
+          "requiresGrad: tensor computed by "
+              + gradFn.name()
+              + " is part of a graph; use detach()");
     }
     requiresGrad = value;
     return this;
@@ -345,8 +360,10 @@ public final class Tensor {
   /** Backward from a scalar: the seed gradient is 1. */
   public void backward() {
     if (numel() != 1) {
-      throw new IllegalArgumentException("backward: tensor of shape " + shape
-          + " is not a scalar; pass the gradient explicitly with backward(grad)");
+      throw new IllegalArgumentException(
+          "backward: tensor of shape "
+              + shape
+              + " is not a scalar; pass the gradient explicitly with backward(grad)");
     }
     backward(onesLike(this), false);
   }
@@ -373,7 +390,8 @@ public final class Tensor {
 
   /** Used by autograd: records the primitive that produced this tensor. */
   public void attachGradFn(Function fn) {
-    if (!isLeafBeforeAttach()) throw new IllegalStateException("attachGradFn: tensor already has a grad_fn");
+    if (!isLeafBeforeAttach())
+      throw new IllegalStateException("attachGradFn: tensor already has a grad_fn");
     gradFn = fn;
     requiresGrad = true;
   }
@@ -502,7 +520,8 @@ public final class Tensor {
     return maximum(scalar(min, dtype())).minimum(scalar(max, dtype()));
   }
 
-  // ================================================================ comparisons (not differentiable)
+  // ================================================================ comparisons (not
+  // differentiable)
 
   public Tensor gt(Tensor other) {
     return TensorMath.binary(BinaryOp.GT, this, other);
@@ -565,7 +584,8 @@ public final class Tensor {
   /** True when every element is within {@code atol + rtol·|other|} of {@code other}'s. */
   public boolean allClose(Tensor other, double rtol, double atol) {
     Shape s = Shape.broadcast("allClose", shape, other.shape);
-    double[] a = TensorMath.expand(this, s).toDoubleArray(), b = TensorMath.expand(other, s).toDoubleArray();
+    double[] a = TensorMath.expand(this, s).toDoubleArray(),
+        b = TensorMath.expand(other, s).toDoubleArray();
     for (int i = 0; i < a.length; i++) {
       if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i])) && !(a[i] == b[i])) return false;
     }
@@ -655,7 +675,8 @@ public final class Tensor {
   public Tensor var(int[] axes, boolean keepDim, boolean unbiased) {
     int n = count("var", axes);
     Tensor centered = sub(mean(axes, true));
-    // With one element and Bessel's correction this is 0/0 = NaN, as in PyTorch: there is no spread to estimate.
+    // With one element and Bessel's correction this is 0/0 = NaN, as in PyTorch: there is no spread
+    // to estimate.
     return centered.square().sum(axes, keepDim).div(unbiased ? n - 1 : n);
   }
 
@@ -728,8 +749,12 @@ public final class Tensor {
   /** Like {@link #reshape} but never copies: fails on a non-contiguous tensor. */
   public Tensor view(int... newShape) {
     if (!isContiguous()) {
-      throw new IllegalArgumentException("view: tensor of shape " + shape + " with strides " + Arrays.toString(view.strides())
-          + " is not contiguous; call contiguous() or reshape()");
+      throw new IllegalArgumentException(
+          "view: tensor of shape "
+              + shape
+              + " with strides "
+              + Arrays.toString(view.strides())
+              + " is not contiguous; call contiguous() or reshape()");
     }
     return reshape(newShape);
   }
@@ -738,10 +763,13 @@ public final class Tensor {
     int unknown = -1, known = 1;
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] == -1) {
-        if (unknown >= 0) throw new IllegalArgumentException(op + ": only one size may be -1, got " + Arrays.toString(dims));
+        if (unknown >= 0)
+          throw new IllegalArgumentException(
+              op + ": only one size may be -1, got " + Arrays.toString(dims));
         unknown = i;
       } else if (dims[i] < 0) {
-        throw new IllegalArgumentException(op + ": invalid size " + dims[i] + " in " + Arrays.toString(dims));
+        throw new IllegalArgumentException(
+            op + ": invalid size " + dims[i] + " in " + Arrays.toString(dims));
       } else {
         known *= dims[i];
       }
@@ -749,13 +777,30 @@ public final class Tensor {
     int[] d = dims.clone();
     if (unknown >= 0) {
       if (known == 0 || numel() % known != 0) {
-        throw new IllegalArgumentException(op + ": cannot view " + shape + " (" + numel() + " elements) as " + Arrays.toString(dims));
+        throw new IllegalArgumentException(
+            op
+                + ": cannot view "
+                + shape
+                + " ("
+                + numel()
+                + " elements) as "
+                + Arrays.toString(dims));
       }
       d[unknown] = numel() / known;
     }
     Shape s = Shape.of(d);
     if (s.numel() != numel()) {
-      throw new IllegalArgumentException(op + ": cannot view " + shape + " (" + numel() + " elements) as " + s + " (" + s.numel() + " elements)");
+      throw new IllegalArgumentException(
+          op
+              + ": cannot view "
+              + shape
+              + " ("
+              + numel()
+              + " elements) as "
+              + s
+              + " ("
+              + s.numel()
+              + " elements)");
     }
     return s;
   }
@@ -765,10 +810,14 @@ public final class Tensor {
     return reshape(-1);
   }
 
-  /** Axes {@code start..end} (inclusive) flattened into one, e.g. images [N,C,H,W] to [N, C·H·W]. */
+  /**
+   * Axes {@code start..end} (inclusive) flattened into one, e.g. images [N,C,H,W] to [N, C·H·W].
+   */
   public Tensor flatten(int start, int end) {
     int s = shape.axis("flatten", start), e = shape.axis("flatten", end);
-    if (s > e) throw new IllegalArgumentException("flatten: start axis " + start + " comes after end axis " + end);
+    if (s > e)
+      throw new IllegalArgumentException(
+          "flatten: start axis " + start + " comes after end axis " + end);
     int[] d = shape.toArray();
     int[] r = new int[d.length - (e - s)];
     int n = 1;
@@ -796,7 +845,8 @@ public final class Tensor {
 
   /** Transpose of a 2-D tensor. */
   public Tensor t() {
-    if (dim() != 2) throw new IllegalArgumentException("t: expects a 2-D tensor, got shape " + shape);
+    if (dim() != 2)
+      throw new IllegalArgumentException("t: expects a 2-D tensor, got shape " + shape);
     return transpose(0, 1);
   }
 
@@ -828,7 +878,15 @@ public final class Tensor {
   public Tensor narrow(int axis, int start, int length) {
     int k = shape.axis("narrow", axis);
     if (length < 0 || start < 0 || start + length > shape.get(k)) {
-      throw new IllegalArgumentException("narrow: [" + start + ", " + (start + length) + ") out of bounds for axis " + axis + " of shape " + shape);
+      throw new IllegalArgumentException(
+          "narrow: ["
+              + start
+              + ", "
+              + (start + length)
+              + ") out of bounds for axis "
+              + axis
+              + " of shape "
+              + shape);
     }
     return slice(k, start, start + length, 1);
   }
@@ -838,7 +896,8 @@ public final class Tensor {
     int k = shape.axis("select", axis);
     int i = index < 0 ? index + shape.get(k) : index;
     if (i < 0 || i >= shape.get(k)) {
-      throw new IllegalArgumentException("select: index " + index + " out of range for axis " + axis + " of shape " + shape);
+      throw new IllegalArgumentException(
+          "select: index " + index + " out of range for axis " + axis + " of shape " + shape);
     }
     return narrow(k, i, 1).squeeze(k);
   }
@@ -852,7 +911,9 @@ public final class Tensor {
   public Tensor squeeze(int axis) {
     if (dim() == 0 && (axis == 0 || axis == -1)) return this;
     int k = shape.axis("squeeze", axis);
-    if (shape.get(k) != 1) throw new IllegalArgumentException("squeeze: axis " + axis + " of shape " + shape + " has size " + shape.get(k) + ", not 1");
+    if (shape.get(k) != 1)
+      throw new IllegalArgumentException(
+          "squeeze: axis " + axis + " of shape " + shape + " has size " + shape.get(k) + ", not 1");
     int[] d = shape.toArray();
     int[] r = new int[d.length - 1];
     for (int i = 0, j = 0; i < d.length; i++) if (i != k) r[j++] = d[i];
@@ -863,7 +924,9 @@ public final class Tensor {
   public Tensor unsqueeze(int axis) {
     int r = dim() + 1;
     int k = axis < 0 ? axis + r : axis;
-    if (k < 0 || k >= r) throw new IllegalArgumentException("unsqueeze: axis " + axis + " out of range for shape " + shape);
+    if (k < 0 || k >= r)
+      throw new IllegalArgumentException(
+          "unsqueeze: axis " + axis + " out of range for shape " + shape);
     int[] d = new int[r];
     for (int i = 0, j = 0; i < r; i++) d[i] = i == k ? 1 : shape.get(j++);
     return reshape(d);
@@ -881,14 +944,17 @@ public final class Tensor {
     Tensor[] lifted = new Tensor[parts.length];
     for (int i = 0; i < parts.length; i++) {
       if (!parts[i].shape.equals(parts[0].shape)) {
-        throw new IllegalArgumentException("stack: shapes " + parts[0].shape + " and " + parts[i].shape + " differ");
+        throw new IllegalArgumentException(
+            "stack: shapes " + parts[0].shape + " and " + parts[i].shape + " differ");
       }
       lifted[i] = parts[i].unsqueeze(axis);
     }
     return cat(axis, lifted);
   }
 
-  /** Values picked along {@code axis} at the positions in {@code index} (an integer-valued tensor). */
+  /**
+   * Values picked along {@code axis} at the positions in {@code index} (an integer-valued tensor).
+   */
   public Tensor gather(int axis, Tensor index) {
     return new Gather(shape.axis("gather", axis)).apply(this, index);
   }
@@ -906,8 +972,13 @@ public final class Tensor {
     if (shape.equals(target)) return this;
     Shape.broadcast("sumToShape", target, shape); // validates compatibility
     int lead = dim() - target.rank();
-    if (lead < 0) throw new IllegalArgumentException("sumToShape: cannot sum " + shape + " to the larger shape " + target);
-    int[] axes = IntStream.range(0, dim()).filter(i -> i < lead || (target.get(i - lead) == 1 && shape.get(i) != 1)).toArray();
+    if (lead < 0)
+      throw new IllegalArgumentException(
+          "sumToShape: cannot sum " + shape + " to the larger shape " + target);
+    int[] axes =
+        IntStream.range(0, dim())
+            .filter(i -> i < lead || (target.get(i - lead) == 1 && shape.get(i) != 1))
+            .toArray();
     Tensor s = axes.length == 0 ? this : sum(axes, true);
     return s.reshape(target.toArray());
   }
@@ -936,14 +1007,22 @@ public final class Tensor {
 
   private void checkInPlace(String op) {
     if (requiresGrad && NoGrad.isGradEnabled()) {
-      throw new IllegalStateException(op + ": tensor of shape " + shape
-          + " requires grad; modify it in place only inside NoGrad.enter() (as optimizers do)");
+      throw new IllegalStateException(
+          op
+              + ": tensor of shape "
+              + shape
+              + " requires grad; modify it in place only inside NoGrad.enter() (as optimizers do)");
     }
     int[] st = view.strides();
     for (int d = 0; d < st.length; d++) {
       if (st[d] == 0 && shape.get(d) > 1) {
-        throw new IllegalArgumentException(op + ": tensor of shape " + shape + " is a broadcast view (axis " + d
-            + " repeats one element), so writing to it would overlap; call contiguous() first");
+        throw new IllegalArgumentException(
+            op
+                + ": tensor of shape "
+                + shape
+                + " is a broadcast view (axis "
+                + d
+                + " repeats one element), so writing to it would overlap; call contiguous() first");
       }
     }
   }
@@ -983,8 +1062,11 @@ public final class Tensor {
   public Tensor copyFrom(Tensor source) {
     checkInPlace("copyFrom");
     Shape s = Shape.broadcast("copyFrom", shape, source.shape);
-    if (!s.equals(shape)) throw new IllegalArgumentException("copyFrom: source shape " + source.shape + " does not fit " + shape);
-    TensorMath.backendOf("copyFrom", this, source).copy(TensorMath.expand(source, shape).view(), view);
+    if (!s.equals(shape))
+      throw new IllegalArgumentException(
+          "copyFrom: source shape " + source.shape + " does not fit " + shape);
+    TensorMath.backendOf("copyFrom", this, source)
+        .copy(TensorMath.expand(source, shape).view(), view);
     return this;
   }
 
@@ -1002,7 +1084,10 @@ public final class Tensor {
 
   // ================================================================ printing
 
-  /** PyTorch-style text, e.g. {@code tensor([[1., 2.], [3., 4.]], grad_fn=Mul)}; large tensors are summarised. */
+  /**
+   * PyTorch-style text, e.g. {@code tensor([[1., 2.], [3., 4.]], grad_fn=Mul)}; large tensors are
+   * summarised.
+   */
   @Override
   public String toString() {
     return TensorPrinter.format(this);

@@ -11,8 +11,8 @@ import java.util.Arrays;
 
 /**
  * Raw tensor math: shape checking, broadcasting, dtype promotion and view arithmetic, then one call
- * into the backend. Nothing here records a graph; the differentiable primitives in
- * {@code dl.autograd.ops} call these functions in their forward and backward passes.
+ * into the backend. Nothing here records a graph; the differentiable primitives in {@code
+ * dl.autograd.ops} call these functions in their forward and backward passes.
  */
 public final class TensorMath {
   private TensorMath() {}
@@ -22,8 +22,13 @@ public final class TensorMath {
     for (Tensor t : tensors) {
       Backend other = t.buffer().backend();
       if (other != b) {
-        throw new IllegalArgumentException(op + ": tensors are on different devices ('" + b.name() + "' and '" + other.name()
-            + "'); move one with to(device)");
+        throw new IllegalArgumentException(
+            op
+                + ": tensors are on different devices ('"
+                + b.name()
+                + "' and '"
+                + other.name()
+                + "'); move one with to(device)");
       }
     }
     return b;
@@ -54,17 +59,23 @@ public final class TensorMath {
     Shape shape = Shape.broadcast(name, a.shape(), b.shape());
     DType dtype = DType.promote(a.dtype(), b.dtype());
     Tensor out = zeros(backend, shape, dtype);
-    backend.binary(op, expand(cast(a, dtype), shape).view(), expand(cast(b, dtype), shape).view(), out.view());
+    backend.binary(
+        op, expand(cast(a, dtype), shape).view(), expand(cast(b, dtype), shape).view(), out.view());
     return out;
   }
 
   /** {@code cond != 0 ? a : b}, all three broadcast together. */
   public static Tensor where(Tensor cond, Tensor a, Tensor b) {
     Backend backend = backendOf("where", cond, a, b);
-    Shape shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
+    Shape shape =
+        Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
     DType dtype = DType.promote(a.dtype(), b.dtype());
     Tensor out = zeros(backend, shape, dtype);
-    backend.where(expand(cond, shape).view(), expand(cast(a, dtype), shape).view(), expand(cast(b, dtype), shape).view(), out.view());
+    backend.where(
+        expand(cond, shape).view(),
+        expand(cast(a, dtype), shape).view(),
+        expand(cast(b, dtype), shape).view(),
+        out.view());
     return out;
   }
 
@@ -73,10 +84,19 @@ public final class TensorMath {
     Backend backend = backendOf(name, target, other);
     Shape result = Shape.broadcast(name, target.shape(), other.shape());
     if (!result.equals(target.shape())) {
-      throw new IllegalArgumentException(name + ": result shape " + result + " differs from the target's shape " + target.shape()
-          + "; an in-place op cannot grow its target");
+      throw new IllegalArgumentException(
+          name
+              + ": result shape "
+              + result
+              + " differs from the target's shape "
+              + target.shape()
+              + "; an in-place op cannot grow its target");
     }
-    backend.binary(op, target.view(), expand(cast(other, target.dtype()), target.shape()).view(), target.view());
+    backend.binary(
+        op,
+        target.view(),
+        expand(cast(other, target.dtype()), target.shape()).view(),
+        target.view());
   }
 
   // ---------------------------------------------------------------- reductions
@@ -86,7 +106,8 @@ public final class TensorMath {
     boolean[] seen = new boolean[Math.max(shape.rank(), 1)];
     for (int a : axes) {
       int k = shape.axis(op, a);
-      if (seen[k]) throw new IllegalArgumentException(op + ": axis " + a + " given twice for shape " + shape);
+      if (seen[k])
+        throw new IllegalArgumentException(op + ": axis " + a + " given twice for shape " + shape);
       seen[k] = true;
     }
     return java.util.stream.IntStream.range(0, shape.rank()).filter(i -> seen[i]).toArray();
@@ -103,7 +124,9 @@ public final class TensorMath {
     int[] ax = axes(name, a.shape(), axes);
     if (op != ReduceOp.SUM) {
       for (int k : ax) {
-        if (a.shape().get(k) == 0) throw new IllegalArgumentException(name + ": cannot reduce the empty axis " + k + " of shape " + a.shape());
+        if (a.shape().get(k) == 0)
+          throw new IllegalArgumentException(
+              name + ": cannot reduce the empty axis " + k + " of shape " + a.shape());
       }
     }
     Shape kept = reducedShape(a.shape(), ax, true);
@@ -115,7 +138,9 @@ public final class TensorMath {
   public static Tensor argReduce(ReduceOp op, Tensor a, int axis, boolean keepDim) {
     String name = op == ReduceOp.MAX ? "argmax" : "argmin";
     int k = a.shape().axis(name, axis);
-    if (a.shape().get(k) == 0) throw new IllegalArgumentException(name + ": axis " + axis + " of shape " + a.shape() + " is empty");
+    if (a.shape().get(k) == 0)
+      throw new IllegalArgumentException(
+          name + ": axis " + axis + " of shape " + a.shape() + " is empty");
     Shape kept = reducedShape(a.shape(), new int[] {k}, true);
     Tensor out = like(a, kept, a.dtype());
     a.buffer().backend().argReduce(op, a.view(), k, out.view());
@@ -131,13 +156,26 @@ public final class TensorMath {
   public static Tensor matmul(Tensor a, Tensor b) {
     Backend backend = backendOf("matmul", a, b);
     if (a.dim() == 0 || b.dim() == 0) {
-      throw new IllegalArgumentException("matmul: " + a.shape() + " x " + b.shape() + ": both operands need at least one axis");
+      throw new IllegalArgumentException(
+          "matmul: " + a.shape() + " x " + b.shape() + ": both operands need at least one axis");
     }
     Tensor a2 = a.dim() == 1 ? reshape(a, Shape.of(1, a.shape().get(0))) : a;
     Tensor b2 = b.dim() == 1 ? reshape(b, Shape.of(b.shape().get(0), 1)) : b;
-    int m = a2.shape().get(-2), k = a2.shape().get(-1), k2 = b2.shape().get(-2), n = b2.shape().get(-1);
+    int m = a2.shape().get(-2),
+        k = a2.shape().get(-1),
+        k2 = b2.shape().get(-2),
+        n = b2.shape().get(-1);
     if (k != k2) {
-      throw new IllegalArgumentException("matmul: " + a.shape() + " x " + b.shape() + ": inner dimensions " + k + " and " + k2 + " differ");
+      throw new IllegalArgumentException(
+          "matmul: "
+              + a.shape()
+              + " x "
+              + b.shape()
+              + ": inner dimensions "
+              + k
+              + " and "
+              + k2
+              + " differ");
     }
     int[] ab = Arrays.copyOf(a2.shape().toArray(), a2.dim() - 2);
     int[] bb = Arrays.copyOf(b2.shape().toArray(), b2.dim() - 2);
@@ -145,13 +183,24 @@ public final class TensorMath {
     try {
       batch = Shape.broadcast("matmul", Shape.of(ab), Shape.of(bb));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("matmul: " + a.shape() + " x " + b.shape() + ": batch dimensions "
-          + Shape.of(ab) + " and " + Shape.of(bb) + " cannot broadcast");
+      throw new IllegalArgumentException(
+          "matmul: "
+              + a.shape()
+              + " x "
+              + b.shape()
+              + ": batch dimensions "
+              + Shape.of(ab)
+              + " and "
+              + Shape.of(bb)
+              + " cannot broadcast");
     }
     DType dtype = DType.promote(a.dtype(), b.dtype());
     Shape outShape = concat(batch, m, n);
     Tensor out = zeros(backend, outShape, dtype);
-    backend.matmul(expand(cast(a2, dtype), concat(batch, m, k)).view(), expand(cast(b2, dtype), concat(batch, k, n)).view(), out.view());
+    backend.matmul(
+        expand(cast(a2, dtype), concat(batch, m, k)).view(),
+        expand(cast(b2, dtype), concat(batch, k, n)).view(),
+        out.view());
     if (a.dim() == 1 && b.dim() == 1) return reshape(out, Shape.of());
     if (a.dim() == 1) return reshape(out, dropAxis(outShape, outShape.rank() - 2));
     if (b.dim() == 1) return reshape(out, dropAxis(outShape, outShape.rank() - 1));
@@ -188,7 +237,12 @@ public final class TensorMath {
     int k = shape.axis("scatterAdd", axis);
     checkGatherShapes("scatterAdd", shape, k, index.shape());
     if (!index.shape().equals(src.shape())) {
-      throw new IllegalArgumentException("scatterAdd: index shape " + index.shape() + " and source shape " + src.shape() + " differ");
+      throw new IllegalArgumentException(
+          "scatterAdd: index shape "
+              + index.shape()
+              + " and source shape "
+              + src.shape()
+              + " differ");
     }
     Tensor out = like(src, shape, src.dtype());
     src.buffer().backend().scatterAdd(src.view(), k, index.view(), out.view());
@@ -199,11 +253,21 @@ public final class TensorMath {
     boolean ok = data.rank() == index.rank();
     for (int i = 0; ok && i < data.rank(); i++) ok = i == axis || data.get(i) == index.get(i);
     if (!ok) {
-      throw new IllegalArgumentException(op + ": index shape " + index + " must match data shape " + data + " on every axis but " + axis);
+      throw new IllegalArgumentException(
+          op
+              + ": index shape "
+              + index
+              + " must match data shape "
+              + data
+              + " on every axis but "
+              + axis);
     }
   }
 
-  /** The slices {@code index[0], index[1], …} of {@code a} along {@code axis}, stacked in that order. */
+  /**
+   * The slices {@code index[0], index[1], …} of {@code a} along {@code axis}, stacked in that
+   * order.
+   */
   public static Tensor indexSelect(Tensor a, int axis, int[] index) {
     int k = a.shape().axis("indexSelect", axis);
     int size = a.shape().get(k);
@@ -213,10 +277,18 @@ public final class TensorMath {
     Backend backend = a.buffer().backend();
     for (int i = 0; i < index.length; i++) {
       if (index[i] < 0 || index[i] >= size) {
-        throw new IllegalArgumentException("indexSelect: index " + index[i] + " at position " + i + " out of range for axis " + axis
-            + " of shape " + a.shape());
+        throw new IllegalArgumentException(
+            "indexSelect: index "
+                + index[i]
+                + " at position "
+                + i
+                + " out of range for axis "
+                + axis
+                + " of shape "
+                + a.shape());
       }
-      backend.copy(slice(a, k, index[i], index[i] + 1, 1).view(), slice(out, k, i, i + 1, 1).view());
+      backend.copy(
+          slice(a, k, index[i], index[i] + 1, 1).view(), slice(out, k, i, i + 1, 1).view());
     }
     return out;
   }
@@ -252,8 +324,16 @@ public final class TensorMath {
   /** Same elements, new shape: a view when the layout allows, else a copy first. */
   public static Tensor reshape(Tensor a, Shape shape) {
     if (shape.numel() != a.numel()) {
-      throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.numel() + " elements) as " + shape
-          + " (" + shape.numel() + " elements)");
+      throw new IllegalArgumentException(
+          "reshape: cannot view "
+              + a.shape()
+              + " ("
+              + a.numel()
+              + " elements) as "
+              + shape
+              + " ("
+              + shape.numel()
+              + " elements)");
     }
     int[] strides = viewStrides(a.view().shape(), a.view().strides(), shape.toArray());
     if (strides != null) return view(a, shape.toArray(), strides, a.view().offset());
@@ -276,7 +356,8 @@ public final class TensorMath {
     long tensorNumel = 1, viewNumel = 1;
     for (int d = oldShape.length - 1; d >= 0; d--) {
       tensorNumel *= oldShape[d];
-      boolean chunkEnds = d == 0 || (oldShape[d - 1] != 1 && oldStrides[d - 1] != tensorNumel * chunkBaseStride);
+      boolean chunkEnds =
+          d == 0 || (oldShape[d - 1] != 1 && oldStrides[d - 1] != tensorNumel * chunkBaseStride);
       if (chunkEnds) {
         while (viewAxis >= 0 && (viewNumel < tensorNumel || newShape[viewAxis] == 1)) {
           newStrides[viewAxis] = (int) (viewNumel * chunkBaseStride);
@@ -298,10 +379,20 @@ public final class TensorMath {
   public static Tensor permute(Tensor a, int... order) {
     int r = a.dim();
     if (order.length != r) {
-      throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " has " + order.length + " axes, tensor " + a.shape() + " has " + r);
+      throw new IllegalArgumentException(
+          "permute: order "
+              + Arrays.toString(order)
+              + " has "
+              + order.length
+              + " axes, tensor "
+              + a.shape()
+              + " has "
+              + r);
     }
     int[] ax = axes("permute", a.shape(), order);
-    if (ax.length != r) throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " repeats an axis");
+    if (ax.length != r)
+      throw new IllegalArgumentException(
+          "permute: order " + Arrays.toString(order) + " repeats an axis");
     int[] shape = new int[r], strides = new int[r];
     for (int i = 0; i < r; i++) {
       int k = a.shape().axis("permute", order[i]);
@@ -315,14 +406,27 @@ public final class TensorMath {
   public static Tensor expand(Tensor a, Shape shape) {
     if (a.shape().equals(shape)) return a;
     int r = shape.rank(), lead = r - a.dim();
-    if (lead < 0) throw new IllegalArgumentException("expand: cannot expand " + a.shape() + " to fewer axes " + shape);
+    if (lead < 0)
+      throw new IllegalArgumentException(
+          "expand: cannot expand " + a.shape() + " to fewer axes " + shape);
     int[] strides = new int[r];
     for (int i = 0; i < r; i++) {
       if (i < lead) continue;
       int size = a.view().shape()[i - lead];
       if (size == shape.get(i)) strides[i] = a.view().strides()[i - lead];
       else if (size != 1) {
-        throw new IllegalArgumentException("expand: cannot expand " + a.shape() + " to " + shape + " (axis " + i + ": " + size + " vs " + shape.get(i) + ")");
+        throw new IllegalArgumentException(
+            "expand: cannot expand "
+                + a.shape()
+                + " to "
+                + shape
+                + " (axis "
+                + i
+                + ": "
+                + size
+                + " vs "
+                + shape.get(i)
+                + ")");
       }
     }
     return view(a, shape.toArray(), strides, a.view().offset());
@@ -336,7 +440,15 @@ public final class TensorMath {
     if (start < 0) start += size;
     if (end < 0) end += size;
     if (start < 0 || start > size || end < start || end > size) {
-      throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") out of bounds for axis " + axis + " of shape " + a.shape());
+      throw new IllegalArgumentException(
+          "slice: range ["
+              + start
+              + ", "
+              + end
+              + ") out of bounds for axis "
+              + axis
+              + " of shape "
+              + a.shape());
     }
     int[] shape = a.view().shape().clone(), strides = a.view().strides().clone();
     shape[k] = (end - start + step - 1) / step;
@@ -350,7 +462,9 @@ public final class TensorMath {
     Backend backend = backendOf("cat", parts);
     Shape first = parts[0].shape();
     for (int i = 0; i < parts.length; i++) {
-      if (parts[i].dim() == 0) throw new IllegalArgumentException("cat: the 0-D tensor at position " + i + " has no axis to join along; use stack");
+      if (parts[i].dim() == 0)
+        throw new IllegalArgumentException(
+            "cat: the 0-D tensor at position " + i + " has no axis to join along; use stack");
     }
     int k = first.axis("cat", axis);
     int total = 0;
@@ -358,7 +472,9 @@ public final class TensorMath {
     for (Tensor p : parts) {
       boolean ok = p.dim() == first.rank();
       for (int i = 0; ok && i < first.rank(); i++) ok = i == k || p.shape().get(i) == first.get(i);
-      if (!ok) throw new IllegalArgumentException("cat: shapes " + first + " and " + p.shape() + " differ outside axis " + axis);
+      if (!ok)
+        throw new IllegalArgumentException(
+            "cat: shapes " + first + " and " + p.shape() + " differ outside axis " + axis);
       total += p.shape().get(k);
       dtype = DType.promote(dtype, p.dtype());
     }

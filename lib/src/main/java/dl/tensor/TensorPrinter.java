@@ -9,6 +9,7 @@ import java.util.Locale;
 final class TensorPrinter {
   /** Tensors with more elements than this show only their first and last few along each axis. */
   static final int SUMMARY_THRESHOLD = 1000;
+
   static final int EDGE_ITEMS = 3;
   private static final String PREFIX = "tensor(";
 
@@ -38,7 +39,11 @@ final class TensorPrinter {
     for (int axis = 0; axis < t.dim(); axis++) {
       int n = r.shape().get(axis);
       if (n > 2 * EDGE_ITEMS) {
-        r = TensorMath.cat(axis, TensorMath.slice(r, axis, 0, EDGE_ITEMS, 1), TensorMath.slice(r, axis, n - EDGE_ITEMS, n, 1));
+        r =
+            TensorMath.cat(
+                axis,
+                TensorMath.slice(r, axis, 0, EDGE_ITEMS, 1),
+                TensorMath.slice(r, axis, n - EDGE_ITEMS, n, 1));
       }
     }
     return r;
@@ -54,7 +59,8 @@ final class TensorPrinter {
       maxAbs = Math.max(maxAbs, a);
       if (a > 0) minAbs = Math.min(minAbs, a);
     }
-    boolean scientific = maxAbs >= 1e8 || (!integers && minAbs < 1e-4) || (maxAbs / minAbs > 1e3 && !integers);
+    boolean scientific =
+        maxAbs >= 1e8 || (!integers && minAbs < 1e-4) || (maxAbs / minAbs > 1e3 && !integers);
     String[] out = new String[v.length];
     for (int i = 0; i < v.length; i++) {
       double x = v[i];
@@ -67,7 +73,14 @@ final class TensorPrinter {
     return out;
   }
 
-  private static void body(StringBuilder sb, int[] shape, int axis, String[] cells, int width, int[] pos, boolean summarise) {
+  private static void body(
+      StringBuilder sb,
+      int[] shape,
+      int axis,
+      String[] cells,
+      int width,
+      int[] pos,
+      boolean summarise) {
     if (shape.length == 0) {
       sb.append(cells[pos[0]++]);
       return;

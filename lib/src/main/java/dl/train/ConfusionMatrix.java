@@ -27,14 +27,23 @@ public final class ConfusionMatrix {
   /** Builds the matrix with named classes. */
   public static ConfusionMatrix of(int[] predicted, int[] truth, String[] classNames) {
     if (predicted.length != truth.length) {
-      throw new IllegalArgumentException("ConfusionMatrix: " + predicted.length + " predictions but " + truth.length + " labels");
+      throw new IllegalArgumentException(
+          "ConfusionMatrix: " + predicted.length + " predictions but " + truth.length + " labels");
     }
     int k = classNames.length;
     int[][] c = new int[k][k];
     for (int i = 0; i < truth.length; i++) {
       if (truth[i] < 0 || truth[i] >= k || predicted[i] < 0 || predicted[i] >= k) {
-        throw new IllegalArgumentException("ConfusionMatrix: pair " + i + " (truth " + truth[i] + ", predicted " + predicted[i]
-            + ") is outside [0, " + k + ")");
+        throw new IllegalArgumentException(
+            "ConfusionMatrix: pair "
+                + i
+                + " (truth "
+                + truth[i]
+                + ", predicted "
+                + predicted[i]
+                + ") is outside [0, "
+                + k
+                + ")");
       }
       c[truth[i]][predicted[i]]++;
     }
@@ -75,7 +84,9 @@ public final class ConfusionMatrix {
     return total() == 0 ? 0 : (double) right / total();
   }
 
-  /** Of the samples predicted as class c, the fraction that really are c (NaN if none predicted). */
+  /**
+   * Of the samples predicted as class c, the fraction that really are c (NaN if none predicted).
+   */
   public double precision(int c) {
     int predicted = 0;
     for (int[] row : counts) predicted += row[c];
@@ -110,7 +121,12 @@ public final class ConfusionMatrix {
   public String toString() {
     int width = Math.max(5, String.valueOf(total()).length() + 1);
     for (String n : classNames) width = Math.max(width, n.length() + 1);
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "confusion matrix (rows = truth, columns = predicted), accuracy %.4f%n", accuracy()));
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "confusion matrix (rows = truth, columns = predicted), accuracy %.4f%n",
+                accuracy()));
     sb.append(" ".repeat(width));
     for (String n : classNames) sb.append(String.format("%" + width + "s", n));
     sb.append('\n');

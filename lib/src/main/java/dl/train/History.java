@@ -13,7 +13,14 @@ import tech.tablesaw.api.Table;
  */
 public final class History {
   /** One epoch's numbers. */
-  public record Epoch(int epoch, double loss, double accuracy, double valLoss, double valAccuracy, double lr, double seconds) {}
+  public record Epoch(
+      int epoch,
+      double loss,
+      double accuracy,
+      double valLoss,
+      double valAccuracy,
+      double lr,
+      double seconds) {}
 
   private final List<Epoch> epochs = new ArrayList<>();
   private String stopReason = "";
@@ -50,7 +57,8 @@ public final class History {
     int n = epochs.size();
     IntColumn epoch = IntColumn.create("epoch", n);
     DoubleColumn loss = DoubleColumn.create("loss", n), acc = DoubleColumn.create("accuracy", n);
-    DoubleColumn valLoss = DoubleColumn.create("val_loss", n), valAcc = DoubleColumn.create("val_accuracy", n);
+    DoubleColumn valLoss = DoubleColumn.create("val_loss", n),
+        valAcc = DoubleColumn.create("val_accuracy", n);
     DoubleColumn lr = DoubleColumn.create("lr", n), seconds = DoubleColumn.create("seconds", n);
     for (int i = 0; i < n; i++) {
       Epoch e = epochs.get(i);

@@ -8,11 +8,18 @@ import dl.tensor.Tensor;
 public final class Metrics {
   private Metrics() {}
 
-  /** Fraction of rows whose largest score is at the true class. Shape: scores [N, C], labels [N]. */
+  /**
+   * Fraction of rows whose largest score is at the true class. Shape: scores [N, C], labels [N].
+   */
   public static double accuracy(Tensor scores, Tensor labels) {
     int[] predicted = scores.argmax(1).toIntArray(), truth = labels.toIntArray();
     if (predicted.length != truth.length) {
-      throw new IllegalArgumentException("accuracy: scores " + scores.shape() + " and labels " + labels.shape() + " have different batch sizes");
+      throw new IllegalArgumentException(
+          "accuracy: scores "
+              + scores.shape()
+              + " and labels "
+              + labels.shape()
+              + " have different batch sizes");
     }
     int right = 0;
     for (int i = 0; i < truth.length; i++) if (predicted[i] == truth[i]) right++;
@@ -42,9 +49,11 @@ public final class Metrics {
   }
 
   /** Evaluates a classifier on (x, labels) and returns its confusion matrix. */
-  public static ConfusionMatrix confusionMatrix(Module model, Tensor x, Tensor labels, String... classNames) {
+  public static ConfusionMatrix confusionMatrix(
+      Module model, Tensor x, Tensor labels, String... classNames) {
     Tensor scores = outputs(model, x, 1000);
-    String[] names = classNames.length > 0 ? classNames : ConfusionMatrix.defaultNames(scores.size(1));
+    String[] names =
+        classNames.length > 0 ? classNames : ConfusionMatrix.defaultNames(scores.size(1));
     return ConfusionMatrix.of(scores.argmax(1).toIntArray(), labels.toIntArray(), names);
   }
 }

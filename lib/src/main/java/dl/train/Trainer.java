@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * Each epoch shuffles with a seeded generator, runs forward → loss → backward → step over
- * mini-batches, then evaluates on the validation set. Classification accuracy is reported when
- * the model outputs scores [N, C] for class-index targets [N].
+ * mini-batches, then evaluates on the validation set. Classification accuracy is reported when the
+ * model outputs scores [N, C] for class-index targets [N].
  */
 public final class Trainer {
   private final Module model;
@@ -52,7 +52,8 @@ public final class Trainer {
   }
 
   public Trainer batchSize(int n) {
-    if (n <= 0) throw new IllegalArgumentException("Trainer: batch size must be positive, got " + n);
+    if (n <= 0)
+      throw new IllegalArgumentException("Trainer: batch size must be positive, got " + n);
     batchSize = n;
     return this;
   }
@@ -95,7 +96,10 @@ public final class Trainer {
     return this;
   }
 
-  /** Where progress goes (System.out by default); {@code progress(false)} prints one line per epoch only. */
+  /**
+   * Where progress goes (System.out by default); {@code progress(false)} prints one line per epoch
+   * only.
+   */
   public Trainer progress(boolean live) {
     progress = live;
     return this;
@@ -108,8 +112,14 @@ public final class Trainer {
 
   private static void checkPair(String what, Tensor x, Tensor y) {
     if (x.dim() == 0 || y.dim() == 0 || x.size(0) != y.size(0)) {
-      throw new IllegalArgumentException("Trainer." + what + ": inputs " + x.shape() + " and targets " + y.shape()
-          + " must have the same number of samples (axis 0)");
+      throw new IllegalArgumentException(
+          "Trainer."
+              + what
+              + ": inputs "
+              + x.shape()
+              + " and targets "
+              + y.shape()
+              + " must have the same number of samples (axis 0)");
     }
   }
 
@@ -119,7 +129,9 @@ public final class Trainer {
     int n = x.size(0);
     if (n == 0) throw new IllegalArgumentException("Trainer.fit: no training samples");
     int batches = dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
-    if (batches == 0) throw new IllegalArgumentException("Trainer.fit: " + n + " samples make no full batch of " + batchSize);
+    if (batches == 0)
+      throw new IllegalArgumentException(
+          "Trainer.fit: " + n + " samples make no full batch of " + batchSize);
     Rng rng = new Rng(seed);
     History history = new History();
     double bestVal = Double.POSITIVE_INFINITY;
@@ -141,9 +153,15 @@ public final class Trainer {
         Tensor l = loss.forward(pred, yb);
         double value = l.item();
         if (!Double.isFinite(value)) {
-          throw new TrainingDivergedException(String.format(Locale.ROOT,
-              "training diverged: loss is %s at epoch %d, batch %d of %d (learning rate %g); try a smaller learning rate or check the inputs for NaN",
-              value, epoch, b + 1, batches, optimizer.lr()));
+          throw new TrainingDivergedException(
+              String.format(
+                  Locale.ROOT,
+                  "training diverged: loss is %s at epoch %d, batch %d of %d (learning rate %g); try a smaller learning rate or check the inputs for NaN",
+                  value,
+                  epoch,
+                  b + 1,
+                  batches,
+                  optimizer.lr()));
         }
         l.backward();
         optimizer.step();
@@ -152,7 +170,14 @@ public final class Trainer {
         classify = isClassification(pred, yb);
         if (classify) right += correct(pred, yb);
         if (progress && (b + 1 == batches || (b + 1) % Math.max(1, batches / 20) == 0)) {
-          out.print("\r" + bar(epoch, b + 1, batches, lossSum / seen, classify ? (double) right / seen : Double.NaN));
+          out.print(
+              "\r"
+                  + bar(
+                      epoch,
+                      b + 1,
+                      batches,
+                      lossSum / seen,
+                      classify ? (double) right / seen : Double.NaN));
           out.flush();
         }
       }
@@ -164,8 +189,12 @@ public final class Trainer {
         valAcc = v[1];
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      history.add(new History.Epoch(epoch, trainLoss, trainAcc, valLoss, valAcc, optimizer.lr(), seconds));
-      out.print((progress ? "\r" : "") + summary(epoch, trainLoss, trainAcc, valLoss, valAcc, seconds) + System.lineSeparator());
+      history.add(
+          new History.Epoch(epoch, trainLoss, trainAcc, valLoss, valAcc, optimizer.lr(), seconds));
+      out.print(
+          (progress ? "\r" : "")
+              + summary(epoch, trainLoss, trainAcc, valLoss, valAcc, seconds)
+              + System.lineSeparator());
       out.flush();
       if (scheduler != null) scheduler.step();
       if (patience > 0 && xVal != null) {
@@ -173,7 +202,12 @@ public final class Trainer {
           bestVal = valLoss;
           sinceBest = 0;
         } else if (++sinceBest >= patience) {
-          history.stopReason("early stopping: validation loss has not improved for " + patience + " epochs (best " + bestVal + ")");
+          history.stopReason(
+              "early stopping: validation loss has not improved for "
+                  + patience
+                  + " epochs (best "
+                  + bestVal
+                  + ")");
           out.println(history.stopReason());
           break;
         }
@@ -216,12 +250,24 @@ public final class Trainer {
   private String bar(int epoch, int done, int total, double loss, double acc) {
     int width = 24, filled = (int) Math.round((double) width * done / total);
     String accText = Double.isNaN(acc) ? "" : String.format(Locale.ROOT, " acc %.4f", acc);
-    return String.format(Locale.ROOT, "epoch %d/%d [%s%s] %d/%d loss %.4f%s", epoch, epochs, "=".repeat(filled), " ".repeat(width - filled),
-        done, total, loss, accText);
+    return String.format(
+        Locale.ROOT,
+        "epoch %d/%d [%s%s] %d/%d loss %.4f%s",
+        epoch,
+        epochs,
+        "=".repeat(filled),
+        " ".repeat(width - filled),
+        done,
+        total,
+        loss,
+        accText);
   }
 
-  private String summary(int epoch, double loss, double acc, double valLoss, double valAcc, double seconds) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f", epoch, epochs, loss));
+  private String summary(
+      int epoch, double loss, double acc, double valLoss, double valAcc, double seconds) {
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(Locale.ROOT, "epoch %d/%d  loss %.4f", epoch, epochs, loss));
     if (!Double.isNaN(acc)) sb.append(String.format(Locale.ROOT, "  acc %.4f", acc));
     if (!Double.isNaN(valLoss)) sb.append(String.format(Locale.ROOT, "  val_loss %.4f", valLoss));
     if (!Double.isNaN(valAcc)) sb.append(String.format(Locale.ROOT, "  val_acc %.4f", valAcc));

@@ -34,7 +34,12 @@ public final class Chart extends Figure {
   private static final int SAMPLES = 400;
   private static final int MARKERS_UP_TO = 30;
 
-  enum Kind { LINE, DASHED, POINTS, SEPARATOR }
+  enum Kind {
+    LINE,
+    DASHED,
+    POINTS,
+    SEPARATOR
+  }
 
   /** One series; {@code color == null} takes the next palette colour. */
   record Series(String name, double[] x, double[] y, Kind kind, Color color) {}
@@ -62,14 +67,27 @@ public final class Chart extends Figure {
     List<Series> series = new ArrayList<>();
     Region region;
 
-    /** Appends a series after checking it, for the factories in {@link Plots} that build a spec in one go. */
+    /**
+     * Appends a series after checking it, for the factories in {@link Plots} that build a spec in
+     * one go.
+     */
     Spec add(Series series) {
-      if (series.name == null || series.name.isEmpty()) throw new IllegalArgumentException("a series needs a name (it is shown in the legend)");
+      if (series.name == null || series.name.isEmpty())
+        throw new IllegalArgumentException("a series needs a name (it is shown in the legend)");
       if (series.kind != Kind.SEPARATOR && series.x.length != series.y.length) {
-        throw new IllegalArgumentException("series '" + series.name + "': " + series.x.length + " x values but " + series.y.length + " y values");
+        throw new IllegalArgumentException(
+            "series '"
+                + series.name
+                + "': "
+                + series.x.length
+                + " x values but "
+                + series.y.length
+                + " y values");
       }
       for (Series s : this.series) {
-        if (s.name.equals(series.name)) throw new IllegalArgumentException("series '" + series.name + "' is already on this chart");
+        if (s.name.equals(series.name))
+          throw new IllegalArgumentException(
+              "series '" + series.name + "' is already on this chart");
       }
       this.series.add(series);
       return this;
@@ -165,10 +183,15 @@ public final class Chart extends Figure {
     return add(new Series(name, x.clone(), y.clone(), Kind.DASHED, null));
   }
 
-  /** The chart with {@code y = f(x)} drawn over its x range (set by {@link Plots#functions} or {@link #xRange}). */
+  /**
+   * The chart with {@code y = f(x)} drawn over its x range (set by {@link Plots#functions} or
+   * {@link #xRange}).
+   */
   public Chart function(String name, DoubleUnaryOperator f) {
     double[] r = spec.xRange != null ? spec.xRange : dataRange(spec, true);
-    if (r == null) throw new IllegalStateException("function '" + name + "': the chart has no x range yet; call xRange(min, max) first");
+    if (r == null)
+      throw new IllegalStateException(
+          "function '" + name + "': the chart has no x range yet; call xRange(min, max) first");
     return add(sampled(name, f, r[0], r[1]));
   }
 
@@ -204,16 +227,27 @@ public final class Chart extends Figure {
   }
 
   /**
-   * The chart with the straight line {@code w1·x + w2·y + b = 0} across it: a perceptron's
-   * decision boundary. Points where {@code w1·x + w2·y + b > 0} are on the side it calls class 1.
+   * The chart with the straight line {@code w1·x + w2·y + b = 0} across it: a perceptron's decision
+   * boundary. Points where {@code w1·x + w2·y + b > 0} are on the side it calls class 1.
    */
   public Chart separatingLine(double w1, double w2, double b) {
     return add(separator(w1, w2, b));
   }
 
   static Series separator(double w1, double w2, double b) {
-    if (w1 == 0 && w2 == 0) throw new IllegalArgumentException("separatingLine: w1 and w2 are both 0, so there is no line");
-    String name = "boundary " + num(w1) + "·x1 " + (w2 < 0 ? "- " : "+ ") + num(Math.abs(w2)) + "·x2 " + (b < 0 ? "- " : "+ ") + num(Math.abs(b)) + " = 0";
+    if (w1 == 0 && w2 == 0)
+      throw new IllegalArgumentException(
+          "separatingLine: w1 and w2 are both 0, so there is no line");
+    String name =
+        "boundary "
+            + num(w1)
+            + "·x1 "
+            + (w2 < 0 ? "- " : "+ ")
+            + num(Math.abs(w2))
+            + "·x2 "
+            + (b < 0 ? "- " : "+ ")
+            + num(Math.abs(b))
+            + " = 0";
     return new Series(name, new double[] {w1, w2, b}, new double[0], Kind.SEPARATOR, Color.BLACK);
   }
 
@@ -243,7 +277,8 @@ public final class Chart extends Figure {
         // NOTE: XChart has no image layer under the series. Paint once to learn where the plot
         // area lands, paint the regions there, then paint the chart again with see-through
         // backgrounds so the regions show under the grid, the axes and the points.
-        BufferedImage scratch = new BufferedImage(spec.width, spec.height, BufferedImage.TYPE_INT_ARGB);
+        BufferedImage scratch =
+            new BufferedImage(spec.width, spec.height, BufferedImage.TYPE_INT_ARGB);
         Graphics2D sg = graphics(scratch);
         chart.paint(sg, spec.width, spec.height);
         sg.dispose();
@@ -330,7 +365,9 @@ public final class Chart extends Figure {
     if (spec.title != null) chart.setTitle(spec.title);
     if (spec.xLabel != null) chart.setXAxisTitle(spec.xLabel);
     if (spec.yLabel != null) chart.setYAxisTitle(spec.yLabel);
-    if (spec.integerX) s.setxAxisTickLabelsFormattingFunction(v -> Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : "");
+    if (spec.integerX)
+      s.setxAxisTickLabelsFormattingFunction(
+          v -> Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : "");
 
     double[] xr = spec.xRange;
     double[] yr = spec.yRange;
@@ -354,15 +391,22 @@ public final class Chart extends Figure {
     int shown = 0;
     for (Series ser : spec.series) {
       Color color = ser.color != null ? ser.color : Style.series(next++);
-      if (ser.kind != Kind.SEPARATOR && Arrays.stream(ser.y).noneMatch(Double::isFinite)) continue; // nothing to draw
+      if (ser.kind != Kind.SEPARATOR && Arrays.stream(ser.y).noneMatch(Double::isFinite))
+        continue; // nothing to draw
       XYSeries xs;
       if (ser.kind == Kind.SEPARATOR) {
-        double[][] seg = separatorSegment(ser.x, xr != null ? xr : dataRange(spec, true), yr != null ? yr : dataRange(spec, false));
+        double[][] seg =
+            separatorSegment(
+                ser.x,
+                xr != null ? xr : dataRange(spec, true),
+                yr != null ? yr : dataRange(spec, false));
         if (seg == null) continue;
         xs = chart.addSeries(ser.name, seg[0], seg[1]);
         xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         xs.setMarker(SeriesMarkers.NONE);
-        xs.setLineStyle(new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 5f}, 0f));
+        xs.setLineStyle(
+            new BasicStroke(
+                2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 5f}, 0f));
       } else if (ser.kind == Kind.POINTS) {
         xs = chart.addSeries(ser.name, ser.x, ser.y);
         xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -372,7 +416,14 @@ public final class Chart extends Figure {
         xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         xs.setMarker(ser.x.length <= MARKERS_UP_TO ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         if (ser.kind == Kind.DASHED) {
-          xs.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {7f, 4f}, 0f));
+          xs.setLineStyle(
+              new BasicStroke(
+                  2.2f,
+                  BasicStroke.CAP_BUTT,
+                  BasicStroke.JOIN_ROUND,
+                  10f,
+                  new float[] {7f, 4f},
+                  0f));
         } else {
           xs.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         }
@@ -383,7 +434,8 @@ public final class Chart extends Figure {
     }
     if (spec.integerX && shown > 0) breakEvenSpacing(chart);
     if (shown == 0) {
-      // NOTE: XChart cannot lay out axes without data; an invisible point keeps an empty chart drawable.
+      // NOTE: XChart cannot lay out axes without data; an invisible point keeps an empty chart
+      // drawable.
       double x0 = xr != null ? xr[0] : 0;
       double y0 = yr != null ? yr[0] : (spec.logY ? 1 : 0);
       XYSeries xs = chart.addSeries(" ", new double[] {x0}, new double[] {y0});
@@ -396,12 +448,13 @@ public final class Chart extends Figure {
   }
 
   /**
-   * Gives XChart's tick finder round numbers (0, 20, 40, ...) instead of every few epochs (1, 5,
-   * 9, ...) when a chart has many epochs.
+   * Gives XChart's tick finder round numbers (0, 20, 40, ...) instead of every few epochs (1, 5, 9,
+   * ...) when a chart has many epochs.
    */
   private void breakEvenSpacing(XYChart chart) {
     // NOTE: XChart puts x ticks on the data when all x values are evenly spaced; one invisible
-    // point half-way between the first two epochs stops that. Up to 15 epochs every one is labelled.
+    // point half-way between the first two epochs stops that. Up to 15 epochs every one is
+    // labelled.
     TreeSet<Double> xs = new TreeSet<>();
     double y = Double.NaN;
     for (Series s : spec.series) {
@@ -466,21 +519,27 @@ public final class Chart extends Figure {
   }
 
   /**
-   * The inside corner whose box holds the fewest data points (lines sampled densely), so the
-   * legend covers as little of the data as it can (matplotlib's {@code loc="best"}).
+   * The inside corner whose box holds the fewest data points (lines sampled densely), so the legend
+   * covers as little of the data as it can (matplotlib's {@code loc="best"}).
    */
   private LegendPosition legendCorner(double[] xr, double[] yr) {
     if (xr == null) xr = dataRange(spec, true);
     if (yr == null) yr = dataRange(spec, false);
     if (xr == null || yr == null) return LegendPosition.InsideNE;
-    // NOTE: the legend's size in plot fractions, estimated from the text (XChart lays it out later).
+    // NOTE: the legend's size in plot fractions, estimated from the text (XChart lays it out
+    // later).
     int n = spec.series.size();
     int longest = spec.series.stream().mapToInt(x -> x.name.length()).max().orElse(0);
     double plotW = Math.max(100, spec.width - 110);
     double plotH = Math.max(100, spec.height - 90 - (spec.title != null ? 25 : 0));
     double boxW = Math.min(0.9, (longest * 7.5 + 50) / plotW);
     double boxH = Math.min(0.9, (n * 20 + 14) / plotH);
-    LegendPosition[] corners = {LegendPosition.InsideNE, LegendPosition.InsideNW, LegendPosition.InsideSE, LegendPosition.InsideSW};
+    LegendPosition[] corners = {
+      LegendPosition.InsideNE,
+      LegendPosition.InsideNW,
+      LegendPosition.InsideSE,
+      LegendPosition.InsideSW
+    };
     long[] count = new long[corners.length];
     boolean logY = spec.logY && yr[0] > 0;
     double ylo = logY ? Math.log(yr[0]) : yr[0];
@@ -523,7 +582,8 @@ public final class Chart extends Figure {
 
   private static void checkRange(String what, double min, double max) {
     if (!(min < max) || !Double.isFinite(min) || !Double.isFinite(max)) {
-      throw new IllegalArgumentException(what + ": need finite min < max, got [" + min + ", " + max + "]");
+      throw new IllegalArgumentException(
+          what + ": need finite min < max, got [" + min + ", " + max + "]");
     }
   }
 
@@ -540,6 +600,13 @@ public final class Chart extends Figure {
 
   @Override
   public String toString() {
-    return "Chart[" + getWidth() + "x" + getHeight() + (spec.title != null ? ", '" + spec.title + "'" : "") + ", series=" + Arrays.toString(seriesNames().toArray()) + "]";
+    return "Chart["
+        + getWidth()
+        + "x"
+        + getHeight()
+        + (spec.title != null ? ", '" + spec.title + "'" : "")
+        + ", series="
+        + Arrays.toString(seriesNames().toArray())
+        + "]";
   }
 }

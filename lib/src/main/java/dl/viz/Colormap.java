@@ -14,11 +14,21 @@ public enum Colormap {
   /** Black to white: pixel intensities. */
   GRAY(new int[] {0x000000, 0xffffff}),
   /** White to dark blue: counts, e.g. a confusion matrix. */
-  BLUES(new int[] {0xf7fbff, 0xdeebf7, 0xc6dbef, 0x9ecae1, 0x6baed6, 0x4292c6, 0x2171b5, 0x08519c, 0x08306b}),
+  BLUES(
+      new int[] {
+        0xf7fbff, 0xdeebf7, 0xc6dbef, 0x9ecae1, 0x6baed6, 0x4292c6, 0x2171b5, 0x08519c, 0x08306b
+      }),
   /** Blue (negative) through white (zero) to red (positive): weights and gradients. */
-  DIVERGING(new int[] {0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b}),
+  DIVERGING(
+      new int[] {
+        0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b
+      }),
   /** Dark purple through green to yellow, evenly bright: any other values. */
-  VIRIDIS(new int[] {0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e, 0x1f9e89, 0x35b779, 0x6ece58, 0xb5de2b, 0xfde725});
+  VIRIDIS(
+      new int[] {
+        0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e, 0x1f9e89, 0x35b779, 0x6ece58, 0xb5de2b,
+        0xfde725
+      });
 
   private final Color[] stops;
 

@@ -22,7 +22,10 @@ final class Draw {
   /** Draws {@code s} right-aligned at {@code right}, vertically centred on {@code cy}. */
   static void rightAligned(Graphics2D g, String s, double right, double cy) {
     FontMetrics fm = g.getFontMetrics();
-    g.drawString(s, (float) (right - fm.stringWidth(s)), (float) (cy + (fm.getAscent() - fm.getDescent()) / 2.0));
+    g.drawString(
+        s,
+        (float) (right - fm.stringWidth(s)),
+        (float) (cy + (fm.getAscent() - fm.getDescent()) / 2.0));
   }
 
   /** Draws {@code s} left-aligned at {@code left}, vertically centred on {@code cy}. */
@@ -31,7 +34,10 @@ final class Draw {
     g.drawString(s, (float) left, (float) (cy + (fm.getAscent() - fm.getDescent()) / 2.0));
   }
 
-  /** Draws {@code s} turned by {@code radians} about {@code (x, y)}, with {@code (x, y)} where the text starts. */
+  /**
+   * Draws {@code s} turned by {@code radians} about {@code (x, y)}, with {@code (x, y)} where the
+   * text starts.
+   */
   static void rotated(Graphics2D g, String s, double x, double y, double radians) {
     AffineTransform saved = g.getTransform();
     g.translate(x, y);
@@ -46,11 +52,13 @@ final class Draw {
     AffineTransform saved = g.getTransform();
     g.translate(cx, cy);
     g.rotate(-Math.PI / 2);
-    g.drawString(s, (float) (-fm.stringWidth(s) / 2.0), (float) ((fm.getAscent() - fm.getDescent()) / 2.0));
+    g.drawString(
+        s, (float) (-fm.stringWidth(s) / 2.0), (float) ((fm.getAscent() - fm.getDescent()) / 2.0));
     g.setTransform(saved);
   }
 
-  private static final Graphics2D SCRATCH = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+  private static final Graphics2D SCRATCH =
+      new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
 
   /** Width of {@code s} in {@code f}, measured without a figure to draw on. */
   static synchronized int width(Font f, String s) {
@@ -66,7 +74,10 @@ final class Draw {
     return fm.getAscent() + fm.getDescent();
   }
 
-  /** The largest size of {@code f}, down to {@code minSize}, at which {@code s} fits in {@code maxWidth}; null if none does. */
+  /**
+   * The largest size of {@code f}, down to {@code minSize}, at which {@code s} fits in {@code
+   * maxWidth}; null if none does.
+   */
   static Font fit(Graphics2D g, Font f, String s, double maxWidth, double maxHeight, int minSize) {
     for (int size = f.getSize(); size >= minSize; size--) {
       Font t = f.deriveFont((float) size);
@@ -93,7 +104,8 @@ final class Draw {
     if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
     if (v == Math.rint(v) && Math.abs(v) < 1e7) return String.valueOf((long) v);
     double a = Math.abs(v);
-    if (a != 0 && (a < 1e-3 || a >= 1e6)) return String.format(Locale.ROOT, "%." + Math.max(0, digits - 1) + "e", v);
+    if (a != 0 && (a < 1e-3 || a >= 1e6))
+      return String.format(Locale.ROOT, "%." + Math.max(0, digits - 1) + "e", v);
     String s = String.format(Locale.ROOT, "%." + digits + "g", v);
     if (s.contains(".") && !s.contains("e")) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
     return s;

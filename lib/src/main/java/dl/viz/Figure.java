@@ -58,7 +58,10 @@ public class Figure extends BufferedImage {
 
   private static int checkSize(int pixels) {
     if (pixels < 1 || pixels > 10_000) {
-      throw new IllegalArgumentException("figure side of " + pixels + " px: must be in 1..10000 (for image grids: show fewer images or use a smaller scale)");
+      throw new IllegalArgumentException(
+          "figure side of "
+              + pixels
+              + " px: must be in 1..10000 (for image grids: show fewer images or use a smaller scale)");
     }
     return pixels;
   }
@@ -79,7 +82,9 @@ public class Figure extends BufferedImage {
   }
 
   private static Figure combine(boolean horizontal, List<Figure> parts) {
-    if (parts.isEmpty()) throw new IllegalArgumentException((horizontal ? "row" : "column") + ": no figures to combine");
+    if (parts.isEmpty())
+      throw new IllegalArgumentException(
+          (horizontal ? "row" : "column") + ": no figures to combine");
     int along = 0;
     int across = 0;
     for (Figure f : parts) {
@@ -88,19 +93,23 @@ public class Figure extends BufferedImage {
     }
     final int total = along;
     final int thick = across;
-    Resizer resizer = (w, h) -> {
-      // NOTE: each part keeps its share of the long side and gets the whole short side.
-      Figure[] resized = new Figure[parts.size()];
-      int used = 0;
-      for (int i = 0; i < resized.length; i++) {
-        Figure f = parts.get(i);
-        int own = horizontal ? f.getWidth() : f.getHeight();
-        int share = i == resized.length - 1 ? (horizontal ? w : h) - used : (int) Math.round((double) own * (horizontal ? w : h) / total);
-        used += share;
-        resized[i] = horizontal ? f.size(Math.max(1, share), h) : f.size(w, Math.max(1, share));
-      }
-      return combine(horizontal, Arrays.asList(resized));
-    };
+    Resizer resizer =
+        (w, h) -> {
+          // NOTE: each part keeps its share of the long side and gets the whole short side.
+          Figure[] resized = new Figure[parts.size()];
+          int used = 0;
+          for (int i = 0; i < resized.length; i++) {
+            Figure f = parts.get(i);
+            int own = horizontal ? f.getWidth() : f.getHeight();
+            int share =
+                i == resized.length - 1
+                    ? (horizontal ? w : h) - used
+                    : (int) Math.round((double) own * (horizontal ? w : h) / total);
+            used += share;
+            resized[i] = horizontal ? f.size(Math.max(1, share), h) : f.size(w, Math.max(1, share));
+          }
+          return combine(horizontal, Arrays.asList(resized));
+        };
     Figure out = new Figure(horizontal ? total : thick, horizontal ? thick : total, resizer);
     Graphics2D g = out.createGraphics();
     try {
@@ -156,7 +165,8 @@ public class Figure extends BufferedImage {
         writePng(image, out);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         // NOTE: only on file systems without atomic rename; the temp file is complete by now.
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
@@ -177,7 +187,8 @@ public class Figure extends BufferedImage {
 
   private static void writePng(RenderedImage image, OutputStream out) {
     try {
-      if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer for this image type");
+      if (!ImageIO.write(image, "png", out))
+        throw new IOException("no PNG writer for this image type");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode PNG: " + e.getMessage(), e);
     }
@@ -187,8 +198,10 @@ public class Figure extends BufferedImage {
   static Graphics2D graphics(BufferedImage image) {
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
     g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
     return g;
   }

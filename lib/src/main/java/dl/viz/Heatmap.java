@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * A matrix drawn as coloured cells, row 0 at the top: a confusion matrix (counts written in the
- * cells) or any 2-D tensor (with a colour bar). Made by {@link Plots#confusionMatrix} and
- * {@link Plots#heatmap}; every method returns a new heatmap.
+ * cells) or any 2-D tensor (with a colour bar). Made by {@link Plots#confusionMatrix} and {@link
+ * Plots#heatmap}; every method returns a new heatmap.
  *
  * <pre>{@code
  * jshell> Plots.heatmap(w).title("W1").colormap(Colormap.DIVERGING).values(false)
@@ -39,9 +39,11 @@ public final class Heatmap extends Figure {
     Boolean square;
 
     Spec(double[][] values) {
-      if (values.length == 0 || values[0].length == 0) throw new IllegalArgumentException("heatmap: the matrix is empty");
+      if (values.length == 0 || values[0].length == 0)
+        throw new IllegalArgumentException("heatmap: the matrix is empty");
       for (double[] row : values) {
-        if (row.length != values[0].length) throw new IllegalArgumentException("heatmap: rows have different lengths");
+        if (row.length != values[0].length)
+          throw new IllegalArgumentException("heatmap: rows have different lengths");
       }
       this.values = values;
     }
@@ -62,12 +64,15 @@ public final class Heatmap extends Figure {
   private double cellH;
 
   Heatmap(Spec spec) {
-    super(spec.width, spec.height, (w, h) -> {
-      Spec s = spec.copy();
-      s.width = w;
-      s.height = h;
-      return new Heatmap(s);
-    });
+    super(
+        spec.width,
+        spec.height,
+        (w, h) -> {
+          Spec s = spec.copy();
+          s.width = w;
+          s.height = h;
+          return new Heatmap(s);
+        });
     this.spec = spec;
     paint();
   }
@@ -112,7 +117,8 @@ public final class Heatmap extends Figure {
 
   /** The same heatmap with colours spread over {@code [min, max]} instead of the data's range. */
   public Heatmap range(double min, double max) {
-    if (!(min < max)) throw new IllegalArgumentException("range: need min < max, got [" + min + ", " + max + "]");
+    if (!(min < max))
+      throw new IllegalArgumentException("range: need min < max, got [" + min + ", " + max + "]");
     return with(s -> s.range = new double[] {min, max});
   }
 
@@ -135,10 +141,11 @@ public final class Heatmap extends Figure {
   /** The same heatmap redrawn at {@code width x height} pixels. */
   @Override
   public Heatmap size(int width, int height) {
-    return with(s -> {
-      s.width = width;
-      s.height = height;
-    });
+    return with(
+        s -> {
+          s.width = width;
+          s.height = height;
+        });
   }
 
   private int rows() {
@@ -150,12 +157,16 @@ public final class Heatmap extends Figure {
   }
 
   private static void checkNames(String op, String[] names, int n) {
-    if (names.length != n) throw new IllegalArgumentException(op + ": " + names.length + " names for " + n + " entries");
+    if (names.length != n)
+      throw new IllegalArgumentException(op + ": " + names.length + " names for " + n + " entries");
   }
 
   // ================================================================ drawing
 
-  /** A point in cell (row, column), {@code fx, fy} in [0, 1] across it, in pixels (tests read colours there). */
+  /**
+   * A point in cell (row, column), {@code fx, fy} in [0, 1] across it, in pixels (tests read
+   * colours there).
+   */
   double[] cellPoint(int row, int column, double fx, double fy) {
     return new double[] {gridX + (column + fx) * cellW, gridY + (row + fy) * cellH};
   }
@@ -193,11 +204,15 @@ public final class Heatmap extends Figure {
   }
 
   private boolean integers() {
-    for (double[] row : spec.values) for (double v : row) if (Double.isFinite(v) && v != Math.rint(v)) return false;
+    for (double[] row : spec.values)
+      for (double v : row) if (Double.isFinite(v) && v != Math.rint(v)) return false;
     return true;
   }
 
-  /** Decimals for the cell values: as set, else one number for the whole matrix (reads better than "%.2g" per cell). */
+  /**
+   * Decimals for the cell values: as set, else one number for the whole matrix (reads better than
+   * "%.2g" per cell).
+   */
   private int valueDecimals() {
     if (spec.decimals >= 0) return spec.decimals;
     if (integers()) return 0;
@@ -218,7 +233,8 @@ public final class Heatmap extends Figure {
     double[] range = range(cm);
     String[] rowNames = spec.rowNames != null ? spec.rowNames : Labels.indexNames(rows);
     String[] colNames = spec.columnNames != null ? spec.columnNames : Labels.indexNames(cols);
-    boolean square = spec.square != null ? spec.square : Math.max(rows, cols) <= 3 * Math.min(rows, cols);
+    boolean square =
+        spec.square != null ? spec.square : Math.max(rows, cols) <= 3 * Math.min(rows, cols);
     Graphics2D g = graphics(this);
     try {
       int tickH = Draw.height(g, Style.TICKS);
@@ -231,7 +247,13 @@ public final class Heatmap extends Figure {
 
       String lo = Draw.number(range[0], 3);
       String hi = Draw.number(range[1], 3);
-      int barW = spec.colorbar ? 16 + 6 + Math.max(Draw.width(g, Style.TICKS, lo), Draw.width(g, Style.TICKS, hi)) + 4 : 0;
+      int barW =
+          spec.colorbar
+              ? 16
+                  + 6
+                  + Math.max(Draw.width(g, Style.TICKS, lo), Draw.width(g, Style.TICKS, hi))
+                  + 4
+              : 0;
 
       double top = PAD + (hasText(spec.title) ? titleH + 10 : 0);
       double left = PAD + (hasText(spec.yLabel) ? axisH + 8 : 0) + maxRowW + 6;
@@ -272,8 +294,10 @@ public final class Heatmap extends Figure {
       if (cellW >= 12 && cellH >= 12) {
         g.setColor(Color.WHITE);
         g.setStroke(new BasicStroke(1.5f));
-        for (int r = 1; r < rows; r++) g.draw(new Line2D.Double(gridX, gridY + r * cellH, gridX + gridW, gridY + r * cellH));
-        for (int c = 1; c < cols; c++) g.draw(new Line2D.Double(gridX + c * cellW, gridY, gridX + c * cellW, gridY + gridH));
+        for (int r = 1; r < rows; r++)
+          g.draw(new Line2D.Double(gridX, gridY + r * cellH, gridX + gridW, gridY + r * cellH));
+        for (int c = 1; c < cols; c++)
+          g.draw(new Line2D.Double(gridX + c * cellW, gridY, gridX + c * cellW, gridY + gridH));
       }
       g.setColor(Style.BORDER);
       g.setStroke(new BasicStroke(1f));
@@ -284,9 +308,12 @@ public final class Heatmap extends Figure {
       if (show) {
         int decimals = valueDecimals();
         String widest = "";
-        for (double[] row : spec.values) for (double v : row) if (format(v, decimals).length() > widest.length()) widest = format(v, decimals);
+        for (double[] row : spec.values)
+          for (double v : row)
+            if (format(v, decimals).length() > widest.length()) widest = format(v, decimals);
         int start = (int) Math.max(10, Math.min(20, Math.min(cellH * 0.32, cellW * 0.3)));
-        Font f = Draw.fit(g, Style.VALUE.deriveFont((float) start), widest, cellW - 4, cellH - 2, 9);
+        Font f =
+            Draw.fit(g, Style.VALUE.deriveFont((float) start), widest, cellW - 4, cellH - 2, 9);
         if (f != null) {
           g.setFont(f);
           for (int r = 0; r < rows; r++) {
@@ -294,7 +321,8 @@ public final class Heatmap extends Figure {
               double v = spec.values[r][c];
               Color bg = new Color(cm.rgb((v - range[0]) / (range[1] - range[0])));
               g.setColor(Style.luminance(bg) < 0.5 ? Color.WHITE : Style.TEXT);
-              Draw.centered(g, format(v, decimals), gridX + (c + 0.5) * cellW, gridY + (r + 0.5) * cellH);
+              Draw.centered(
+                  g, format(v, decimals), gridX + (c + 0.5) * cellW, gridY + (r + 0.5) * cellH);
             }
           }
         }
@@ -304,7 +332,8 @@ public final class Heatmap extends Figure {
       g.setFont(Style.TICKS);
       g.setColor(Style.TEXT);
       int rowStep = (int) Math.ceil((tickH + 2) / cellH);
-      for (int r = 0; r < rows; r += rowStep) Draw.rightAligned(g, rowNames[r], gridX - 6, gridY + (r + 0.5) * cellH);
+      for (int r = 0; r < rows; r += rowStep)
+        Draw.rightAligned(g, rowNames[r], gridX - 6, gridY + (r + 0.5) * cellH);
       int colStep = (int) Math.ceil((turn ? tickH * 1.5 : maxColW + 8) / cellW);
       for (int c = 0; c < cols; c += colStep) {
         double cx = gridX + (c + 0.5) * cellW;
@@ -312,7 +341,12 @@ public final class Heatmap extends Figure {
           // NOTE: turned labels end at the cell's centre, so they read down-left like matplotlib's.
           int w = Draw.width(g, Style.TICKS, colNames[c]);
           double d = Math.sqrt(0.5);
-          Draw.rotated(g, colNames[c], cx - w * d + tickH * d * 0.4, gridY + gridH + 6 + w * d + tickH * d * 0.4, -Math.PI / 4);
+          Draw.rotated(
+              g,
+              colNames[c],
+              cx - w * d + tickH * d * 0.4,
+              gridY + gridH + 6 + w * d + tickH * d * 0.4,
+              -Math.PI / 4);
         } else {
           Draw.centered(g, colNames[c], cx, gridY + gridH + 4 + tickH / 2.0);
         }
@@ -363,6 +397,15 @@ public final class Heatmap extends Figure {
 
   @Override
   public String toString() {
-    return "Heatmap[" + getWidth() + "x" + getHeight() + ", " + rows() + "x" + columns() + (spec.title != null ? ", '" + spec.title + "'" : "") + "]";
+    return "Heatmap["
+        + getWidth()
+        + "x"
+        + getHeight()
+        + ", "
+        + rows()
+        + "x"
+        + columns()
+        + (spec.title != null ? ", '" + spec.title + "'" : "")
+        + "]";
   }
 }

@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * Images in a grid, each scaled up by whole pixels (nearest neighbour, so a 28x28 digit stays
- * sharp) with an optional caption under it; row 0 of an image is drawn at the top. Made by
- * {@link Images}; every method returns a new grid.
+ * sharp) with an optional caption under it; row 0 of an image is drawn at the top. Made by {@link
+ * Images}; every method returns a new grid.
  *
  * <pre>{@code
  * jshell> Images.grid(batch, 8).scale(4).title("First batch")
@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 public final class ImageGrid extends Figure {
   private static final int MARGIN = 10;
   private static final int GAP = 6;
+
   /** Default tile side: a 28x28 digit is drawn 3x, at 84 pixels. */
   private static final int TILE = 84;
 
@@ -64,12 +65,15 @@ public final class ImageGrid extends Figure {
   private int titleH;
 
   ImageGrid(Spec spec) {
-    super(sizeOf(spec)[0], sizeOf(spec)[1], (w, h) -> {
-      Spec s = spec.copy();
-      s.fixedWidth = w;
-      s.fixedHeight = h;
-      return new ImageGrid(s);
-    });
+    super(
+        sizeOf(spec)[0],
+        sizeOf(spec)[1],
+        (w, h) -> {
+          Spec s = spec.copy();
+          s.fixedWidth = w;
+          s.fixedHeight = h;
+          return new ImageGrid(s);
+        });
     this.spec = spec;
     paint();
   }
@@ -90,12 +94,14 @@ public final class ImageGrid extends Figure {
 
   /** The same images drawn {@code factor} screen pixels per image pixel. */
   public ImageGrid scale(int factor) {
-    if (factor < 1 || factor > 64) throw new IllegalArgumentException("scale: " + factor + " is not in 1..64");
-    return with(s -> {
-      s.scale = factor;
-      s.fixedWidth = 0;
-      s.fixedHeight = 0;
-    });
+    if (factor < 1 || factor > 64)
+      throw new IllegalArgumentException("scale: " + factor + " is not in 1..64");
+    return with(
+        s -> {
+          s.scale = factor;
+          s.fixedWidth = 0;
+          s.fixedHeight = 0;
+        });
   }
 
   /** The same grid with a title above it. */
@@ -106,16 +112,20 @@ public final class ImageGrid extends Figure {
   /** The same images with one caption each (null or "" for none), e.g. the labels. */
   public ImageGrid captions(String... captions) {
     if (captions.length != spec.tiles.length) {
-      throw new IllegalArgumentException("captions: " + captions.length + " captions for " + spec.tiles.length + " images");
+      throw new IllegalArgumentException(
+          "captions: " + captions.length + " captions for " + spec.tiles.length + " images");
     }
     return with(s -> s.captions = captions.clone());
   }
 
   /** The same grid with these tiles framed and captioned in red, e.g. the wrong predictions. */
   public ImageGrid highlight(int... tiles) {
-    boolean[] mark = spec.highlight != null ? spec.highlight.clone() : new boolean[spec.tiles.length];
+    boolean[] mark =
+        spec.highlight != null ? spec.highlight.clone() : new boolean[spec.tiles.length];
     for (int t : tiles) {
-      if (t < 0 || t >= mark.length) throw new IllegalArgumentException("highlight: tile " + t + " is not in 0.." + (mark.length - 1));
+      if (t < 0 || t >= mark.length)
+        throw new IllegalArgumentException(
+            "highlight: tile " + t + " is not in 0.." + (mark.length - 1));
       mark[t] = true;
     }
     return with(s -> s.highlight = mark);
@@ -126,13 +136,16 @@ public final class ImageGrid extends Figure {
     return with(s -> s.colormap = colormap);
   }
 
-  /** The same grid on a canvas of exactly {@code width x height}, at the largest scale that fits. */
+  /**
+   * The same grid on a canvas of exactly {@code width x height}, at the largest scale that fits.
+   */
   @Override
   public ImageGrid size(int width, int height) {
-    return with(s -> {
-      s.fixedWidth = width;
-      s.fixedHeight = height;
-    });
+    return with(
+        s -> {
+          s.fixedWidth = width;
+          s.fixedHeight = height;
+        });
   }
 
   /** Number of images in the grid. */
@@ -154,7 +167,9 @@ public final class ImageGrid extends Figure {
 
   private static int captionLines(Spec s) {
     int lines = 0;
-    if (s.captions != null) for (String c : s.captions) if (c != null && !c.isEmpty()) lines = Math.max(lines, c.split("\n", -1).length);
+    if (s.captions != null)
+      for (String c : s.captions)
+        if (c != null && !c.isEmpty()) lines = Math.max(lines, c.split("\n", -1).length);
     return lines;
   }
 
@@ -200,7 +215,9 @@ public final class ImageGrid extends Figure {
   int[] tileOrigin(int i) {
     int r = i / spec.columns;
     int c = i % spec.columns;
-    return new int[] {originX + c * (spec.w * scale + GAP), originY + titleH + r * (spec.h * scale + captionH + GAP)};
+    return new int[] {
+      originX + c * (spec.w * scale + GAP), originY + titleH + r * (spec.h * scale + captionH + GAP)
+    };
   }
 
   int scaleUsed() {
@@ -238,14 +255,22 @@ public final class ImageGrid extends Figure {
           g.setColor(marked ? Style.WRONG : Style.TEXT);
           String[] lines = cap.split("\n", -1);
           for (int k = 0; k < lines.length; k++) {
-            Draw.centered(g, Draw.ellipsize(g, lines[k], tw + GAP - 2), o[0] + tw / 2.0, o[1] + th + 3 + (k + 0.5) * lineH);
+            Draw.centered(
+                g,
+                Draw.ellipsize(g, lines[k], tw + GAP - 2),
+                o[0] + tw / 2.0,
+                o[1] + th + 3 + (k + 0.5) * lineH);
           }
         }
       }
       if (titleH > 0) {
         g.setFont(Style.TITLE);
         g.setColor(Style.TEXT);
-        Draw.centered(g, Draw.ellipsize(g, spec.title, getWidth() - 2 * MARGIN), getWidth() / 2.0, originY + (titleH - 10) / 2.0);
+        Draw.centered(
+            g,
+            Draw.ellipsize(g, spec.title, getWidth() - 2 * MARGIN),
+            getWidth() / 2.0,
+            originY + (titleH - 10) / 2.0);
       }
     } finally {
       g.dispose();
@@ -302,9 +327,15 @@ public final class ImageGrid extends Figure {
   // ================================================================ from tensors
 
   enum Normalize {
-    /** [0, 1] as is, whole numbers in [0, 255] divided by 255, anything else min-max over the whole batch. */
+    /**
+     * [0, 1] as is, whole numbers in [0, 255] divided by 255, anything else min-max over the whole
+     * batch.
+     */
     AUTO,
-    /** Each group of tiles divided by its largest |value| and centred: 0 maps to 0.5 (white in DIVERGING). */
+    /**
+     * Each group of tiles divided by its largest |value| and centred: 0 maps to 0.5 (white in
+     * DIVERGING).
+     */
     SYMMETRIC
   }
 
@@ -316,8 +347,11 @@ public final class ImageGrid extends Figure {
     return of(op, batch, mode, group, columns, TILE);
   }
 
-  /** {@link #of(String, Tensor, Normalize, int, int)} with tiles about {@code tileSide} pixels wide. */
-  static ImageGrid of(String op, Tensor batch, Normalize mode, int group, int columns, int tileSide) {
+  /**
+   * {@link #of(String, Tensor, Normalize, int, int)} with tiles about {@code tileSide} pixels wide.
+   */
+  static ImageGrid of(
+      String op, Tensor batch, Normalize mode, int group, int columns, int tileSide) {
     int[] s = batch.shape().toArray();
     int n;
     int c;
@@ -341,9 +375,13 @@ public final class ImageGrid extends Figure {
       c = s[3];
       channelsLast = true;
     } else {
-      throw new IllegalArgumentException(op + ": expected images [N, C, H, W] with C = 1 or 3, [N, H, W] or [N, H, W, C]; got shape " + batch.shape());
+      throw new IllegalArgumentException(
+          op
+              + ": expected images [N, C, H, W] with C = 1 or 3, [N, H, W] or [N, H, W, C]; got shape "
+              + batch.shape());
     }
-    if (n == 0 || h == 0 || w == 0) throw new IllegalArgumentException(op + ": no pixels in shape " + batch.shape());
+    if (n == 0 || h == 0 || w == 0)
+      throw new IllegalArgumentException(op + ": no pixels in shape " + batch.shape());
     float[] d = batch.toFloatArray();
     int size = c * h * w;
     float[][] tiles = new float[n][size];
@@ -353,14 +391,16 @@ public final class ImageGrid extends Figure {
       } else {
         for (int y = 0; y < h; y++) {
           for (int x = 0; x < w; x++) {
-            for (int k = 0; k < c; k++) tiles[i][k * h * w + y * w + x] = d[i * size + (y * w + x) * c + k];
+            for (int k = 0; k < c; k++)
+              tiles[i][k * h * w + y * w + x] = d[i * size + (y * w + x) * c + k];
           }
         }
       }
     }
     normalize(tiles, mode, group);
     Spec spec = new Spec(tiles, c, h, w, tileSide);
-    if (columns < 1) throw new IllegalArgumentException(op + ": columns " + columns + " is not >= 1");
+    if (columns < 1)
+      throw new IllegalArgumentException(op + ": columns " + columns + " is not >= 1");
     spec.columns = Math.min(columns, n);
     if (mode == Normalize.SYMMETRIC && c == 1) spec.colormap = Colormap.DIVERGING;
     return new ImageGrid(spec);
@@ -392,7 +432,8 @@ public final class ImageGrid extends Figure {
     }
     if (lo > hi) return;
     boolean integers = true;
-    for (float[] t : tiles) for (float v : t) if (Float.isFinite(v) && v != Math.rint(v)) integers = false;
+    for (float[] t : tiles)
+      for (float v : t) if (Float.isFinite(v) && v != Math.rint(v)) integers = false;
     float offset;
     float span;
     if (lo >= 0 && hi <= 1) {
@@ -411,6 +452,20 @@ public final class ImageGrid extends Figure {
 
   @Override
   public String toString() {
-    return "ImageGrid[" + getWidth() + "x" + getHeight() + ", " + spec.tiles.length + " images " + spec.channels + "x" + spec.h + "x" + spec.w + ", scale " + scale + "]";
+    return "ImageGrid["
+        + getWidth()
+        + "x"
+        + getHeight()
+        + ", "
+        + spec.tiles.length
+        + " images "
+        + spec.channels
+        + "x"
+        + spec.h
+        + "x"
+        + spec.w
+        + ", scale "
+        + scale
+        + "]";
   }
 }

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tensors as pictures: grids of samples or predictions, learned filters, single images, and
- * saving any image as PNG. Each returns an {@link ImageGrid} (a {@code BufferedImage}).
+ * Tensors as pictures: grids of samples or predictions, learned filters, single images, and saving
+ * any image as PNG. Each returns an {@link ImageGrid} (a {@code BufferedImage}).
  *
  * <pre>{@code
  * jshell> Images.grid(x.narrow(0, 0, 16), 8)                       // 16 digits, 8 per row
@@ -34,20 +34,28 @@ public final class Images {
   }
 
   /**
-   * Images captioned with their label, and with "label (pred p)" framed in red where the
-   * prediction is wrong. Shape: images as in {@link #grid(Tensor, int)}, labels [N], predicted [N]
-   * (class indices).
+   * Images captioned with their label, and with "label (pred p)" framed in red where the prediction
+   * is wrong. Shape: images as in {@link #grid(Tensor, int)}, labels [N], predicted [N] (class
+   * indices).
    *
    * <pre>{@code
    * jshell> Images.predictions(x, y, logits.argmax(1), 8, "T-shirt", "Trouser", ...)
    * }</pre>
    */
-  public static ImageGrid predictions(Tensor images, Tensor labels, Tensor predicted, int columns, String... classNames) {
+  public static ImageGrid predictions(
+      Tensor images, Tensor labels, Tensor predicted, int columns, String... classNames) {
     int[] t = labels.toIntArray();
     int[] p = predicted.toIntArray();
     ImageGrid g = grid(images, columns);
     if (t.length != g.count() || p.length != g.count()) {
-      throw new IllegalArgumentException("predictions: " + g.count() + " images, " + t.length + " labels, " + p.length + " predictions; need one of each per image");
+      throw new IllegalArgumentException(
+          "predictions: "
+              + g.count()
+              + " images, "
+              + t.length
+              + " labels, "
+              + p.length
+              + " predictions; need one of each per image");
     }
     String[] captions = new String[t.length];
     List<Integer> wrong = new ArrayList<>();
@@ -104,12 +112,19 @@ public final class Images {
       int rgb = (int) Math.round(Math.sqrt(f / 3.0));
       if (side * side == f) tiles = weights.reshape(s[0], side, side);
       else if (3 * rgb * rgb == f) tiles = weights.reshape(s[0], 3, rgb, rgb);
-      else throw new IllegalArgumentException("filters: " + f + " features per unit is not a square image; reshape the weights to [out, h, w] first");
+      else
+        throw new IllegalArgumentException(
+            "filters: "
+                + f
+                + " features per unit is not a square image; reshape the weights to [out, h, w] first");
       columns = defaultColumns(s[0]);
     } else {
-      throw new IllegalArgumentException("filters: expected weights [out, in, kh, kw], [out, h, w] or [out, features]; got shape " + weights.shape());
+      throw new IllegalArgumentException(
+          "filters: expected weights [out, in, kh, kw], [out, h, w] or [out, features]; got shape "
+              + weights.shape());
     }
-    return ImageGrid.of("filters", tiles, ImageGrid.Normalize.SYMMETRIC, 1, columns, filterTile(s[0]));
+    return ImageGrid.of(
+        "filters", tiles, ImageGrid.Normalize.SYMMETRIC, 1, columns, filterTile(s[0]));
   }
 
   /** {@link #filters(Tensor)} with {@code columns} tiles per row. */
@@ -119,7 +134,8 @@ public final class Images {
 
   /** One colour scale per output filter across its input channels, so the channels compare. */
   private static ImageGrid perFilter(Tensor tiles, int in, int columns) {
-    return ImageGrid.of("filters", tiles, ImageGrid.Normalize.SYMMETRIC, in, columns, filterTile(tiles.size(0)));
+    return ImageGrid.of(
+        "filters", tiles, ImageGrid.Normalize.SYMMETRIC, in, columns, filterTile(tiles.size(0)));
   }
 
   /** Tile side in pixels: smaller when there are many filters, so 16x6 of them stay on a screen. */
@@ -140,11 +156,16 @@ public final class Images {
     if (s.length == 2) batch = image.reshape(1, s[0], s[1]);
     else if (s.length == 3 && (s[0] == 1 || s[0] == 3)) batch = image.reshape(1, s[0], s[1], s[2]);
     else if (s.length == 3 && (s[2] == 1 || s[2] == 3)) batch = image.reshape(1, s[0], s[1], s[2]);
-    else throw new IllegalArgumentException("of: expected an image [H, W], [C, H, W] or [H, W, C]; got shape " + image.shape());
+    else
+      throw new IllegalArgumentException(
+          "of: expected an image [H, W], [C, H, W] or [H, W, C]; got shape " + image.shape());
     return ImageGrid.of("of", batch, ImageGrid.Normalize.AUTO, 1, 1);
   }
 
-  /** Writes any image (a figure, an XChart bitmap, ...) as PNG, atomically; see {@link Figure#save(Path)}. */
+  /**
+   * Writes any image (a figure, an XChart bitmap, ...) as PNG, atomically; see {@link
+   * Figure#save(Path)}.
+   */
   public static void save(RenderedImage image, Path file) {
     Figure.write(image, file);
   }

@@ -17,7 +17,8 @@ final class Labels {
 
   static Labels of(String op, Tensor labels, int n, String[] names) {
     if (labels.numel() != n || !(labels.dim() == 1 || (labels.dim() == 2 && labels.size(1) == 1))) {
-      throw new IllegalArgumentException(op + ": labels must have shape [" + n + "] (one per point), got " + labels.shape());
+      throw new IllegalArgumentException(
+          op + ": labels must have shape [" + n + "] (one per point), got " + labels.shape());
     }
     double[] d = labels.toDoubleArray();
     int[] v = new int[n];
@@ -25,14 +26,23 @@ final class Labels {
     boolean onlySigns = true;
     for (int i = 0; i < n; i++) {
       v[i] = (int) Math.round(d[i]);
-      if (Math.abs(v[i] - d[i]) > 1e-6) throw new IllegalArgumentException(op + ": label " + i + " is " + d[i] + ", not a class number");
+      if (Math.abs(v[i] - d[i]) > 1e-6)
+        throw new IllegalArgumentException(
+            op + ": label " + i + " is " + d[i] + ", not a class number");
       hasMinusOne |= v[i] == -1;
       onlySigns &= v[i] == -1 || v[i] == 1;
     }
     boolean signs = hasMinusOne && onlySigns;
     for (int i = 0; i < n; i++) {
       if (signs) v[i] = (v[i] + 1) / 2;
-      else if (v[i] < 0) throw new IllegalArgumentException(op + ": label " + i + " is " + v[i] + "; use class numbers 0, 1, 2, ... (or -1/+1 for two classes)");
+      else if (v[i] < 0)
+        throw new IllegalArgumentException(
+            op
+                + ": label "
+                + i
+                + " is "
+                + v[i]
+                + "; use class numbers 0, 1, 2, ... (or -1/+1 for two classes)");
     }
     return new Labels(v, names.clone(), signs);
   }

@@ -35,7 +35,8 @@ public final class Plots {
 
   /** One line through {@code (x[i], y[i])}; add more with {@link Chart#line}. */
   public static Chart line(String name, double[] x, double[] y) {
-    return new Chart(new Chart.Spec().add(new Chart.Series(name, x.clone(), y.clone(), Chart.Kind.LINE, null)));
+    return new Chart(
+        new Chart.Spec().add(new Chart.Series(name, x.clone(), y.clone(), Chart.Kind.LINE, null)));
   }
 
   /** One line over {@code x = 1..y.length}. */
@@ -56,7 +57,8 @@ public final class Plots {
 
   private static Chart.Spec functionSpec(double from, double to) {
     if (!(from < to) || !Double.isFinite(from) || !Double.isFinite(to)) {
-      throw new IllegalArgumentException("functions: need finite from < to, got [" + from + ", " + to + "]");
+      throw new IllegalArgumentException(
+          "functions: need finite from < to, got [" + from + ", " + to + "]");
     }
     Chart.Spec s = new Chart.Spec();
     s.xRange = new double[] {from, to};
@@ -64,8 +66,11 @@ public final class Plots {
     return s;
   }
 
-  /** Several named functions over {@code [from, to]}; pass a LinkedHashMap to fix the legend order. */
-  public static Chart functions(double from, double to, Map<String, DoubleUnaryOperator> functions) {
+  /**
+   * Several named functions over {@code [from, to]}; pass a LinkedHashMap to fix the legend order.
+   */
+  public static Chart functions(
+      double from, double to, Map<String, DoubleUnaryOperator> functions) {
     Chart.Spec s = functionSpec(from, to);
     for (var e : functions.entrySet()) s.add(Chart.sampled(e.getKey(), e.getValue(), from, to));
     return new Chart(s);
@@ -81,7 +86,14 @@ public final class Plots {
    */
   public static Chart curves(Map<String, double[]> curves) {
     Chart.Spec s = epochSpec(null, null);
-    for (var e : curves.entrySet()) s.add(new Chart.Series(e.getKey(), Chart.oneToN(e.getValue().length), e.getValue().clone(), Chart.Kind.LINE, null));
+    for (var e : curves.entrySet())
+      s.add(
+          new Chart.Series(
+              e.getKey(),
+              Chart.oneToN(e.getValue().length),
+              e.getValue().clone(),
+              Chart.Kind.LINE,
+              null));
     return new Chart(s);
   }
 
@@ -91,7 +103,15 @@ public final class Plots {
     for (var e : histories.entrySet()) {
       Table h = e.getValue();
       double[] y = column(h, column);
-      if (y == null) throw new IllegalArgumentException("compare: history '" + e.getKey() + "' has no column '" + column + "' (columns: " + h.columnNames() + ")");
+      if (y == null)
+        throw new IllegalArgumentException(
+            "compare: history '"
+                + e.getKey()
+                + "' has no column '"
+                + column
+                + "' (columns: "
+                + h.columnNames()
+                + ")");
       s.add(new Chart.Series(e.getKey(), epochs(h), y, Chart.Kind.LINE, null));
     }
     return new Chart(s);
@@ -100,17 +120,22 @@ public final class Plots {
   // ================================================================ training history
 
   /**
-   * Loss and accuracy side by side, training against validation, from a history table with
-   * columns "epoch", "loss", "accuracy" and optionally "val_loss", "val_accuracy" (Keras' names;
-   * missing columns are left out).
+   * Loss and accuracy side by side, training against validation, from a history table with columns
+   * "epoch", "loss", "accuracy" and optionally "val_loss", "val_accuracy" (Keras' names; missing
+   * columns are left out).
    */
   public static Figure lossCurves(Table history) {
     boolean hasLoss = column(history, "loss") != null || column(history, "val_loss") != null;
-    boolean hasAcc = accuracyColumn(history, false) != null || accuracyColumn(history, true) != null;
-    if (hasLoss && hasAcc) return Figure.row(loss(history).size(480, 360), accuracy(history).size(480, 360));
+    boolean hasAcc =
+        accuracyColumn(history, false) != null || accuracyColumn(history, true) != null;
+    if (hasLoss && hasAcc)
+      return Figure.row(loss(history).size(480, 360), accuracy(history).size(480, 360));
     if (hasLoss) return loss(history);
     if (hasAcc) return accuracy(history);
-    throw new IllegalArgumentException("lossCurves: the table has none of the columns loss, val_loss, accuracy, val_accuracy (columns: " + history.columnNames() + ")");
+    throw new IllegalArgumentException(
+        "lossCurves: the table has none of the columns loss, val_loss, accuracy, val_accuracy (columns: "
+            + history.columnNames()
+            + ")");
   }
 
   /** The "loss" and "val_loss" columns of a history over its epochs. */
@@ -120,10 +145,16 @@ public final class Plots {
 
   /** The "accuracy" and "val_accuracy" columns of a history over its epochs. */
   public static Chart accuracy(Table history) {
-    return curvePair(history, accuracyColumn(history, false), accuracyColumn(history, true), "Accuracy", "accuracy");
+    return curvePair(
+        history,
+        accuracyColumn(history, false),
+        accuracyColumn(history, true),
+        "Accuracy",
+        "accuracy");
   }
 
-  private static Chart curvePair(Table history, double[] train, double[] val, String title, String label) {
+  private static Chart curvePair(
+      Table history, double[] train, double[] val, String title, String label) {
     double[] x = epochs(history);
     Chart.Spec s = epochSpec(title, label);
     if (train != null) s.add(new Chart.Series("train", x, train, Chart.Kind.LINE, null));
@@ -154,7 +185,8 @@ public final class Plots {
     if (!t.containsColumn(name)) return null;
     var col = t.column(name);
     if (!(col instanceof tech.tablesaw.api.NumericColumn<?> n)) {
-      throw new IllegalArgumentException("column '" + name + "' holds " + col.type() + ", not numbers");
+      throw new IllegalArgumentException(
+          "column '" + name + "' holds " + col.type() + ", not numbers");
     }
     double[] v = n.asDoubleArray();
     // NOTE: a column of NaN (e.g. accuracy of a regression run) is as good as missing.
@@ -173,8 +205,8 @@ public final class Plots {
   }
 
   /**
-   * 2-D points coloured by class (class 0 red, class 1 green, then blue, orange, ...); labels
-   * -1/+1 are read as classes 0/1. Shape: points [N, 2], labels [N].
+   * 2-D points coloured by class (class 0 red, class 1 green, then blue, orange, ...); labels -1/+1
+   * are read as classes 0/1. Shape: points [N, 2], labels [N].
    *
    * <pre>{@code
    * jshell> Plots.scatter(x, y).separatingLine(w1, w2, b)     // a perceptron's line over its data
@@ -187,17 +219,17 @@ public final class Plots {
   }
 
   /**
-   * The regions where {@code model} predicts each class, in light colours, with the labelled
-   * points on top in strong ones. The model maps [M, 2] float32 inputs to [M, C] class scores
-   * (argmax wins) or [M, 1]/[M] for two classes: values in [0, 1] are read as probabilities of
-   * class 1 (threshold 0.5), any other values as scores (threshold 0). Shape: points [N, 2],
-   * labels [N].
+   * The regions where {@code model} predicts each class, in light colours, with the labelled points
+   * on top in strong ones. The model maps [M, 2] float32 inputs to [M, C] class scores (argmax
+   * wins) or [M, 1]/[M] for two classes: values in [0, 1] are read as probabilities of class 1
+   * (threshold 0.5), any other values as scores (threshold 0). Shape: points [N, 2], labels [N].
    *
    * <pre>{@code
    * jshell> Plots.decisionBoundary(x -> net.forward(x), points, labels).title("2-16-2 MLP")
    * }</pre>
    */
-  public static Chart decisionBoundary(Function<Tensor, Tensor> model, Tensor points, Tensor labels, String... classNames) {
+  public static Chart decisionBoundary(
+      Function<Tensor, Tensor> model, Tensor points, Tensor labels, String... classNames) {
     double[][] xy = xy("decisionBoundary", points);
     Labels lab = Labels.of("decisionBoundary", labels, xy[0].length, classNames);
     double[] box = box(xy);
@@ -224,7 +256,8 @@ public final class Plots {
    * The decision boundary of a perceptron {@code w1·x1 + w2·x2 + b > 0 → class 1}: its two
    * half-planes, the line itself, and the labelled points.
    */
-  public static Chart decisionBoundary(double w1, double w2, double b, Tensor points, Tensor labels, String... classNames) {
+  public static Chart decisionBoundary(
+      double w1, double w2, double b, Tensor points, Tensor labels, String... classNames) {
     double[][] xy = xy("decisionBoundary", points);
     Labels lab = Labels.of("decisionBoundary", labels, xy[0].length, classNames);
     double[] box = box(xy);
@@ -257,8 +290,18 @@ public final class Plots {
       return cls;
     }
     if (v.length != m || !(shape.length == 1 || (shape.length == 2 && shape[1] == 1))) {
-      throw new IllegalArgumentException("decisionBoundary: the model returned shape " + out.shape() + " for " + m
-          + " inputs; expected [" + m + ", C] class scores, or [" + m + ", 1] / [" + m + "] for two classes");
+      throw new IllegalArgumentException(
+          "decisionBoundary: the model returned shape "
+              + out.shape()
+              + " for "
+              + m
+              + " inputs; expected ["
+              + m
+              + ", C] class scores, or ["
+              + m
+              + ", 1] / ["
+              + m
+              + "] for two classes");
     }
     boolean probabilities = true;
     for (float f : v) if (f < 0 || f > 1) probabilities = false;
@@ -318,7 +361,9 @@ public final class Plots {
 
   private static double[][] xy(String op, Tensor points) {
     int[] s = points.shape().toArray();
-    if (s.length != 2 || s[1] != 2) throw new IllegalArgumentException(op + ": points must have shape [N, 2], got " + points.shape());
+    if (s.length != 2 || s[1] != 2)
+      throw new IllegalArgumentException(
+          op + ": points must have shape [N, 2], got " + points.shape());
     double[] d = points.toDoubleArray();
     double[] x = new double[s[0]];
     double[] y = new double[s[0]];
@@ -343,12 +388,21 @@ public final class Plots {
     int k = counts.length;
     double[][] v = new double[k][];
     for (int i = 0; i < k; i++) {
-      if (counts[i].length != k) throw new IllegalArgumentException("confusionMatrix: row " + i + " has " + counts[i].length + " counts, expected " + k + " (a square matrix)");
+      if (counts[i].length != k)
+        throw new IllegalArgumentException(
+            "confusionMatrix: row "
+                + i
+                + " has "
+                + counts[i].length
+                + " counts, expected "
+                + k
+                + " (a square matrix)");
       v[i] = new double[k];
       for (int j = 0; j < k; j++) v[i][j] = counts[i][j];
     }
     if (classNames.length != 0 && classNames.length != k) {
-      throw new IllegalArgumentException("confusionMatrix: " + classNames.length + " class names for " + k + " classes");
+      throw new IllegalArgumentException(
+          "confusionMatrix: " + classNames.length + " class names for " + k + " classes");
     }
     String[] names = classNames.length == k ? classNames.clone() : Labels.indexNames(k);
     Heatmap.Spec s = new Heatmap.Spec(v);
@@ -366,14 +420,23 @@ public final class Plots {
     return new Heatmap(s);
   }
 
-  /** The confusion matrix of predicted against true class indices. Shape: labels [N], predicted [N]. */
+  /**
+   * The confusion matrix of predicted against true class indices. Shape: labels [N], predicted [N].
+   */
   public static Heatmap confusionMatrix(Tensor labels, Tensor predicted, String... classNames) {
     int[] t = labels.toIntArray();
     int[] p = predicted.toIntArray();
-    if (t.length != p.length) throw new IllegalArgumentException("confusionMatrix: " + t.length + " labels but " + p.length + " predictions");
+    if (t.length != p.length)
+      throw new IllegalArgumentException(
+          "confusionMatrix: " + t.length + " labels but " + p.length + " predictions");
     int k = classNames.length;
     for (int i = 0; i < t.length; i++) {
-      if (t[i] < 0 || p[i] < 0) throw new IllegalArgumentException("confusionMatrix: class indices must be >= 0, found " + Math.min(t[i], p[i]) + " at " + i);
+      if (t[i] < 0 || p[i] < 0)
+        throw new IllegalArgumentException(
+            "confusionMatrix: class indices must be >= 0, found "
+                + Math.min(t[i], p[i])
+                + " at "
+                + i);
       k = Math.max(k, Math.max(t[i], p[i]) + 1);
     }
     int[][] counts = new int[k][k];
@@ -387,7 +450,9 @@ public final class Plots {
    */
   public static Heatmap heatmap(Tensor matrix) {
     int[] s = matrix.shape().toArray();
-    if (s.length != 2) throw new IllegalArgumentException("heatmap: expected a 2-D tensor [rows, columns], got shape " + matrix.shape());
+    if (s.length != 2)
+      throw new IllegalArgumentException(
+          "heatmap: expected a 2-D tensor [rows, columns], got shape " + matrix.shape());
     double[] d = matrix.toDoubleArray();
     double[][] v = new double[s[0]][s[1]];
     for (int i = 0; i < s[0]; i++) System.arraycopy(d, i * s[1], v[i], 0, s[1]);

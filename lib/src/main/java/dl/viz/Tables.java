@@ -14,8 +14,8 @@ import tech.tablesaw.columns.Column;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
- * Small Tablesaw helpers so tables print readably in a notebook ({@code table.print()}, or a
- * table as a cell's value): build one from arrays or a tensor, and fix the decimals shown.
+ * Small Tablesaw helpers so tables print readably in a notebook ({@code table.print()}, or a table
+ * as a cell's value): build one from arrays or a tensor, and fix the decimals shown.
  *
  * <pre>{@code
  * jshell> Tables.of(Tensor.of(new double[][] {{-2, 0.1192}, {0, 0.5}, {2, 0.8808}}), "x", "sigmoid(x)").print()
@@ -42,7 +42,13 @@ public final class Tables {
     int rows = -1;
     for (var e : columns.entrySet()) {
       if (rows >= 0 && e.getValue().length != rows) {
-        throw new IllegalArgumentException("Tables.of: column '" + e.getKey() + "' has " + e.getValue().length + " values, the ones before it " + rows);
+        throw new IllegalArgumentException(
+            "Tables.of: column '"
+                + e.getKey()
+                + "' has "
+                + e.getValue().length
+                + " values, the ones before it "
+                + rows);
       }
       rows = e.getValue().length;
       t.addColumns(DoubleColumn.create(e.getKey(), e.getValue()));
@@ -56,44 +62,57 @@ public final class Tables {
    */
   public static Table of(Tensor t, String... columnNames) {
     int[] s = t.shape().toArray();
-    if (s.length != 1 && s.length != 2) throw new IllegalArgumentException("Tables.of: expected a tensor [N] or [N, K], got shape " + t.shape());
+    if (s.length != 1 && s.length != 2)
+      throw new IllegalArgumentException(
+          "Tables.of: expected a tensor [N] or [N, K], got shape " + t.shape());
     int n = s[0];
     int k = s.length == 1 ? 1 : s[1];
     if (columnNames.length != 0 && columnNames.length != k) {
-      throw new IllegalArgumentException("Tables.of: " + columnNames.length + " names for " + k + " columns");
+      throw new IllegalArgumentException(
+          "Tables.of: " + columnNames.length + " names for " + k + " columns");
     }
     double[] d = t.toDoubleArray();
     Table table = Table.create("tensor " + t.shape());
     for (int j = 0; j < k; j++) {
       double[] col = new double[n];
       for (int i = 0; i < n; i++) col[i] = d[i * k + j];
-      table.addColumns(DoubleColumn.create(columnNames.length == k ? columnNames[j] : "c" + j, col));
+      table.addColumns(
+          DoubleColumn.create(columnNames.length == k ? columnNames[j] : "c" + j, col));
     }
     // NOTE: float32 values printed as doubles show noise digits (0.6431406736373901).
     return decimals(table, 4);
   }
 
-  /** Shows every floating-point column of {@code table} with {@code n} decimals; returns the table. */
+  /**
+   * Shows every floating-point column of {@code table} with {@code n} decimals; returns the table.
+   */
   public static Table decimals(Table table, int n) {
     for (Column<?> c : table.columns()) {
-      if (c instanceof DoubleColumn || c instanceof tech.tablesaw.api.FloatColumn) decimals(table, n, c.name());
+      if (c instanceof DoubleColumn || c instanceof tech.tablesaw.api.FloatColumn)
+        decimals(table, n, c.name());
     }
     return table;
   }
 
-  /** Shows the named number columns with {@code n} decimals (e.g. 4 for a loss); returns the table. */
+  /**
+   * Shows the named number columns with {@code n} decimals (e.g. 4 for a loss); returns the table.
+   */
   public static Table decimals(Table table, int n, String... columns) {
     if (n < 0 || n > 15) throw new IllegalArgumentException("decimals: " + n + " is not in 0..15");
     String pattern = n == 0 ? "0" : "0." + "0".repeat(n);
     for (String name : columns) {
-      numeric(table, name).setPrintFormatter(new NumberColumnFormatter(new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT))));
+      numeric(table, name)
+          .setPrintFormatter(
+              new NumberColumnFormatter(
+                  new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT))));
     }
     return table;
   }
 
   /** Shows the named columns of fractions (0.953) as percentages (95.3%); returns the table. */
   public static Table percent(Table table, int decimals, String... columns) {
-    for (String name : columns) numeric(table, name).setPrintFormatter(NumberColumnFormatter.percent(decimals));
+    for (String name : columns)
+      numeric(table, name).setPrintFormatter(NumberColumnFormatter.percent(decimals));
     return table;
   }
 
@@ -111,7 +130,9 @@ public final class Tables {
     for (int j = 0; j < k; j++) {
       int[] col = new int[k];
       for (int i = 0; i < k; i++) {
-        if (counts[i].length != k) throw new IllegalArgumentException("confusionMatrix: row " + i + " has " + counts[i].length + " counts, expected " + k);
+        if (counts[i].length != k)
+          throw new IllegalArgumentException(
+              "confusionMatrix: row " + i + " has " + counts[i].length + " counts, expected " + k);
         col[i] = counts[i][j];
       }
       t.addColumns(IntColumn.create(names[j], col));
@@ -121,10 +142,19 @@ public final class Tables {
 
   private static NumericColumn<?> numeric(Table table, String name) {
     if (!table.containsColumn(name)) {
-      throw new IllegalArgumentException("table '" + table.name() + "' has no column '" + name + "' (columns: " + table.columnNames() + ")");
+      throw new IllegalArgumentException(
+          "table '"
+              + table.name()
+              + "' has no column '"
+              + name
+              + "' (columns: "
+              + table.columnNames()
+              + ")");
     }
     Column<?> c = table.column(name);
-    if (!(c instanceof NumericColumn<?> n)) throw new IllegalArgumentException("column '" + name + "' holds " + c.type() + ", not numbers");
+    if (!(c instanceof NumericColumn<?> n))
+      throw new IllegalArgumentException(
+          "column '" + name + "' holds " + c.type() + ", not numbers");
     return n;
   }
 }

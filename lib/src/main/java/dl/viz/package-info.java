@@ -8,11 +8,12 @@
  *       derivatives, labelled 2-D points, decision boundaries and separating lines, confusion
  *       matrices and heatmaps (XChart for the axes, Java2D for the rest);
  *   <li>{@link dl.viz.Images}: grids of samples and predictions, learned filters, single images;
- *   <li>{@link dl.viz.Tables}: Tablesaw tables from arrays and tensors, printed with fixed decimals.
+ *   <li>{@link dl.viz.Tables}: Tablesaw tables from arrays and tensors, printed with fixed
+ *       decimals.
  * </ul>
  *
- * <p>Used from notebook 03 (perceptron: points, separating lines, activation functions), 04
- * (MLP: decision boundaries, loss curves, learning-rate comparisons), 06 (MNIST: image grids,
+ * <p>Used from notebook 03 (perceptron: points, separating lines, activation functions), 04 (MLP:
+ * decision boundaries, loss curves, learning-rate comparisons), 06 (MNIST: image grids,
  * predictions, learned weights, confusion matrix) and 10 (CNNs: filters and feature maps). All
  * drawing is off-screen, so it works headless ({@code java.awt.headless=true}) and in CI.
  */

@@ -66,7 +66,8 @@ class AutogradEngineTest {
     assertArrayEquals(new double[] {1, 1}, seed.toDoubleArray(), 0.0);
   }
 
-  // ---------------------------------------------------------------- fan-out and shared sub-expressions
+  // ---------------------------------------------------------------- fan-out and shared
+  // sub-expressions
 
   @Test
   void fanOutOfAnIntermediateUsedTwiceSumsBothPaths() {
@@ -190,7 +191,8 @@ class AutogradEngineTest {
 
   @Test
   void retainGradKeepsAnIntermediatesGradientAndOthersStayNull() {
-    // h = 2x (retained), k = h + 1 (not retained), L = Σ h·k → dL/dh = k + h = 4x + 1 ... and dL/dx = 2(4x + 1)
+    // h = 2x (retained), k = h + 1 (not retained), L = Σ h·k → dL/dh = k + h = 4x + 1 ... and dL/dx
+    // = 2(4x + 1)
     Tensor x = leaf(1, -2);
     Tensor h = x.mul(2).retainGrad();
     Tensor k = h.add(1);
@@ -215,7 +217,8 @@ class AutogradEngineTest {
 
   @Test
   void broadcastMultiplicandGetsTheSumOverTheRowsItWasCopiedTo() {
-    // L = Σᵢⱼ x[i][j]·w[j] → dL/dw[j] = Σᵢ x[i][j];  [1,3]-shaped w keeps its shape; 0-D s gets Σ everything
+    // L = Σᵢⱼ x[i][j]·w[j] → dL/dw[j] = Σᵢ x[i][j];  [1,3]-shaped w keeps its shape; 0-D s gets Σ
+    // everything
     double[] xs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     Tensor x = Tensor.fromArray(xs, 4, 3);
     Tensor w = Tensor.fromArray(new double[] {1, 1, 1}, 1, 3).requiresGrad(true);

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
-import dl.backend.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 class GradCheckTest {
@@ -31,8 +31,12 @@ class GradCheckTest {
     GradCheck.Report report = GradCheck.check(t -> new WrongSin().apply(t[0]), x);
     assertFalse(report.passed());
     String text = report.toString();
-    assertTrue(text.contains("FAILED") && text.contains("input 0") && text.contains("index ["), text);
-    AssertionError e = assertThrows(AssertionError.class, () -> GradCheck.assertGradients(t -> new WrongSin().apply(t[0]), x));
+    assertTrue(
+        text.contains("FAILED") && text.contains("input 0") && text.contains("index ["), text);
+    AssertionError e =
+        assertThrows(
+            AssertionError.class,
+            () -> GradCheck.assertGradients(t -> new WrongSin().apply(t[0]), x));
     assertTrue(e.getMessage().contains("analytic"), e.getMessage());
   }
 
@@ -55,17 +59,25 @@ class GradCheckTest {
 
   @Test
   void refusesWhenNothingIsMarked() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GradCheck.check(t -> t[0].exp(), Tensor.of(1)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> GradCheck.check(t -> t[0].exp(), Tensor.of(1)));
     assertTrue(e.getMessage().contains("requiresGrad"), e.getMessage());
   }
 
   @Test
   void stableCrossEntropyHasFiniteValueAndCorrectGradientAtHugeLogits() {
-    Tensor logits = Tensor.of(new double[][] {{1000, -1000, 0}, {-1000, 1000, 999}}).float64().requiresGrad(true);
+    Tensor logits =
+        Tensor.of(new double[][] {{1000, -1000, 0}, {-1000, 1000, 999}})
+            .float64()
+            .requiresGrad(true);
     Tensor labels = Tensor.of(new double[][] {{0}, {2}});
     Tensor loss = logits.logSoftmax(1).gather(1, labels).neg().mean();
     assertTrue(Double.isFinite(loss.item()));
-    assertEquals(0.5 * (0 + 1.3132616875182228), loss.item(), 1e-9); // row 2: log(1 + e) since 1000 − 999 = 1
+    assertEquals(
+        0.5 * (0 + 1.3132616875182228),
+        loss.item(),
+        1e-9); // row 2: log(1 + e) since 1000 − 999 = 1
     loss.backward();
     double[] g = logits.grad().toDoubleArray();
     for (double v : g) assertTrue(Double.isFinite(v));
@@ -82,6 +94,7 @@ class GradCheckTest {
     Tensor x = Tensor.of(1.5, -2.25).float64().requiresGrad(true);
     x.float32().mul(Tensor.of(2, 3)).sum().backward();
     assertEquals(dl.backend.DType.FLOAT64, x.grad().dtype());
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {2, 3}, x.grad().toDoubleArray());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new double[] {2, 3}, x.grad().toDoubleArray());
   }
 }

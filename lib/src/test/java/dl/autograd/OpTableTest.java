@@ -14,7 +14,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every row of {@link OpTable}: forward against the naive reference, then a float64 gradient check. */
+/**
+ * Every row of {@link OpTable}: forward against the naive reference, then a float64 gradient check.
+ */
 class OpTableTest {
 
   static Stream<OpCase> cases() {
@@ -58,7 +60,8 @@ class OpTableTest {
 
   static Ref[] refs(OpCase c, Tensor[] inputs) {
     Ref[] r = new Ref[inputs.length];
-    for (int i = 0; i < r.length; i++) r[i] = new Ref(inputs[i].toDoubleArray(), inputs[i].shape().toArray());
+    for (int i = 0; i < r.length; i++)
+      r[i] = new Ref(inputs[i].toDoubleArray(), inputs[i].shape().toArray());
     return r;
   }
 
@@ -74,7 +77,9 @@ class OpTableTest {
     double[] got = out.toDoubleArray();
     for (int i = 0; i < got.length; i++) {
       double e = expected.data()[i];
-      assertTrue(Math.abs(got[i] - e) <= 1e-12 * Math.max(1, Math.abs(e)), where + ": element " + i + " got " + got[i] + " expected " + e);
+      assertTrue(
+          Math.abs(got[i] - e) <= 1e-12 * Math.max(1, Math.abs(e)),
+          where + ": element " + i + " got " + got[i] + " expected " + e);
     }
   }
 
@@ -88,7 +93,8 @@ class OpTableTest {
     double[] got = out.toDoubleArray();
     for (int i = 0; i < got.length; i++) {
       double e = expected.data()[i];
-      assertTrue(Math.abs(got[i] - e) <= 1e-5 * Math.max(1, Math.abs(e)),
+      assertTrue(
+          Math.abs(got[i] - e) <= 1e-5 * Math.max(1, Math.abs(e)),
           c + " seed=" + seedOf(c) + ": element " + i + " got " + got[i] + " expected " + e);
     }
   }

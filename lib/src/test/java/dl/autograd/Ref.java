@@ -72,12 +72,20 @@ record Ref(double[] data, int[] shape) {
   Ref reduce(int[] axes, double init, DoubleBinaryOperator f) {
     boolean[] red = new boolean[shape.length];
     for (int a : axes) red[a] = true;
-    int[] outShape = java.util.stream.IntStream.range(0, shape.length).filter(d -> !red[d]).map(d -> shape[d]).toArray();
+    int[] outShape =
+        java.util.stream.IntStream.range(0, shape.length)
+            .filter(d -> !red[d])
+            .map(d -> shape[d])
+            .toArray();
     double[] out = new double[total(outShape)];
     Arrays.fill(out, init);
     for (int i = 0; i < data.length; i++) {
       int[] idx = unravel(i, shape);
-      int[] o = java.util.stream.IntStream.range(0, shape.length).filter(d -> !red[d]).map(d -> idx[d]).toArray();
+      int[] o =
+          java.util.stream.IntStream.range(0, shape.length)
+              .filter(d -> !red[d])
+              .map(d -> idx[d])
+              .toArray();
       int k = ravel(o, outShape);
       out[k] = f.applyAsDouble(out[k], data[i]);
     }

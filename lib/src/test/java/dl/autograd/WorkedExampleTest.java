@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The lecture's worked example J = cos(sin(x²) + 3x²), differentiated four ways. The symbolic
- * derivative is the chain rule done by hand:
- * dJ/dx = −sin(sin(x²) + 3x²) · (cos(x²)·2x + 6x).
+ * derivative is the chain rule done by hand: dJ/dx = −sin(sin(x²) + 3x²) · (cos(x²)·2x + 6x).
  */
 class WorkedExampleTest {
   static double j(double x) {
@@ -40,7 +39,8 @@ class WorkedExampleTest {
       assertEquals(j(x0), jt.item(), 1e-15, "J(x) at " + x0);
       assertEquals(exact, reverse, 1e-12 * Math.max(1, Math.abs(exact)), "reverse mode at " + x0);
       assertEquals(exact, forward, 1e-12 * Math.max(1, Math.abs(exact)), "forward mode at " + x0);
-      assertEquals(exact, finite, 1e-6 * Math.max(1, Math.abs(exact)), "finite differences at " + x0);
+      assertEquals(
+          exact, finite, 1e-6 * Math.max(1, Math.abs(exact)), "finite differences at " + x0);
     }
   }
 

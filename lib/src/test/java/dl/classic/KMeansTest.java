@@ -27,13 +27,15 @@ class KMeansTest {
       if (clusterOf[truth[i]] < 0) clusterOf[truth[i]] = found[i];
       assertEquals(clusterOf[truth[i]], found[i], "point " + i + " of blob " + truth[i]);
     }
-    assertEquals(4, new HashSet<>(List.of(clusterOf[0], clusterOf[1], clusterOf[2], clusterOf[3])).size());
+    assertEquals(
+        4, new HashSet<>(List.of(clusterOf[0], clusterOf[1], clusterOf[2], clusterOf[3])).size());
     float[] c = km.centroids().toFloatArray();
     for (int b = 0; b < 4; b++) {
       assertEquals(CENTERS[b][0], c[2 * clusterOf[b]], 0.15);
       assertEquals(CENTERS[b][1], c[2 * clusterOf[b] + 1], 0.15);
     }
-    assertArrayEquals(found, km.predict(blobs.x()).toIntArray(), "predict agrees with the fitted labels");
+    assertArrayEquals(
+        found, km.predict(blobs.x()).toIntArray(), "predict agrees with the fitted labels");
   }
 
   @Test
@@ -42,24 +44,31 @@ class KMeansTest {
     KMeans km = new KMeans(8).seed(2).fit(spirals.x());
     List<Double> h = km.inertiaHistory();
     assertEquals(km.iterations() + 1, h.size());
-    for (int i = 1; i < h.size(); i++) assertTrue(h.get(i) <= h.get(i - 1) * (1 + 1e-6), "inertia rose at " + i + ": " + h);
+    for (int i = 1; i < h.size(); i++)
+      assertTrue(h.get(i) <= h.get(i - 1) * (1 + 1e-6), "inertia rose at " + i + ": " + h);
     float[] x = spirals.x().toFloatArray(), c = km.centroids().toFloatArray();
     int[] lab = km.labels().toIntArray();
     double sum = 0;
-    for (int i = 0; i < 600; i++) sum += Math.pow(x[2 * i] - c[2 * lab[i]], 2) + Math.pow(x[2 * i + 1] - c[2 * lab[i] + 1], 2);
+    for (int i = 0; i < 600; i++)
+      sum += Math.pow(x[2 * i] - c[2 * lab[i]], 2) + Math.pow(x[2 * i + 1] - c[2 * lab[i] + 1], 2);
     assertEquals(sum, km.inertia(), 1e-3 * sum);
   }
 
   @Test
   void sameSeedSameClusters() {
     Tensor x = ToyData.blobs(300, 5, 1.5, 4).x();
-    assertArrayEquals(new KMeans(5).seed(9).fit(x).centroids().toFloatArray(), new KMeans(5).seed(9).fit(x).centroids().toFloatArray());
-    assertEquals(new KMeans(5).seed(9).fit(x).inertiaHistory(), new KMeans(5).seed(9).fit(x).inertiaHistory());
+    assertArrayEquals(
+        new KMeans(5).seed(9).fit(x).centroids().toFloatArray(),
+        new KMeans(5).seed(9).fit(x).centroids().toFloatArray());
+    assertEquals(
+        new KMeans(5).seed(9).fit(x).inertiaHistory(),
+        new KMeans(5).seed(9).fit(x).inertiaHistory());
   }
 
   @Test
   void kMeansPlusPlusStartsFromDistinctPoints() {
-    // five far-apart points and k = 5: k-means++ must pick each once, so every point is its own cluster
+    // five far-apart points and k = 5: k-means++ must pick each once, so every point is its own
+    // cluster
     Tensor x = Tensor.of(new double[][] {{0, 0}, {100, 0}, {0, 100}, {100, 100}, {50, 50}});
     KMeans km = new KMeans(5).seed(3).fit(x);
     Set<Integer> labels = new HashSet<>();

@@ -46,12 +46,22 @@ class KNearestNeighborsTest {
     int[] got = new KNearestNeighbors(k).fit(x, Tensor.zeros(n)).neighbors(q).toIntArray();
     for (int i = 0; i < m; i++) {
       final int row = i;
-      double[] dist = IntStream.range(0, n).mapToDouble(j -> {
-        double s = 0;
-        for (int p = 0; p < d; p++) s += Math.pow(qs[row * d + p] - xs[j * d + p], 2);
-        return s;
-      }).toArray();
-      int[] want = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(j -> dist[j])).limit(k).mapToInt(Integer::intValue).toArray();
+      double[] dist =
+          IntStream.range(0, n)
+              .mapToDouble(
+                  j -> {
+                    double s = 0;
+                    for (int p = 0; p < d; p++) s += Math.pow(qs[row * d + p] - xs[j * d + p], 2);
+                    return s;
+                  })
+              .toArray();
+      int[] want =
+          IntStream.range(0, n)
+              .boxed()
+              .sorted(Comparator.comparingDouble(j -> dist[j]))
+              .limit(k)
+              .mapToInt(Integer::intValue)
+              .toArray();
       assertArrayEquals(want, Arrays.copyOfRange(got, i * k, (i + 1) * k), "query " + i);
     }
   }
@@ -60,8 +70,18 @@ class KNearestNeighborsTest {
   void tiesAreBrokenDeterministically() {
     // query 1 is as far from x = 0 (index 0) as from x = 2 (index 1): the lower index comes first
     Tensor q = Tensor.of(new double[][] {{1}});
-    assertEquals(0, new KNearestNeighbors(1).fit(Tensor.of(new double[][] {{0}, {2}}), Tensor.of(0, 1)).predict(q).item());
-    assertEquals(1, new KNearestNeighbors(1).fit(Tensor.of(new double[][] {{2}, {0}}), Tensor.of(1, 0)).predict(q).item());
+    assertEquals(
+        0,
+        new KNearestNeighbors(1)
+            .fit(Tensor.of(new double[][] {{0}, {2}}), Tensor.of(0, 1))
+            .predict(q)
+            .item());
+    assertEquals(
+        1,
+        new KNearestNeighbors(1)
+            .fit(Tensor.of(new double[][] {{2}, {0}}), Tensor.of(1, 0))
+            .predict(q)
+            .item());
     // a 1–1 vote goes to the class of the nearest neighbour
     Tensor x = Tensor.of(new double[][] {{0.9}, {3}, {-1.5}});
     assertEquals(0, new KNearestNeighbors(2).fit(x, Tensor.of(0, 1, 1)).predict(q).item());
@@ -70,19 +90,25 @@ class KNearestNeighborsTest {
 
   @Test
   void cosineComparesDirections() {
-    Tensor x = Tensor.of(new double[][] {{1, 0}, {0, 10}}), y = Tensor.of(0, 1), q = Tensor.of(new double[][] {{0, 0.1}});
+    Tensor x = Tensor.of(new double[][] {{1, 0}, {0, 10}}),
+        y = Tensor.of(0, 1),
+        q = Tensor.of(new double[][] {{0, 0.1}});
     KNearestNeighbors knn = new KNearestNeighbors(1).fit(x, y);
     assertEquals(0, knn.predict(q).item(), "Euclidean: [0, 0.1] is nearest to [1, 0]");
-    assertEquals(1, knn.cosine(true).predict(q).item(), "cosine: [0, 0.1] points the same way as [0, 10]");
+    assertEquals(
+        1, knn.cosine(true).predict(q).item(), "cosine: [0, 0.1] points the same way as [0, 10]");
   }
 
   @Test
   void errorsSayWhatIsWrong() {
-    assertThrows(IllegalStateException.class, () -> new KNearestNeighbors(1).predict(Tensor.zeros(1, 2)));
+    assertThrows(
+        IllegalStateException.class, () -> new KNearestNeighbors(1).predict(Tensor.zeros(1, 2)));
     KNearestNeighbors knn = new KNearestNeighbors(1).fit(Tensor.zeros(3, 2), Tensor.zeros(3));
     var e = assertThrows(IllegalArgumentException.class, () -> knn.predict(Tensor.zeros(1, 3)));
     assertTrue(e.getMessage().contains("training had 2"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new KNearestNeighbors(5).fit(Tensor.zeros(3, 2), Tensor.zeros(3)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new KNearestNeighbors(5).fit(Tensor.zeros(3, 2), Tensor.zeros(3)));
     assertThrows(IllegalArgumentException.class, () -> new KNearestNeighbors(0));
   }
 
@@ -90,8 +116,11 @@ class KNearestNeighborsTest {
   void mnistTwoThousandTrainFiveHundredTest() {
     DataSplits s = mnist.subset(2000, 500);
     double euclid = new KNearestNeighbors(3).fit(s.train()).score(s.test().x(), s.test().y());
-    double cosine = new KNearestNeighbors(3).cosine(true).fit(s.train()).score(s.test().x(), s.test().y());
-    System.out.printf("kNN k=3, MNIST first 2000 train / first 500 test: Euclidean %.3f, cosine %.3f%n", euclid, cosine);
+    double cosine =
+        new KNearestNeighbors(3).cosine(true).fit(s.train()).score(s.test().x(), s.test().y());
+    System.out.printf(
+        "kNN k=3, MNIST first 2000 train / first 500 test: Euclidean %.3f, cosine %.3f%n",
+        euclid, cosine);
     // NOTE: the first 500 test digits are harder than average; plain Euclidean gets 0.870 here (as
     // numpy does), about 0.91 on random 2000/500 subsets; scaling each image to unit length helps.
     assertTrue(euclid >= 0.85, "Euclidean accuracy " + euclid);
@@ -104,7 +133,8 @@ class KNearestNeighborsTest {
     long t0 = System.nanoTime();
     double acc = new KNearestNeighbors(3).fit(s.train()).score(s.test().x(), s.test().y());
     double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("kNN k=3, MNIST 10000 train / 1000 test: accuracy %.3f in %.2f s%n", acc, seconds);
+    System.out.printf(
+        "kNN k=3, MNIST 10000 train / 1000 test: accuracy %.3f in %.2f s%n", acc, seconds);
     assertTrue(acc >= 0.90, "accuracy " + acc);
     assertTrue(seconds < 10, "took " + seconds + " s");
   }

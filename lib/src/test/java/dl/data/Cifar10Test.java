@@ -37,7 +37,10 @@ class Cifar10Test {
     byte[] batch = Fixtures.cifarBatch(2, 0);
     Path p = Files.write(dir.resolve("test_batch.bin"), Arrays.copyOf(batch, batch.length - 100));
     var e = assertThrows(DataException.class, () -> Cifar10.read(p));
-    assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains((batch.length - 100) + " bytes"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(p.toString())
+            && e.getMessage().contains((batch.length - 100) + " bytes"),
+        e.getMessage());
   }
 
   @Test

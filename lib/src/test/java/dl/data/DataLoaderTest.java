@@ -2,9 +2,9 @@ package dl.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dl.tensor.Tensor;
 import java.util.ArrayList;
@@ -65,7 +65,8 @@ class DataLoaderTest {
     List<Integer> first = order(new DataLoader(ds, 7).shuffle(true));
     Tensor.manualSeed(3);
     assertEquals(first, order(new DataLoader(ds, 7).shuffle(true)));
-    assertEquals(order(new DataLoader(ds, 7)), order(new DataLoader(ds, 7).shuffle(true).shuffle(false)));
+    assertEquals(
+        order(new DataLoader(ds, 7)), order(new DataLoader(ds, 7).shuffle(true).shuffle(false)));
   }
 
   @Test
@@ -73,14 +74,18 @@ class DataLoaderTest {
     DataLoader loader = new DataLoader(TensorDatasetTest.ids(10), 3).shuffle(1).dropLast(true);
     List<Integer> seen = new ArrayList<>();
     for (int epoch = 0; epoch < 20; epoch++) seen.addAll(order(loader));
-    for (int id = 0; id < 10; id++) assertTrue(seen.contains(id), "example " + id + " never served");
+    for (int id = 0; id < 10; id++)
+      assertTrue(seen.contains(id), "example " + id + " never served");
     assertEquals(9 * 20, seen.size());
   }
 
   @Test
   void transformsApplyToEachBatch() {
-    DataLoader loader = new DataLoader(TensorDatasetTest.ids(4), 2).transform(x -> x.mul(2)).transform(x -> x.add(1))
-        .targetTransform(Transforms.oneHot(4));
+    DataLoader loader =
+        new DataLoader(TensorDatasetTest.ids(4), 2)
+            .transform(x -> x.mul(2))
+            .transform(x -> x.add(1))
+            .targetTransform(Transforms.oneHot(4));
     Batch b = loader.iterator().next();
     assertArrayEquals(new float[] {1, 1, 3, 21}, b.x().toFloatArray());
     assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1, 0, 0}, b.y().toFloatArray());
@@ -93,9 +98,11 @@ class DataLoaderTest {
     var it = new DataLoader(TensorDatasetTest.ids(2), 2).iterator();
     it.next();
     assertThrows(java.util.NoSuchElementException.class, it::next);
-    assertEquals("DataLoader(5 examples, batchSize=2, 2 batches, shuffle, dropLast)",
+    assertEquals(
+        "DataLoader(5 examples, batchSize=2, 2 batches, shuffle, dropLast)",
         new DataLoader(TensorDatasetTest.ids(5), 2).shuffle(1).dropLast(true).toString());
     assertEquals(0, new DataLoader(TensorDatasetTest.ids(1), 2).dropLast(true).numBatches());
-    assertEquals(Arrays.asList(), order(new DataLoader(TensorDatasetTest.ids(1), 2).dropLast(true)));
+    assertEquals(
+        Arrays.asList(), order(new DataLoader(TensorDatasetTest.ids(1), 2).dropLast(true)));
   }
 }

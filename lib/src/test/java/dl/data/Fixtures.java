@@ -41,7 +41,10 @@ final class Fixtures {
     return out.toByteArray();
   }
 
-  /** {@code records} CIFAR-10 records; record r has label (r + first) mod 10 and pixel p = (r + p) mod 256. */
+  /**
+   * {@code records} CIFAR-10 records; record r has label (r + first) mod 10 and pixel p = (r + p)
+   * mod 256.
+   */
   static byte[] cifarBatch(int records, int first) {
     byte[] b = new byte[records * 3073];
     for (int r = 0; r < records; r++) {

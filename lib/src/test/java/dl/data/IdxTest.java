@@ -27,7 +27,8 @@ class IdxTest {
     Tensor x = Idx.readImages(write("img", Fixtures.idxUbyte(3, 2, 4)));
     assertArrayEquals(new int[] {3, 1, 2, 4}, x.shape().toArray());
     float[] v = x.toFloatArray();
-    for (int i = 0; i < v.length; i++) assertEquals(((i * 7 + 3) % 256) / 255f, v[i], 0f, "value " + i);
+    for (int i = 0; i < v.length; i++)
+      assertEquals(((i * 7 + 3) % 256) / 255f, v[i], 0f, "value " + i);
   }
 
   @Test
@@ -35,7 +36,8 @@ class IdxTest {
     byte[] raw = Fixtures.idxUbyte(5, 3, 3);
     Tensor a = Idx.readImages(write("a", raw));
     Tensor b = Idx.readImages(write("b.gz", Fixtures.gzip(raw)));
-    Tensor c = Idx.readImages(write("c-no-extension", Fixtures.gzip(raw))); // detected from the content
+    Tensor c =
+        Idx.readImages(write("c-no-extension", Fixtures.gzip(raw))); // detected from the content
     assertArrayEquals(a.toFloatArray(), b.toFloatArray());
     assertArrayEquals(a.toFloatArray(), c.toFloatArray());
   }
@@ -49,13 +51,32 @@ class IdxTest {
 
   @Test
   void readsImagesAndLabelsAsADataset() throws IOException {
-    TensorDataset ds = Idx.read(write("i", Fixtures.idxUbyte(4, 2, 2)), write("l", Fixtures.idxLabels(1, 0, 1, 1)), List.of("no", "yes"));
+    TensorDataset ds =
+        Idx.read(
+            write("i", Fixtures.idxUbyte(4, 2, 2)),
+            write("l", Fixtures.idxLabels(1, 0, 1, 1)),
+            List.of("no", "yes"));
     assertEquals(4, ds.size());
     assertArrayEquals(new int[] {1, 2, 2}, ds.inputShape());
     assertEquals(List.of("no", "yes"), ds.classNames());
-    var e = assertThrows(DataException.class, () -> Idx.read(write("i2", Fixtures.idxUbyte(4, 2, 2)), write("l2", Fixtures.idxLabels(1, 0)), List.of()));
-    assertTrue(e.getMessage().contains("4 images") && e.getMessage().contains("2 labels"), e.getMessage());
-    e = assertThrows(DataException.class, () -> Idx.read(write("i3", Fixtures.idxUbyte(2, 2, 2)), write("l3", Fixtures.idxLabels(1, 7)), List.of("a", "b")));
+    var e =
+        assertThrows(
+            DataException.class,
+            () ->
+                Idx.read(
+                    write("i2", Fixtures.idxUbyte(4, 2, 2)),
+                    write("l2", Fixtures.idxLabels(1, 0)),
+                    List.of()));
+    assertTrue(
+        e.getMessage().contains("4 images") && e.getMessage().contains("2 labels"), e.getMessage());
+    e =
+        assertThrows(
+            DataException.class,
+            () ->
+                Idx.read(
+                    write("i3", Fixtures.idxUbyte(2, 2, 2)),
+                    write("l3", Fixtures.idxLabels(1, 7)),
+                    List.of("a", "b")));
     assertTrue(e.getMessage().contains("label 7"), e.getMessage());
   }
 
@@ -78,7 +99,10 @@ class IdxTest {
     Path p = write("short-images", Arrays.copyOf(raw, raw.length - 5));
     var e = assertThrows(DataException.class, () -> Idx.readImages(p));
     assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains(raw.length + " bytes") && e.getMessage().contains((raw.length - 5) + " bytes"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(raw.length + " bytes")
+            && e.getMessage().contains((raw.length - 5) + " bytes"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
 
@@ -87,16 +111,23 @@ class IdxTest {
     byte[] gz = Fixtures.gzip(Fixtures.idxUbyte(50, 8, 8));
     Path p = write("cut.gz", Arrays.copyOf(gz, gz.length / 2));
     var e = assertThrows(DataException.class, () -> Idx.readImages(p));
-    assertTrue(e.getMessage().startsWith(p.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(p.toString()) && e.getMessage().contains("truncated"),
+        e.getMessage());
   }
 
   @Test
   void notAnIdxFile() throws IOException {
-    var e = assertThrows(DataException.class, () -> Idx.readImages(write("text", "hello world".getBytes())));
+    var e =
+        assertThrows(
+            DataException.class, () -> Idx.readImages(write("text", "hello world".getBytes())));
     assertTrue(e.getMessage().contains("not an IDX file"), e.getMessage());
     e = assertThrows(DataException.class, () -> Idx.readImages(write("tiny", new byte[] {0, 0})));
     assertTrue(e.getMessage().contains("too short"), e.getMessage());
-    e = assertThrows(DataException.class, () -> Idx.readImages(write("labels-as-images", Fixtures.idxLabels(1, 2))));
+    e =
+        assertThrows(
+            DataException.class,
+            () -> Idx.readImages(write("labels-as-images", Fixtures.idxLabels(1, 2))));
     assertTrue(e.getMessage().contains("3 dimensions"), e.getMessage());
   }
 }

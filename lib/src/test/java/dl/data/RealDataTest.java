@@ -32,9 +32,14 @@ class RealDataTest {
     assertEquals("MNIST: train 60000, test 10000, input [1,28,28], 10 classes", mnist.toString());
     assertArrayEquals(new int[] {60000, 1, 28, 28}, mnist.train().images().shape().toArray());
     assertArrayEquals(new int[] {10000}, mnist.test().labels().shape().toArray());
-    // the published class counts, and the famous first digits: a 5, 0, 4 in train and 7, 2, 1 in test
-    assertArrayEquals(new int[] {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}, mnist.train().classCounts());
-    assertArrayEquals(new int[] {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}, mnist.test().classCounts());
+    // the published class counts, and the famous first digits: a 5, 0, 4 in train and 7, 2, 1 in
+    // test
+    assertArrayEquals(
+        new int[] {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949},
+        mnist.train().classCounts());
+    assertArrayEquals(
+        new int[] {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009},
+        mnist.test().classCounts());
     assertArrayEquals(new int[] {5, 0, 4}, mnist.train().subset(3).labelArray());
     assertArrayEquals(new int[] {7, 2, 1}, mnist.test().subset(3).labelArray());
     assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), mnist.classNames());
@@ -61,8 +66,20 @@ class RealDataTest {
 
   @Test
   void fashionMnistHasItsClassNamesAndBalancedClasses() {
-    assertEquals("Fashion-MNIST: train 60000, test 10000, input [1,28,28], 10 classes", fashion.toString());
-    assertEquals(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+    assertEquals(
+        "Fashion-MNIST: train 60000, test 10000, input [1,28,28], 10 classes", fashion.toString());
+    assertEquals(
+        List.of(
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot"),
         fashion.classNames());
     for (int c : fashion.train().classCounts()) assertEquals(6000, c);
     for (int c : fashion.test().classCounts()) assertEquals(1000, c);
@@ -72,7 +89,8 @@ class RealDataTest {
   @Test
   void validationSplitOfRealDataLeavesTestAlone() {
     DataSplits d = mnist.withValidation(0.1, 42);
-    assertEquals("MNIST: train 54000, val 6000, test 10000, input [1,28,28], 10 classes", d.toString());
+    assertEquals(
+        "MNIST: train 54000, val 6000, test 10000, input [1,28,28], 10 classes", d.toString());
     assertTrue(d.test() == mnist.test());
     DataLoader loader = new DataLoader(d.train(), 64).shuffle(1).dropLast(true);
     assertEquals(843, loader.numBatches());

@@ -14,7 +14,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TensorDatasetTest {
-  /** n examples whose input is [i, 10·i] and whose target is i: an example's id can be read back. */
+  /**
+   * n examples whose input is [i, 10·i] and whose target is i: an example's id can be read back.
+   */
   static TensorDataset ids(int n) {
     float[] x = new float[2 * n], y = new float[n];
     for (int i = 0; i < n; i++) {
@@ -44,7 +46,10 @@ class TensorDatasetTest {
 
   @Test
   void ofRejectsDifferentFirstSizes() {
-    var e = assertThrows(IllegalArgumentException.class, () -> TensorDataset.of(Tensor.zeros(3, 2), Tensor.zeros(4)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TensorDataset.of(Tensor.zeros(3, 2), Tensor.zeros(4)));
     assertTrue(e.getMessage().contains("[3,2]") && e.getMessage().contains("[4]"), e.getMessage());
   }
 
@@ -112,7 +117,8 @@ class TensorDatasetTest {
 
   @Test
   void classNamesCountsAndToString() {
-    TensorDataset ds = TensorDataset.of(Tensor.zeros(4, 3), Tensor.of(0, 2, 2, 1)).withClassNames("a", "b", "c");
+    TensorDataset ds =
+        TensorDataset.of(Tensor.zeros(4, 3), Tensor.of(0, 2, 2, 1)).withClassNames("a", "b", "c");
     assertEquals(List.of("a", "b", "c"), ds.classNames());
     assertArrayEquals(new int[] {1, 1, 2}, ds.classCounts());
     assertEquals("TensorDataset(4 examples, x [3], y [], 3 classes)", ds.toString());
@@ -132,7 +138,8 @@ class TensorDatasetTest {
     assertThrows(IllegalStateException.class, () -> v.withValidation(0.1, 1));
     assertEquals("ids: train 75, val 25, test 30, input [2], 100 classes", v.toString());
     DataSplits small = v.subset(10, 5);
-    assertEquals(List.of(10, 5, 5), List.of(small.train().size(), small.val().size(), small.test().size()));
+    assertEquals(
+        List.of(10, 5, 5), List.of(small.train().size(), small.val().size(), small.test().size()));
     assertEquals(Arrays.toString(new int[] {2}), Arrays.toString(small.inputShape()));
   }
 }

@@ -1,9 +1,9 @@
 package dl.data;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.BufferedReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,24 +28,28 @@ final class TestServer implements AutoCloseable {
 
   TestServer() throws IOException {
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    http.createContext("/good/", ex -> {
-      requests.incrementAndGet();
-      byte[] body = files.get(ex.getRequestURI().getPath().substring("/good/".length()));
-      if (body == null) {
-        ex.sendResponseHeaders(404, -1);
-      } else {
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream o = ex.getResponseBody()) {
-          o.write(body);
-        }
-      }
-      ex.close();
-    });
-    http.createContext("/missing/", ex -> {
-      requests.incrementAndGet();
-      ex.sendResponseHeaders(404, -1);
-      ex.close();
-    });
+    http.createContext(
+        "/good/",
+        ex -> {
+          requests.incrementAndGet();
+          byte[] body = files.get(ex.getRequestURI().getPath().substring("/good/".length()));
+          if (body == null) {
+            ex.sendResponseHeaders(404, -1);
+          } else {
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream o = ex.getResponseBody()) {
+              o.write(body);
+            }
+          }
+          ex.close();
+        });
+    http.createContext(
+        "/missing/",
+        ex -> {
+          requests.incrementAndGet();
+          ex.sendResponseHeaders(404, -1);
+          ex.close();
+        });
     http.start();
     dropping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     dropper = new Thread(this::dropHalfway, "test-server-dropping");
@@ -62,7 +66,10 @@ final class TestServer implements AutoCloseable {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/missing/";
   }
 
-  /** Base URL of a mirror that sends Content-Length for the whole file, then half of it, then hangs up. */
+  /**
+   * Base URL of a mirror that sends Content-Length for the whole file, then half of it, then hangs
+   * up.
+   */
   String dropping() {
     return "http://127.0.0.1:" + dropping.getLocalPort() + "/";
   }
@@ -71,7 +78,9 @@ final class TestServer implements AutoCloseable {
     while (!dropping.isClosed()) {
       try (Socket s = dropping.accept()) {
         requests.incrementAndGet();
-        BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+        BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
         String line = r.readLine();
         String path = line == null ? "" : line.split(" ")[1].substring(1);
         while ((line = r.readLine()) != null && !line.isEmpty()) {
@@ -79,7 +88,9 @@ final class TestServer implements AutoCloseable {
         }
         byte[] body = files.getOrDefault(path, new byte[100]);
         OutputStream o = s.getOutputStream();
-        o.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        o.write(
+            ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         o.write(body, 0, body.length / 2);
         o.flush();
       } catch (IOException e) {

@@ -18,7 +18,12 @@ class ToyDataTest {
     assertArrayEquals(new int[] {n}, a.y().shape().toArray());
     assertEquals(classes, a.numClasses());
     int[] counts = a.classCounts();
-    for (int k : counts) assertEquals((double) n / classes, k, 1.0 + (double) n / classes * 0.2, "class sizes " + java.util.Arrays.toString(counts));
+    for (int k : counts)
+      assertEquals(
+          (double) n / classes,
+          k,
+          1.0 + (double) n / classes * 0.2,
+          "class sizes " + java.util.Arrays.toString(counts));
   }
 
   @Test

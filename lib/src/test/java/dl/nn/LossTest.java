@@ -28,7 +28,8 @@ class LossTest {
   void crossEntropyIsFiniteWithCorrectGradientAtLogitsOfPlusMinus1000() {
     Tensor logits = Tensor.of(new double[][] {{1000, -1000}, {-1000, 1000}}).requiresGrad(true);
     Tensor loss = F.crossEntropy(logits, Tensor.of(1, 1));
-    assertEquals(1000, loss.item(), 1e-3); // sample 0 is wrong by 2000 → loss 2000; sample 1 right → 0
+    assertEquals(
+        1000, loss.item(), 1e-3); // sample 0 is wrong by 2000 → loss 2000; sample 1 right → 0
     loss.backward();
     assertArrayEquals(new float[] {0.5f, -0.5f, 0f, 0f}, logits.grad().toFloatArray(), 1e-6f);
   }
@@ -38,14 +39,23 @@ class LossTest {
     Tensor logits = Tensor.randn(5, 4);
     Tensor labels = Tensor.of(3, 0, 1, 1, 2);
     Tensor oneHot = Tensor.eye(4).indexSelect(0, labels.toIntArray());
-    assertEquals(F.crossEntropy(logits, labels).item(), F.crossEntropy(logits, oneHot).item(), 1e-6);
+    assertEquals(
+        F.crossEntropy(logits, labels).item(), F.crossEntropy(logits, oneHot).item(), 1e-6);
   }
 
   @Test
   void crossEntropyRejectsLabelsOutOfRangeAndBatchMismatch() {
-    IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class, () -> F.crossEntropy(Tensor.zeros(3, 10), Tensor.of(1, 10, 2)));
-    assertTrue(e1.getMessage().contains("label 10.0 at position 1") && e1.getMessage().contains("[0, 10)"), e1.getMessage());
-    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> F.crossEntropy(Tensor.zeros(64, 10), Tensor.zeros(32)));
+    IllegalArgumentException e1 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> F.crossEntropy(Tensor.zeros(3, 10), Tensor.of(1, 10, 2)));
+    assertTrue(
+        e1.getMessage().contains("label 10.0 at position 1") && e1.getMessage().contains("[0, 10)"),
+        e1.getMessage());
+    IllegalArgumentException e2 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> F.crossEntropy(Tensor.zeros(64, 10), Tensor.zeros(32)));
     assertTrue(e2.getMessage().contains("batch sizes 64 and 32 differ"), e2.getMessage());
   }
 
@@ -59,6 +69,9 @@ class LossTest {
 
   @Test
   void mseMatchesHandComputation() {
-    assertEquals((1 + 4 + 0.25) / 3, new MSELoss().forward(Tensor.of(1, 2, 3), Tensor.of(0, 4, 3.5)).item(), 1e-6);
+    assertEquals(
+        (1 + 4 + 0.25) / 3,
+        new MSELoss().forward(Tensor.of(1, 2, 3), Tensor.of(0, 4, 3.5)).item(),
+        1e-6);
   }
 }

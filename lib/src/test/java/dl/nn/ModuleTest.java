@@ -17,9 +17,12 @@ class ModuleTest {
   @Test
   void sequentialNamesParametersByPathInRegistrationOrder() {
     var mlp = Sequential.of(new Linear(784, 200), new ReLU(), new Linear(200, 10));
-    assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(mlp.namedParameters().keySet()));
+    assertEquals(
+        List.of("0.weight", "0.bias", "2.weight", "2.bias"),
+        List.copyOf(mlp.namedParameters().keySet()));
     assertEquals(784 * 200 + 200 + 200 * 10 + 10, mlp.parameterCount());
-    assertArrayEquals(new int[] {200, 784}, mlp.namedParameters().get("0.weight").shape().toArray());
+    assertArrayEquals(
+        new int[] {200, 784}, mlp.namedParameters().get("0.weight").shape().toArray());
     assertTrue(mlp.parameters().stream().allMatch(Tensor::requiresGrad));
   }
 
@@ -58,15 +61,24 @@ class ModuleTest {
     Map<String, Tensor> state = new LinkedHashMap<>();
     state.put("weight", Tensor.zeros(3, 4));
     state.put("extra", Tensor.zeros(1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.loadStateDict(state));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> layer.loadStateDict(state));
     String m = e.getMessage();
-    assertTrue(m.contains("'weight': expected shape [3,2], got [3,4]") && m.contains("missing 'bias'") && m.contains("unexpected 'extra'"), m);
+    assertTrue(
+        m.contains("'weight': expected shape [3,2], got [3,4]")
+            && m.contains("missing 'bias'")
+            && m.contains("unexpected 'extra'"),
+        m);
   }
 
   @Test
   void linearRejectsWrongInputWidthNamingTheLayer() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Linear(784, 10).forward(Tensor.zeros(2, 28)));
-    assertTrue(e.getMessage().contains("Linear(784 -> 10)") && e.getMessage().contains("[2,28]"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new Linear(784, 10).forward(Tensor.zeros(2, 28)));
+    assertTrue(
+        e.getMessage().contains("Linear(784 -> 10)") && e.getMessage().contains("[2,28]"),
+        e.getMessage());
   }
 
   @Test

@@ -58,12 +58,17 @@ class OptimizerTest {
     var opt = new Adam(List.of(w), 0.01);
     backward(w);
     opt.step(); // m̂ = g, v̂ = g², so the step is η·g/(|g| + ε)
-    assertArrayEquals(new double[] {1 - 0.01 * 2 / (2 + 1e-8), -2 + 0.01 * 1 / (1 + 1e-8)}, w.toDoubleArray(), 1e-12);
+    assertArrayEquals(
+        new double[] {1 - 0.01 * 2 / (2 + 1e-8), -2 + 0.01 * 1 / (1 + 1e-8)},
+        w.toDoubleArray(),
+        1e-12);
     backward(w); // g2 = (2·0.99, -0.5·1.99)
     opt.step();
     double g1 = 2, g2 = 2 * (1 - 0.01 * 2 / (2 + 1e-8));
-    double m = (0.1 * g1 * 0.9 + 0.1 * g2) / (1 - 0.81), v = (0.001 * g1 * g1 * 0.999 + 0.001 * g2 * g2) / (1 - 0.999 * 0.999);
-    assertEquals(1 - 0.01 * 2 / (2 + 1e-8) - 0.01 * m / (Math.sqrt(v) + 1e-8), w.toDoubleArray()[0], 1e-12);
+    double m = (0.1 * g1 * 0.9 + 0.1 * g2) / (1 - 0.81),
+        v = (0.001 * g1 * g1 * 0.999 + 0.001 * g2 * g2) / (1 - 0.999 * 0.999);
+    assertEquals(
+        1 - 0.01 * 2 / (2 + 1e-8) - 0.01 * m / (Math.sqrt(v) + 1e-8), w.toDoubleArray()[0], 1e-12);
   }
 
   @Test
@@ -77,15 +82,19 @@ class OptimizerTest {
 
   @Test
   void descentActuallyMinimises() {
-    for (var make : List.<java.util.function.Function<Tensor, Optimizer>>of(
-        w -> new SGD(List.of(w), 0.1).momentum(0.9), w -> new Adam(List.of(w), 0.1), w -> new RMSProp(List.of(w), 0.01))) {
+    for (var make :
+        List.<java.util.function.Function<Tensor, Optimizer>>of(
+            w -> new SGD(List.of(w), 0.1).momentum(0.9),
+            w -> new Adam(List.of(w), 0.1),
+            w -> new RMSProp(List.of(w), 0.01))) {
       Tensor w = w0();
       Optimizer opt = make.apply(w);
       for (int i = 0; i < 300; i++) {
         backward(w);
         opt.step();
       }
-      assertArrayEquals(new double[] {0, 0}, w.toDoubleArray(), 0.05, opt.getClass().getSimpleName());
+      assertArrayEquals(
+          new double[] {0, 0}, w.toDoubleArray(), 0.05, opt.getClass().getSimpleName());
     }
   }
 
@@ -113,7 +122,9 @@ class OptimizerTest {
   @Test
   void rejectsBadSettings() {
     assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(w0()), -1));
-    assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(Tensor.zeros(DType.FLOAT64, 2)), 0.1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SGD(List.of(Tensor.zeros(DType.FLOAT64, 2)), 0.1));
     assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(w0()), 0.1).momentum(1.5));
   }
 }

@@ -46,12 +46,14 @@ class BroadcastAndReduceTest {
   /** Row-major flat index into {@code shape} of the output index {@code out}, NumPy-broadcast. */
   private static int broadcastFlat(int[] out, int[] shape) {
     int lead = out.length - shape.length, flat = 0;
-    for (int d = 0; d < shape.length; d++) flat = flat * shape[d] + (shape[d] == 1 ? 0 : out[lead + d]);
+    for (int d = 0; d < shape.length; d++)
+      flat = flat * shape[d] + (shape[d] == 1 ? 0 : out[lead + d]);
     return flat;
   }
 
   /** The expected result of a broadcast binary op, element by element. */
-  private static double[] naiveBinary(double[] a, int[] as, double[] b, int[] bs, int[] outShape, DoubleBinaryOperator f) {
+  private static double[] naiveBinary(
+      double[] a, int[] as, double[] b, int[] bs, int[] outShape, DoubleBinaryOperator f) {
     double[] r = new double[numel(outShape)];
     for (int i = 0; i < r.length; i++) {
       int[] idx = unravel(i, outShape);
@@ -68,7 +70,8 @@ class BroadcastAndReduceTest {
   }
 
   private static void assertValues(double[] expected, Tensor t, double tol) {
-    assertArrayEquals(expected, t.toDoubleArray(), tol, () -> "values of tensor of shape " + t.shape());
+    assertArrayEquals(
+        expected, t.toDoubleArray(), tol, () -> "values of tensor of shape " + t.shape());
   }
 
   private static void assertShape(Tensor t, int... expected) {
@@ -79,19 +82,68 @@ class BroadcastAndReduceTest {
 
   static Stream<Arguments> binaryOps() {
     return Stream.of(
-        Arguments.of("add", (BinaryOperator<Tensor>) Tensor::add, (DoubleBinaryOperator) (x, y) -> x + y, 0.0),
-        Arguments.of("sub", (BinaryOperator<Tensor>) Tensor::sub, (DoubleBinaryOperator) (x, y) -> x - y, 0.0),
-        Arguments.of("mul", (BinaryOperator<Tensor>) Tensor::mul, (DoubleBinaryOperator) (x, y) -> x * y, 0.0),
-        Arguments.of("div", (BinaryOperator<Tensor>) Tensor::div, (DoubleBinaryOperator) (x, y) -> x / y, 1e-12),
-        Arguments.of("pow", (BinaryOperator<Tensor>) Tensor::pow, (DoubleBinaryOperator) Math::pow, 1e-12),
-        Arguments.of("maximum", (BinaryOperator<Tensor>) Tensor::maximum, (DoubleBinaryOperator) Math::max, 0.0),
-        Arguments.of("minimum", (BinaryOperator<Tensor>) Tensor::minimum, (DoubleBinaryOperator) Math::min, 0.0),
-        Arguments.of("gt", (BinaryOperator<Tensor>) Tensor::gt, (DoubleBinaryOperator) (x, y) -> x > y ? 1 : 0, 0.0),
-        Arguments.of("ge", (BinaryOperator<Tensor>) Tensor::ge, (DoubleBinaryOperator) (x, y) -> x >= y ? 1 : 0, 0.0),
-        Arguments.of("lt", (BinaryOperator<Tensor>) Tensor::lt, (DoubleBinaryOperator) (x, y) -> x < y ? 1 : 0, 0.0),
-        Arguments.of("le", (BinaryOperator<Tensor>) Tensor::le, (DoubleBinaryOperator) (x, y) -> x <= y ? 1 : 0, 0.0),
-        Arguments.of("eq", (BinaryOperator<Tensor>) Tensor::eq, (DoubleBinaryOperator) (x, y) -> x == y ? 1 : 0, 0.0),
-        Arguments.of("ne", (BinaryOperator<Tensor>) Tensor::ne, (DoubleBinaryOperator) (x, y) -> x != y ? 1 : 0, 0.0));
+        Arguments.of(
+            "add",
+            (BinaryOperator<Tensor>) Tensor::add,
+            (DoubleBinaryOperator) (x, y) -> x + y,
+            0.0),
+        Arguments.of(
+            "sub",
+            (BinaryOperator<Tensor>) Tensor::sub,
+            (DoubleBinaryOperator) (x, y) -> x - y,
+            0.0),
+        Arguments.of(
+            "mul",
+            (BinaryOperator<Tensor>) Tensor::mul,
+            (DoubleBinaryOperator) (x, y) -> x * y,
+            0.0),
+        Arguments.of(
+            "div",
+            (BinaryOperator<Tensor>) Tensor::div,
+            (DoubleBinaryOperator) (x, y) -> x / y,
+            1e-12),
+        Arguments.of(
+            "pow", (BinaryOperator<Tensor>) Tensor::pow, (DoubleBinaryOperator) Math::pow, 1e-12),
+        Arguments.of(
+            "maximum",
+            (BinaryOperator<Tensor>) Tensor::maximum,
+            (DoubleBinaryOperator) Math::max,
+            0.0),
+        Arguments.of(
+            "minimum",
+            (BinaryOperator<Tensor>) Tensor::minimum,
+            (DoubleBinaryOperator) Math::min,
+            0.0),
+        Arguments.of(
+            "gt",
+            (BinaryOperator<Tensor>) Tensor::gt,
+            (DoubleBinaryOperator) (x, y) -> x > y ? 1 : 0,
+            0.0),
+        Arguments.of(
+            "ge",
+            (BinaryOperator<Tensor>) Tensor::ge,
+            (DoubleBinaryOperator) (x, y) -> x >= y ? 1 : 0,
+            0.0),
+        Arguments.of(
+            "lt",
+            (BinaryOperator<Tensor>) Tensor::lt,
+            (DoubleBinaryOperator) (x, y) -> x < y ? 1 : 0,
+            0.0),
+        Arguments.of(
+            "le",
+            (BinaryOperator<Tensor>) Tensor::le,
+            (DoubleBinaryOperator) (x, y) -> x <= y ? 1 : 0,
+            0.0),
+        Arguments.of(
+            "eq",
+            (BinaryOperator<Tensor>) Tensor::eq,
+            (DoubleBinaryOperator) (x, y) -> x == y ? 1 : 0,
+            0.0),
+        Arguments.of(
+            "ne",
+            (BinaryOperator<Tensor>) Tensor::ne,
+            (DoubleBinaryOperator) (x, y) -> x != y ? 1 : 0,
+            0.0));
   }
 
   // Positive (for pow), with values shared between a and b so that eq/ge/le see ties.
@@ -100,7 +152,8 @@ class BroadcastAndReduceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("binaryOps")
-  void binaryOpBroadcasts2x1x3With4x1To2x4x3(String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, double tol) {
+  void binaryOpBroadcasts2x1x3With4x1To2x4x3(
+      String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, double tol) {
     int[] as = {2, 1, 3}, bs = {4, 1}, out = {2, 4, 3};
     Tensor r = op.apply(Tensor.fromArray(A, as), Tensor.fromArray(B, bs));
     assertShape(r, out);
@@ -110,7 +163,8 @@ class BroadcastAndReduceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("binaryOps")
-  void binaryOpBroadcasts4x1With2x1x3InTheOtherOrder(String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, double tol) {
+  void binaryOpBroadcasts4x1With2x1x3InTheOtherOrder(
+      String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, double tol) {
     int[] as = {4, 1}, bs = {2, 1, 3}, out = {2, 4, 3};
     Tensor r = op.apply(Tensor.fromArray(B, as), Tensor.fromArray(A, bs));
     assertShape(r, out);
@@ -119,7 +173,8 @@ class BroadcastAndReduceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("binaryOps")
-  void binaryOpWithA0DScalarOperandOnEitherSide(String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, double tol) {
+  void binaryOpWithA0DScalarOperandOnEitherSide(
+      String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, double tol) {
     int[] as = {2, 3};
     Tensor x = Tensor.fromArray(A, as);
     Tensor s = Tensor.scalar(1.5, DType.FLOAT64);
@@ -176,8 +231,8 @@ class BroadcastAndReduceTest {
   }
 
   /**
-   * Expected reduction over {@code axes} (non-negative): output in row-major order of the
-   * keepDim shape (which is also the order without keepDim).
+   * Expected reduction over {@code axes} (non-negative): output in row-major order of the keepDim
+   * shape (which is also the order without keepDim).
    */
   private static double[] naiveReduce(double[] v, int[] shape, int[] axes, Reducer f) {
     boolean[] reduced = new boolean[shape.length];
@@ -225,8 +280,16 @@ class BroadcastAndReduceTest {
   }
 
   static Stream<Arguments> axisSets() {
-    return Stream.of(new int[] {0}, new int[] {1}, new int[] {2}, new int[] {-1}, new int[] {-2}, new int[] {0, 2},
-            new int[] {-1, -3}, new int[] {1, 2}, new int[] {0, 1, 2})
+    return Stream.of(
+            new int[] {0},
+            new int[] {1},
+            new int[] {2},
+            new int[] {-1},
+            new int[] {-2},
+            new int[] {0, 2},
+            new int[] {-1, -3},
+            new int[] {1, 2},
+            new int[] {0, 1, 2})
         .flatMap(ax -> Stream.of(Arguments.of(ax, true), Arguments.of(ax, false)));
   }
 
@@ -247,7 +310,11 @@ class BroadcastAndReduceTest {
     for (Object[] c : cases) {
       Tensor r = (Tensor) c[1];
       assertArrayEquals(shape, r.shape().toArray(), () -> c[0] + " shape " + r.shape());
-      assertArrayEquals(naiveReduce(RD, RS, pos, (Reducer) c[2]), r.toDoubleArray(), 1e-12, () -> c[0] + " values");
+      assertArrayEquals(
+          naiveReduce(RD, RS, pos, (Reducer) c[2]),
+          r.toDoubleArray(),
+          1e-12,
+          () -> c[0] + " values");
     }
   }
 
@@ -257,17 +324,23 @@ class BroadcastAndReduceTest {
     assertShape(x.sum(1), 2, 4);
     assertValues(naiveReduce(RD, RS, new int[] {1}, BroadcastAndReduceTest::sum), x.sum(1), 1e-12);
     assertShape(x.sum(-1, true), 2, 3, 1);
-    assertValues(naiveReduce(RD, RS, new int[] {2}, BroadcastAndReduceTest::mean), x.mean(-1, true), 1e-12);
-    assertValues(naiveReduce(RD, RS, new int[] {0}, BroadcastAndReduceTest::mean), x.mean(0), 1e-12);
+    assertValues(
+        naiveReduce(RD, RS, new int[] {2}, BroadcastAndReduceTest::mean), x.mean(-1, true), 1e-12);
+    assertValues(
+        naiveReduce(RD, RS, new int[] {0}, BroadcastAndReduceTest::mean), x.mean(0), 1e-12);
     assertValues(naiveReduce(RD, RS, new int[] {0}, g -> Math.max(g[0], g[1])), x.max(0), 0.0);
-    assertValues(naiveReduce(RD, RS, new int[] {2}, g -> Arrays.stream(g).min().getAsDouble()), x.min(2, true), 0.0);
+    assertValues(
+        naiveReduce(RD, RS, new int[] {2}, g -> Arrays.stream(g).min().getAsDouble()),
+        x.min(2, true),
+        0.0);
   }
 
   @Test
   void fullReductionsGiveA0DTensor() {
     Tensor x = Tensor.fromArray(RD, RS);
     double s = sum(RD), m = s / 24, ss = sq(RD);
-    for (Tensor r : new Tensor[] {x.sum(), x.mean(), x.max(), x.min(), x.var(), x.std()}) assertEquals(0, r.dim());
+    for (Tensor r : new Tensor[] {x.sum(), x.mean(), x.max(), x.min(), x.var(), x.std()})
+      assertEquals(0, r.dim());
     assertEquals(s, x.sum().item(), 1e-12);
     assertEquals(m, x.mean().item(), 1e-12);
     assertEquals(Arrays.stream(RD).max().getAsDouble(), x.max().item(), 0.0);
@@ -298,8 +371,18 @@ class BroadcastAndReduceTest {
     for (int axis = -3; axis < 3; axis++) {
       int a = axis < 0 ? axis + 3 : axis;
       int[] pos = {a};
-      double[] expMax = naiveReduce(RD, RS, pos, g -> IntStream.range(0, g.length).reduce((i, j) -> g[j] > g[i] ? j : i).getAsInt());
-      double[] expMin = naiveReduce(RD, RS, pos, g -> IntStream.range(0, g.length).reduce((i, j) -> g[j] < g[i] ? j : i).getAsInt());
+      double[] expMax =
+          naiveReduce(
+              RD,
+              RS,
+              pos,
+              g -> IntStream.range(0, g.length).reduce((i, j) -> g[j] > g[i] ? j : i).getAsInt());
+      double[] expMin =
+          naiveReduce(
+              RD,
+              RS,
+              pos,
+              g -> IntStream.range(0, g.length).reduce((i, j) -> g[j] < g[i] ? j : i).getAsInt());
       Tensor am = x.argmax(axis);
       assertArrayEquals(expectedShape(RS, pos, false), am.shape().toArray());
       assertValues(expMax, am, 0.0);
@@ -347,7 +430,9 @@ class BroadcastAndReduceTest {
   @Test
   void matmulHandExample() {
     // [[1,2],[3,4]] · [[5,6],[7,8]] = [[19,22],[43,50]]
-    Tensor r = Tensor.of(new double[][] {{1, 2}, {3, 4}}).matmul(Tensor.of(new double[][] {{5, 6}, {7, 8}}));
+    Tensor r =
+        Tensor.of(new double[][] {{1, 2}, {3, 4}})
+            .matmul(Tensor.of(new double[][] {{5, 6}, {7, 8}}));
     assertValues(new double[] {19, 22, 43, 50}, r, 0.0);
   }
 
@@ -388,7 +473,8 @@ class BroadcastAndReduceTest {
     double[] expected = new double[2 * 5 * 6];
     for (int i = 0; i < 2; i++)
       for (int j = 0; j < 5; j++)
-        System.arraycopy(naiveMatmul(a, i * 12, b, j * 8, 3, 4, 2), 0, expected, (i * 5 + j) * 6, 6);
+        System.arraycopy(
+            naiveMatmul(a, i * 12, b, j * 8, 3, 4, 2), 0, expected, (i * 5 + j) * 6, 6);
     assertValues(expected, r, 1e-12);
   }
 
@@ -406,7 +492,9 @@ class BroadcastAndReduceTest {
 
   @Test
   void largeFloat32MatmulOnTheParallelPathMatchesNaiveLoop() {
-    int m = 70, k = 64, n = 66; // m·k·n above the backend's threshold for splitting rows over threads
+    int m = 70,
+        k = 64,
+        n = 66; // m·k·n above the backend's threshold for splitting rows over threads
     float[] a = new float[m * k], b = new float[k * n];
     Rng rng = new Rng(11);
     for (int i = 0; i < a.length; i++) a[i] = (float) rng.normal();
@@ -450,7 +538,10 @@ class BroadcastAndReduceTest {
     assertShape(r, 2, 3);
     assertValues(new double[] {10, -1, 10, 20, -1, 20}, r, 0.0);
     // Any non-zero counts as true.
-    assertValues(new double[] {7, 0, 7}, Tensor.where(Tensor.of(-2, 0, 0.5), Tensor.scalar(7), Tensor.scalar(0)), 0.0);
+    assertValues(
+        new double[] {7, 0, 7},
+        Tensor.where(Tensor.of(-2, 0, 0.5), Tensor.scalar(7), Tensor.scalar(0)),
+        0.0);
   }
 
   @Test
@@ -489,7 +580,8 @@ class BroadcastAndReduceTest {
     assertValues(new double[] {9, 9, 9}, w, 0.0);
     w.zeroInPlace();
     assertValues(new double[] {0, 0, 0}, w, 0.0);
-    w.copyFrom(Tensor.fromArray(new double[] {1.5, 2.5, 3.5}, 3)); // float64 source into a float32 target
+    w.copyFrom(
+        Tensor.fromArray(new double[] {1.5, 2.5, 3.5}, 3)); // float64 source into a float32 target
     assertEquals(DType.FLOAT32, w.dtype());
     assertValues(new double[] {1.5, 2.5, 3.5}, w, 0.0);
     Tensor m = Tensor.zeros(2, 2);
@@ -509,8 +601,12 @@ class BroadcastAndReduceTest {
   @Test
   void inPlaceOpCannotGrowItsTarget() {
     Tensor w = Tensor.zeros(3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.addInPlace(Tensor.ones(2, 3)));
-    assertTrue(e.getMessage().contains("addInPlace") && e.getMessage().contains("[2,3]") && e.getMessage().contains("[3]"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> w.addInPlace(Tensor.ones(2, 3)));
+    assertTrue(
+        e.getMessage().contains("addInPlace")
+            && e.getMessage().contains("[2,3]")
+            && e.getMessage().contains("[3]"),
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> w.copyFrom(Tensor.ones(2, 3)));
   }
@@ -526,8 +622,11 @@ class BroadcastAndReduceTest {
       {"copyFrom", (Runnable) () -> w.copyFrom(Tensor.ones(3))},
     };
     for (Object[] op : ops) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, ((Runnable) op[1])::run, (String) op[0]);
-      assertTrue(e.getMessage().startsWith((String) op[0]) && e.getMessage().contains("NoGrad"), e.getMessage());
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, ((Runnable) op[1])::run, (String) op[0]);
+      assertTrue(
+          e.getMessage().startsWith((String) op[0]) && e.getMessage().contains("NoGrad"),
+          e.getMessage());
     }
     assertValues(new double[] {1, 2, 3}, w, 0.0); // nothing was written before the check
     try (NoGrad scope = NoGrad.enter()) {
@@ -560,9 +659,11 @@ class BroadcastAndReduceTest {
   @Test
   void logSoftmaxOfLogitsPlusMinus1000IsFinite() {
     Tensor r = Tensor.of(1000, -1000, 0).logSoftmax(0);
-    for (double x : r.toDoubleArray()) assertTrue(Double.isFinite(x), Arrays.toString(r.toDoubleArray()));
+    for (double x : r.toDoubleArray())
+      assertTrue(Double.isFinite(x), Arrays.toString(r.toDoubleArray()));
     assertValues(new double[] {0, -2000, -1000}, r, 1e-3);
-    assertValues(new double[] {-Math.log(2), -Math.log(2)}, Tensor.of(1000, 1000).logSoftmax(0), 1e-6);
+    assertValues(
+        new double[] {-Math.log(2), -Math.log(2)}, Tensor.of(1000, 1000).logSoftmax(0), 1e-6);
     Tensor p = Tensor.of(new double[][] {{1000, -1000}, {-1000, 1000}}).softmax(1);
     assertValues(new double[] {1, 0, 0, 1}, p, 0.0);
   }
@@ -583,8 +684,14 @@ class BroadcastAndReduceTest {
 
   @Test
   void explicitRngWithTheSameSeedGivesTheSameSamples() {
-    assertArrayEquals(Tensor.randn(new Rng(9), 10).toDoubleArray(), Tensor.randn(new Rng(9), 10).toDoubleArray(), 0.0);
-    assertFalse(Arrays.equals(Tensor.randn(new Rng(9), 10).toDoubleArray(), Tensor.randn(new Rng(10), 10).toDoubleArray()));
+    assertArrayEquals(
+        Tensor.randn(new Rng(9), 10).toDoubleArray(),
+        Tensor.randn(new Rng(9), 10).toDoubleArray(),
+        0.0);
+    assertFalse(
+        Arrays.equals(
+            Tensor.randn(new Rng(9), 10).toDoubleArray(),
+            Tensor.randn(new Rng(10), 10).toDoubleArray()));
     Rng rng = new Rng(9);
     assertNotEquals(rng.normal(), rng.normal()); // successive draws differ
     double[] u = Tensor.rand(new Rng(3), 1000).toDoubleArray();

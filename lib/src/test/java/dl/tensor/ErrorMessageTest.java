@@ -19,8 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ErrorMessageTest {
 
-  /** Asserts {@code call} throws exactly an IllegalArgumentException whose message contains every fragment. */
-  private static IllegalArgumentException assertIllegalArgument(Executable call, String... fragments) {
+  /**
+   * Asserts {@code call} throws exactly an IllegalArgumentException whose message contains every
+   * fragment.
+   */
+  private static IllegalArgumentException assertIllegalArgument(
+      Executable call, String... fragments) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
     assertContains(e, fragments);
     return e;
@@ -28,27 +32,39 @@ class ErrorMessageTest {
 
   private static void assertContains(Exception e, String... fragments) {
     String m = String.valueOf(e.getMessage());
-    for (String f : fragments) assertTrue(m.contains(f), () -> "message should contain \"" + f + "\" but was: " + m);
+    for (String f : fragments)
+      assertTrue(m.contains(f), () -> "message should contain \"" + f + "\" but was: " + m);
   }
 
   // ---------------------------------------------------------------- matmul
 
   @Test
   void matmulWithMismatchedInnerDimensionsNamesBothShapes() {
-    assertIllegalArgument(() -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)),
-        "matmul", "[2,3]", "[4,5]", "inner dimensions 3 and 4 differ");
+    assertIllegalArgument(
+        () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)),
+        "matmul",
+        "[2,3]",
+        "[4,5]",
+        "inner dimensions 3 and 4 differ");
   }
 
   @Test
   void matmulOfAVectorWithAMismatchedMatrixNamesTheShapesTheUserPassed() {
     // The user passed a [3] vector; the message should not show the internal [1,3] lifting.
-    assertIllegalArgument(() -> Tensor.zeros(3).matmul(Tensor.zeros(4, 5)), "matmul", "[3]", "[4,5]", "3 and 4");
-    assertIllegalArgument(() -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4)), "matmul", "[2,3]", "[4]", "3 and 4");
+    assertIllegalArgument(
+        () -> Tensor.zeros(3).matmul(Tensor.zeros(4, 5)), "matmul", "[3]", "[4,5]", "3 and 4");
+    assertIllegalArgument(
+        () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4)), "matmul", "[2,3]", "[4]", "3 and 4");
   }
 
   @Test
   void matmulWithBatchAxesThatDoNotBroadcastSaysSo() {
-    assertIllegalArgument(() -> Tensor.zeros(2, 3, 4).matmul(Tensor.zeros(5, 4, 2)), "matmul", "[2,3,4]", "[5,4,2]", "batch");
+    assertIllegalArgument(
+        () -> Tensor.zeros(2, 3, 4).matmul(Tensor.zeros(5, 4, 2)),
+        "matmul",
+        "[2,3,4]",
+        "[5,4,2]",
+        "batch");
   }
 
   @Test
@@ -60,8 +76,10 @@ class ErrorMessageTest {
 
   @Test
   void addWithNonBroadcastableShapesNamesBothShapes() {
-    assertIllegalArgument(() -> Tensor.zeros(2, 3).add(Tensor.zeros(4)), "add", "[2,3]", "[4]", "broadcast");
-    assertIllegalArgument(() -> Tensor.zeros(2, 3, 4).add(Tensor.zeros(3, 1, 4)), "add", "[2,3,4]", "[3,1,4]");
+    assertIllegalArgument(
+        () -> Tensor.zeros(2, 3).add(Tensor.zeros(4)), "add", "[2,3]", "[4]", "broadcast");
+    assertIllegalArgument(
+        () -> Tensor.zeros(2, 3, 4).add(Tensor.zeros(3, 1, 4)), "add", "[2,3,4]", "[3,1,4]");
   }
 
   static Stream<Arguments> binaryOps() {
@@ -79,18 +97,23 @@ class ErrorMessageTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("binaryOps")
-  void binaryOpWithIncompatibleShapesNamesItselfAndBothShapesInOrder(String name, BinaryOperator<Tensor> op) {
-    IllegalArgumentException e = assertIllegalArgument(() -> op.apply(Tensor.ones(2, 3), Tensor.ones(4)), "[2,3]", "[4]");
+  void binaryOpWithIncompatibleShapesNamesItselfAndBothShapesInOrder(
+      String name, BinaryOperator<Tensor> op) {
+    IllegalArgumentException e =
+        assertIllegalArgument(() -> op.apply(Tensor.ones(2, 3), Tensor.ones(4)), "[2,3]", "[4]");
     String m = e.getMessage();
     // "max:" is an acceptable short name for maximum; any other op's name misleads the user.
     boolean named = m.startsWith(name + ":") || (name.equals("maximum") && m.startsWith("max:"));
     assertTrue(named, () -> "message should start with \"" + name + ":\" but was: " + m);
-    assertTrue(m.indexOf("[2,3]") < m.indexOf("[4]"), () -> "shapes should appear in the order the user gave them: " + m);
+    assertTrue(
+        m.indexOf("[2,3]") < m.indexOf("[4]"),
+        () -> "shapes should appear in the order the user gave them: " + m);
   }
 
   @Test
   void whereWithIncompatibleShapesNamesWhere() {
-    assertIllegalArgument(() -> Tensor.where(Tensor.ones(3), Tensor.ones(2, 3), Tensor.ones(4)), "where", "[4]");
+    assertIllegalArgument(
+        () -> Tensor.where(Tensor.ones(3), Tensor.ones(2, 3), Tensor.ones(4)), "where", "[4]");
   }
 
   @Test
@@ -100,15 +123,18 @@ class ErrorMessageTest {
 
   @Test
   void inPlaceOpThatWouldGrowItsTargetNamesItself() {
-    assertIllegalArgument(() -> Tensor.zeros(3).mulInPlace(Tensor.zeros(2, 3)), "mulInPlace", "[3]", "[2,3]");
-    assertIllegalArgument(() -> Tensor.zeros(3).copyFrom(Tensor.zeros(4)), "copyFrom", "[3]", "[4]");
+    assertIllegalArgument(
+        () -> Tensor.zeros(3).mulInPlace(Tensor.zeros(2, 3)), "mulInPlace", "[3]", "[2,3]");
+    assertIllegalArgument(
+        () -> Tensor.zeros(3).copyFrom(Tensor.zeros(4)), "copyFrom", "[3]", "[4]");
   }
 
   // ---------------------------------------------------------------- shapes and views
 
   @Test
   void reshapeToTheWrongNumberOfElementsNamesBothShapes() {
-    assertIllegalArgument(() -> Tensor.zeros(2, 3).reshape(4, 2), "reshape", "[2,3]", "[4,2]", "6", "8");
+    assertIllegalArgument(
+        () -> Tensor.zeros(2, 3).reshape(4, 2), "reshape", "[2,3]", "[4,2]", "6", "8");
     assertIllegalArgument(() -> Tensor.zeros(2, 3).reshape(-1, 4), "reshape", "[2,3]");
     assertIllegalArgument(() -> Tensor.zeros(2, 3).reshape(-1, -1), "reshape", "-1");
     assertIllegalArgument(() -> Tensor.zeros(2, 3).reshape(-2, 3), "reshape", "-2");
@@ -122,7 +148,8 @@ class ErrorMessageTest {
 
   @Test
   void permuteWithARepeatedAxisNamesPermuteAndTheShape() {
-    assertIllegalArgument(() -> Tensor.zeros(2, 3, 4).permute(0, 0, 1), "permute", "[2,3,4]", "axis 0");
+    assertIllegalArgument(
+        () -> Tensor.zeros(2, 3, 4).permute(0, 0, 1), "permute", "[2,3,4]", "axis 0");
     assertIllegalArgument(() -> Tensor.zeros(2, 3, 4).permute(0, -3, 1), "permute", "[2,3,4]");
     assertIllegalArgument(() -> Tensor.zeros(2, 3, 4).permute(1, 0), "permute", "[2,3,4]");
     assertIllegalArgument(() -> Tensor.zeros(2, 3).permute(0, 2), "permute", "axis 2", "[2,3]");
@@ -155,10 +182,14 @@ class ErrorMessageTest {
 
   @Test
   void catWithMismatchedShapesNamesBothShapes() {
-    assertIllegalArgument(() -> Tensor.cat(0, Tensor.zeros(2, 3), Tensor.zeros(2, 4)), "cat", "[2,3]", "[2,4]");
-    assertIllegalArgument(() -> Tensor.cat(0, Tensor.zeros(2, 3), Tensor.zeros(3)), "cat", "[2,3]", "[3]");
-    assertIllegalArgument(() -> Tensor.cat(2, Tensor.zeros(2, 3), Tensor.zeros(2, 3)), "cat", "axis 2");
-    assertIllegalArgument(() -> Tensor.stack(0, Tensor.zeros(2, 3), Tensor.zeros(3, 2)), "stack", "[2,3]", "[3,2]");
+    assertIllegalArgument(
+        () -> Tensor.cat(0, Tensor.zeros(2, 3), Tensor.zeros(2, 4)), "cat", "[2,3]", "[2,4]");
+    assertIllegalArgument(
+        () -> Tensor.cat(0, Tensor.zeros(2, 3), Tensor.zeros(3)), "cat", "[2,3]", "[3]");
+    assertIllegalArgument(
+        () -> Tensor.cat(2, Tensor.zeros(2, 3), Tensor.zeros(2, 3)), "cat", "axis 2");
+    assertIllegalArgument(
+        () -> Tensor.stack(0, Tensor.zeros(2, 3), Tensor.zeros(3, 2)), "stack", "[2,3]", "[3,2]");
     assertIllegalArgument(() -> Tensor.cat(0), "cat");
   }
 
@@ -176,10 +207,14 @@ class ErrorMessageTest {
 
   @Test
   void meanAndVarOverAnAxisOutOfRangeNameThemselves() {
-    // mean and var are composed from sum; the user called mean/var, so that is what the message should say.
-    IllegalArgumentException mean = assertIllegalArgument(() -> Tensor.zeros(2, 3).mean(5), "axis 5", "[2,3]");
+    // mean and var are composed from sum; the user called mean/var, so that is what the message
+    // should say.
+    IllegalArgumentException mean =
+        assertIllegalArgument(() -> Tensor.zeros(2, 3).mean(5), "axis 5", "[2,3]");
     assertTrue(mean.getMessage().startsWith("mean:"), mean.getMessage());
-    IllegalArgumentException var = assertIllegalArgument(() -> Tensor.zeros(2, 3).var(new int[] {5}, false, true), "axis 5", "[2,3]");
+    IllegalArgumentException var =
+        assertIllegalArgument(
+            () -> Tensor.zeros(2, 3).var(new int[] {5}, false, true), "axis 5", "[2,3]");
     assertTrue(var.getMessage().startsWith("var:"), var.getMessage());
   }
 
@@ -188,9 +223,12 @@ class ErrorMessageTest {
   @Test
   void gatherWithAnOutOfRangeIndexNamesGatherTheIndexAndTheAxisSize() {
     Tensor x = Tensor.zeros(2, 3);
-    assertIllegalArgument(() -> x.gather(1, Tensor.of(new double[][] {{0}, {5}})), "gather", "index 5", "size 3");
-    assertIllegalArgument(() -> x.gather(1, Tensor.of(new double[][] {{-1}, {0}})), "gather", "index -1", "size 3");
-    assertIllegalArgument(() -> x.gather(1, Tensor.of(new double[][] {{0.5}, {0}})), "gather", "0.5");
+    assertIllegalArgument(
+        () -> x.gather(1, Tensor.of(new double[][] {{0}, {5}})), "gather", "index 5", "size 3");
+    assertIllegalArgument(
+        () -> x.gather(1, Tensor.of(new double[][] {{-1}, {0}})), "gather", "index -1", "size 3");
+    assertIllegalArgument(
+        () -> x.gather(1, Tensor.of(new double[][] {{0.5}, {0}})), "gather", "0.5");
     assertIllegalArgument(() -> x.gather(1, Tensor.zeros(3, 1)), "gather", "[3,1]", "[2,3]");
   }
 
@@ -215,7 +253,8 @@ class ErrorMessageTest {
 
   @Test
   void backwardOnATensorThatDoesNotRequireGradIsAnIllegalState() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Tensor.ones(2).sum().backward());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> Tensor.ones(2).sum().backward());
     assertContains(e, "backward", "requiresGrad");
   }
 
@@ -226,7 +265,8 @@ class ErrorMessageTest {
     y.backward();
     IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
     assertContains(e, "backward", "freed");
-    assertTrue(e.getMessage().toLowerCase().contains("retain"),
+    assertTrue(
+        e.getMessage().toLowerCase().contains("retain"),
         () -> "message should tell the user about retainGraph: " + e.getMessage());
   }
 
@@ -254,9 +294,18 @@ class ErrorMessageTest {
   void otherBadIndicesNeverSurfaceAsArrayIndexOutOfBounds() {
     Tensor x = Tensor.zeros(2, 3);
     Executable[] calls = {
-      () -> x.size(2), () -> x.size(-3), () -> x.transpose(0, 2), () -> x.flatten(0, 2), () -> x.squeeze(-3),
-      () -> x.argmax(-3), () -> x.logSoftmax(2), () -> x.gather(2, Tensor.zeros(2, 3)), () -> Tensor.zeros(-1),
-      () -> Tensor.arange(0, 5, 0), () -> Tensor.linspace(0, 1, 0), () -> x.clamp(1, 0),
+      () -> x.size(2),
+      () -> x.size(-3),
+      () -> x.transpose(0, 2),
+      () -> x.flatten(0, 2),
+      () -> x.squeeze(-3),
+      () -> x.argmax(-3),
+      () -> x.logSoftmax(2),
+      () -> x.gather(2, Tensor.zeros(2, 3)),
+      () -> Tensor.zeros(-1),
+      () -> Tensor.arange(0, 5, 0),
+      () -> Tensor.linspace(0, 1, 0),
+      () -> x.clamp(1, 0),
     };
     for (Executable c : calls) assertThrows(IllegalArgumentException.class, c);
   }

@@ -8,11 +8,11 @@ import dl.autograd.NoGrad;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code toString} follows PyTorch's layout. Golden strings are what PyTorch 2.x prints for the same
- * values (e.g. {@code print(torch.tensor([[1.5, 2.], [3., 4.]]))}), except where noted: grad_fn uses
- * this library's op names ({@code Mul}, not {@code <MulBackward0>}), the dtype is {@code float64}
- * rather than {@code torch.float64}, booleans are Java's {@code true}, and summarised tensors add
- * their shape.
+ * {@code toString} follows PyTorch's layout. Golden strings are what PyTorch 2.x prints for the
+ * same values (e.g. {@code print(torch.tensor([[1.5, 2.], [3., 4.]]))}), except where noted:
+ * grad_fn uses this library's op names ({@code Mul}, not {@code <MulBackward0>}), the dtype is
+ * {@code float64} rather than {@code torch.float64}, booleans are Java's {@code true}, and
+ * summarised tensors add their shape.
  */
 class TensorPrinterTest {
 
@@ -23,7 +23,9 @@ class TensorPrinterTest {
 
   @Test
   void nonIntegerMatrixPrintsFourDecimalsWithRowsAlignedUnderTheFirst() {
-    assertEquals("tensor([[1.5000, 2.0000],\n        [3.0000, 4.0000]])", Tensor.of(new double[][] {{1.5, 2}, {3, 4}}).toString());
+    assertEquals(
+        "tensor([[1.5000, 2.0000],\n        [3.0000, 4.0000]])",
+        Tensor.of(new double[][] {{1.5, 2}, {3, 4}}).toString());
   }
 
   @Test
@@ -41,35 +43,43 @@ class TensorPrinterTest {
 
   @Test
   void threeDimensionalTensorSeparatesBlocksWithABlankLine() {
-    String expected = "tensor([[[0., 1.],\n"
-        + "         [2., 3.]],\n"
-        + "\n"
-        + "        [[4., 5.],\n"
-        + "         [6., 7.]]])";
+    String expected =
+        "tensor([[[0., 1.],\n"
+            + "         [2., 3.]],\n"
+            + "\n"
+            + "        [[4., 5.],\n"
+            + "         [6., 7.]]])";
     assertEquals(expected, Tensor.arange(8).reshape(2, 2, 2).toString());
   }
 
   @Test
   void nonContiguousViewPrintsItsLogicalValues() {
-    assertEquals("tensor([[0., 2.],\n        [1., 3.]])", Tensor.arange(4).reshape(2, 2).t().toString());
+    assertEquals(
+        "tensor([[0., 2.],\n        [1., 3.]])", Tensor.arange(4).reshape(2, 2).t().toString());
   }
 
   @Test
   void verySmallOrWideRangingValuesSwitchToScientificNotation() {
-    assertEquals("tensor([1.0000e-05, 1.0000e+00])", Tensor.fromArray(new double[] {1e-5, 1}, 2).float32().toString());
+    assertEquals(
+        "tensor([1.0000e-05, 1.0000e+00])",
+        Tensor.fromArray(new double[] {1e-5, 1}, 2).float32().toString());
     assertEquals("tensor([1.0000e+08, 1.0000e+00])", Tensor.of(1e8, 1).toString());
   }
 
   @Test
   void float64AddsADtypeSuffix() {
-    assertEquals("tensor([1., 2.], dtype=float64)", Tensor.fromArray(new double[] {1, 2}, 2).toString());
-    assertEquals("tensor(0.5000, dtype=float64)", Tensor.scalar(0.5, dl.backend.DType.FLOAT64).toString());
+    assertEquals(
+        "tensor([1., 2.], dtype=float64)", Tensor.fromArray(new double[] {1, 2}, 2).toString());
+    assertEquals(
+        "tensor(0.5000, dtype=float64)", Tensor.scalar(0.5, dl.backend.DType.FLOAT64).toString());
   }
 
   @Test
   void leafThatRequiresGradSaysSo() {
-    // PyTorch prints requires_grad=True; the Java spelling of the boolean is a sensible choice here.
-    assertEquals("tensor([1., 2.], requires_grad=true)", Tensor.of(1, 2).requiresGrad(true).toString());
+    // PyTorch prints requires_grad=True; the Java spelling of the boolean is a sensible choice
+    // here.
+    assertEquals(
+        "tensor([1., 2.], requires_grad=true)", Tensor.of(1, 2).requiresGrad(true).toString());
   }
 
   @Test
@@ -115,7 +125,8 @@ class TensorPrinterTest {
 
   @Test
   void nanAndInfinityPrintLowercase() {
-    String s = Tensor.of(1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY).toString();
+    String s =
+        Tensor.of(1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY).toString();
     assertTrue(s.matches("tensor\\(\\[ *1\\., +nan, +inf, -inf\\]\\)"), s);
     assertFalse(s.contains("NaN") || s.contains("Infinity"), s);
     String frac = Tensor.of(0.5, Double.NaN).toString();

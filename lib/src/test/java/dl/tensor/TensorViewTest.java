@@ -30,7 +30,8 @@ class TensorViewTest {
   }
 
   private static void assertValues(double[] expected, Tensor t) {
-    assertArrayEquals(expected, t.toDoubleArray(), 0.0, () -> "values of tensor of shape " + t.shape());
+    assertArrayEquals(
+        expected, t.toDoubleArray(), 0.0, () -> "values of tensor of shape " + t.shape());
   }
 
   // ---------------------------------------------------------------- reshape and view
@@ -84,7 +85,9 @@ class TensorViewTest {
     assertTrue(m.startsWith("view"), m);
     assertTrue(m.contains("[3,2]"), m);
     assertTrue(m.contains("not contiguous"), m);
-    assertTrue(m.contains("contiguous()") && m.contains("reshape()"), "message should name the way out: " + m);
+    assertTrue(
+        m.contains("contiguous()") && m.contains("reshape()"),
+        "message should name the way out: " + m);
   }
 
   @Test
@@ -194,7 +197,8 @@ class TensorViewTest {
 
   @Test
   void selectOfAColumnIsAViewSharingStorage() {
-    // PyTorch guarantees select is a view whatever the strides; only shape/stride arithmetic is needed.
+    // PyTorch guarantees select is a view whatever the strides; only shape/stride arithmetic is
+    // needed.
     Tensor x = Tensor.zeros(3, 4);
     Tensor column = x.select(1, 2);
     assertSame(x.buffer(), column.buffer(), "select(1, 2) copied instead of returning a view");
@@ -246,8 +250,7 @@ class TensorViewTest {
     assertShape(e, 4, 3);
     assertArrayEquals(new int[] {0, 1}, e.strides());
     assertSame(row.buffer(), e.buffer());
-    for (int i = 0; i < 4; i++)
-      for (int j = 0; j < 3; j++) assertEquals(j + 1, e.get(i, j), 0.0);
+    for (int i = 0; i < 4; i++) for (int j = 0; j < 3; j++) assertEquals(j + 1, e.get(i, j), 0.0);
 
     Tensor column = iota(3, 1);
     Tensor c = column.expand(3, 4);
@@ -295,7 +298,10 @@ class TensorViewTest {
 
   // ---------------------------------------------------------------- cat and stack
 
-  /** Naive cat of two row-major blocks along {@code axis}: the expected result, from index arithmetic. */
+  /**
+   * Naive cat of two row-major blocks along {@code axis}: the expected result, from index
+   * arithmetic.
+   */
   private static double[] naiveCat(double[] a, int[] as, double[] b, int[] bs, int axis) {
     int outer = 1, innerA = 1, innerB = 1;
     for (int i = 0; i < axis; i++) outer *= as[i];
@@ -423,9 +429,12 @@ class TensorViewTest {
   void toIntArrayReturnsLogicalOrderAndRejectsFractions() {
     assertArrayEquals(new int[] {0, 3, 1, 4, 2, 5}, iota(2, 3).t().toIntArray());
     assertArrayEquals(new int[] {-2, 0, 7}, Tensor.of(-2, 0, 7).toIntArray());
-    assertArrayEquals(new int[] {2, 0}, Tensor.of(new double[][] {{1, 2, 9}, {8, 0, 3}}).argmax(1).toIntArray());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(1, 1.5).toIntArray());
-    assertTrue(e.getMessage().contains("toIntArray") && e.getMessage().contains("1.5"), e.getMessage());
+    assertArrayEquals(
+        new int[] {2, 0}, Tensor.of(new double[][] {{1, 2, 9}, {8, 0, 3}}).argmax(1).toIntArray());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Tensor.of(1, 1.5).toIntArray());
+    assertTrue(
+        e.getMessage().contains("toIntArray") && e.getMessage().contains("1.5"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Tensor.of(Double.NaN).toIntArray());
   }
 }

@@ -35,8 +35,12 @@ class TrainerTest {
   void oneHiddenLayerMlpFitsXor() {
     Tensor.manualSeed(1);
     var mlp = Sequential.of(new Linear(2, 8), new Tanh(), new Linear(8, 2));
-    var history = new Trainer(mlp, new CrossEntropyLoss(), new Adam(mlp.parameters(), 0.05))
-        .epochs(300).batchSize(4).printTo(quiet()).fit(XOR_X, XOR_Y);
+    var history =
+        new Trainer(mlp, new CrossEntropyLoss(), new Adam(mlp.parameters(), 0.05))
+            .epochs(300)
+            .batchSize(4)
+            .printTo(quiet())
+            .fit(XOR_X, XOR_Y);
     assertArrayEquals(new int[] {0, 1, 1, 0}, Metrics.predict(mlp, XOR_X, 4));
     assertEquals(1.0, history.last().accuracy());
     assertTrue(history.last().loss() < 0.05, "final loss " + history.last().loss());
@@ -46,9 +50,16 @@ class TrainerTest {
   void historyTableHasKerasStyleColumnsAndValidation() {
     Tensor.manualSeed(2);
     var mlp = Sequential.of(new Linear(2, 4), new ReLU(), new Linear(4, 2));
-    var h = new Trainer(mlp, new CrossEntropyLoss(), new SGD(mlp.parameters(), 0.1))
-        .epochs(3).batchSize(2).validation(XOR_X, XOR_Y).printTo(quiet()).fit(XOR_X, XOR_Y);
-    assertEquals(List.of("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds"), h.table().columnNames());
+    var h =
+        new Trainer(mlp, new CrossEntropyLoss(), new SGD(mlp.parameters(), 0.1))
+            .epochs(3)
+            .batchSize(2)
+            .validation(XOR_X, XOR_Y)
+            .printTo(quiet())
+            .fit(XOR_X, XOR_Y);
+    assertEquals(
+        List.of("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds"),
+        h.table().columnNames());
     assertEquals(3, h.table().rowCount());
   }
 
@@ -57,8 +68,14 @@ class TrainerTest {
     var model = Sequential.of(new Linear(1, 1));
     Tensor x = Tensor.of(new double[][] {{1}, {2}, {Double.NaN}, {4}});
     Tensor y = Tensor.of(new double[][] {{1}, {2}, {3}, {4}});
-    var e = assertThrows(TrainingDivergedException.class,
-        () -> new Trainer(model, new MSELoss(), new SGD(model.parameters(), 0.01)).batchSize(1).printTo(quiet()).fit(x, y));
+    var e =
+        assertThrows(
+            TrainingDivergedException.class,
+            () ->
+                new Trainer(model, new MSELoss(), new SGD(model.parameters(), 0.01))
+                    .batchSize(1)
+                    .printTo(quiet())
+                    .fit(x, y));
     assertTrue(e.getMessage().matches("(?s).*epoch 1, batch \\d of 4.*"), e.getMessage());
   }
 
@@ -66,10 +83,16 @@ class TrainerTest {
   void earlyStoppingEndsWhenValidationStopsImproving() {
     Tensor.manualSeed(3);
     var model = Sequential.of(new Linear(2, 2));
-    // Validation labels are the opposite of training labels: validation loss rises as training fits.
-    var h = new Trainer(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.5))
-        .epochs(50).batchSize(4).validation(XOR_X, Tensor.of(1, 1, 0, 0)).earlyStopping(2).printTo(quiet())
-        .fit(XOR_X, Tensor.of(0, 0, 1, 1));
+    // Validation labels are the opposite of training labels: validation loss rises as training
+    // fits.
+    var h =
+        new Trainer(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.5))
+            .epochs(50)
+            .batchSize(4)
+            .validation(XOR_X, Tensor.of(1, 1, 0, 0))
+            .earlyStopping(2)
+            .printTo(quiet())
+            .fit(XOR_X, Tensor.of(0, 0, 1, 1));
     assertTrue(h.size() < 50, "ran " + h.size() + " epochs");
     assertTrue(h.stopReason().startsWith("early stopping"), h.stopReason());
   }
@@ -77,8 +100,12 @@ class TrainerTest {
   @Test
   void mismatchedInputsAndTargetsAreRejected() {
     var model = Sequential.of(new Linear(2, 2));
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Trainer(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.1)).fit(Tensor.zeros(4, 2), Tensor.zeros(3)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Trainer(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.1))
+                    .fit(Tensor.zeros(4, 2), Tensor.zeros(3)));
     assertTrue(e.getMessage().contains("[4,2]") && e.getMessage().contains("[3]"), e.getMessage());
   }
 
@@ -100,9 +127,13 @@ class TrainerTest {
     Path file = dir.resolve("mlp.safetensors");
     SafeTensors.save(a, file);
     byte[] bytes = Files.readAllBytes(file);
-    long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-    String header = new String(bytes, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(header.contains("\"0.weight\":{\"dtype\":\"F32\",\"shape\":[4,3],\"data_offsets\":[0,48]}"), header);
+    long headerLength =
+        java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    String header =
+        new String(bytes, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(
+        header.contains("\"0.weight\":{\"dtype\":\"F32\",\"shape\":[4,3],\"data_offsets\":[0,48]}"),
+        header);
     assertEquals(8 + headerLength + 4 * (12 + 4 + 8 + 2), bytes.length);
 
     var b = Sequential.of(new Linear(3, 4), new ReLU(), new Linear(4, 2));
@@ -112,7 +143,8 @@ class TrainerTest {
 
     var wrong = Sequential.of(new Linear(3, 5), new ReLU(), new Linear(5, 2));
     var e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.load(wrong, file));
-    assertTrue(e.getMessage().contains("'0.weight': expected shape [5,3], got [4,3]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'0.weight': expected shape [5,3], got [4,3]"), e.getMessage());
 
     Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 10));
     var t = assertThrows(IllegalArgumentException.class, () -> SafeTensors.read(file));

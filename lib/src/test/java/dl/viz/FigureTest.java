@@ -53,13 +53,19 @@ class FigureTest {
   void saveFailsWithTheFileNameAndCleansUp() throws Exception {
     Path blocker = dir.resolve("not-a-dir");
     Files.writeString(blocker, "x");
-    var e = assertThrows(UncheckedIOException.class, () -> Plots.line("a", new double[] {1, 2}).save(blocker.resolve("a.png")));
+    var e =
+        assertThrows(
+            UncheckedIOException.class,
+            () -> Plots.line("a", new double[] {1, 2}).save(blocker.resolve("a.png")));
     assertTrue(e.getMessage().contains("a.png"), e.getMessage());
     Path target = dir.resolve("taken.png");
     Files.createDirectory(target); // a directory where the file should go: the move fails
-    assertThrows(UncheckedIOException.class, () -> Plots.line("a", new double[] {1, 2}).save(target));
+    assertThrows(
+        UncheckedIOException.class, () -> Plots.line("a", new double[] {1, 2}).save(target));
     try (Stream<Path> files = Files.list(dir)) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temp file removed after a failed move");
+      assertTrue(
+          files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")),
+          "temp file removed after a failed move");
     }
   }
 
@@ -86,7 +92,9 @@ class FigureTest {
     Figure f = Plots.lossCurves(PlotsTest.history(3, true, true));
     assertTrue(f instanceof BufferedImage);
     assertEquals("Figure[960x360]", f.toString());
-    assertEquals("Chart[600x400, 'Loss', series=[train, validation]]", Plots.loss(PlotsTest.history(3, true, true)).toString());
+    assertEquals(
+        "Chart[600x400, 'Loss', series=[train, validation]]",
+        Plots.loss(PlotsTest.history(3, true, true)).toString());
     assertTrue(Pixels.distinctColours(f) > 20, "not a blank canvas");
   }
 }

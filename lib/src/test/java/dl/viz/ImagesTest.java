@@ -16,7 +16,8 @@ class ImagesTest {
   /** {@code n} 28x28 images whose top half is white (1) and bottom half black (0). */
   static Tensor topWhite(int n) {
     float[] d = new float[n * 28 * 28];
-    for (int k = 0; k < n; k++) for (int y = 0; y < 14; y++) for (int x = 0; x < 28; x++) d[k * 784 + y * 28 + x] = 1f;
+    for (int k = 0; k < n; k++)
+      for (int y = 0; y < 14; y++) for (int x = 0; x < 28; x++) d[k * 784 + y * 28 + x] = 1f;
     return Tensor.fromArray(d, n, 1, 28, 28);
   }
 
@@ -49,14 +50,23 @@ class ImagesTest {
     Tensor bytes = topWhite(1).mul(255);
     ImageGrid a = Images.grid(topWhite(1), 1);
     ImageGrid b = Images.grid(bytes, 1);
-    assertEquals(a.getRGB(a.tileOrigin(0)[0] + 3, a.tileOrigin(0)[1] + 3), b.getRGB(b.tileOrigin(0)[0] + 3, b.tileOrigin(0)[1] + 3), "0..255 is read as 0..1");
+    assertEquals(
+        a.getRGB(a.tileOrigin(0)[0] + 3, a.tileOrigin(0)[1] + 3),
+        b.getRGB(b.tileOrigin(0)[0] + 3, b.tileOrigin(0)[1] + 3),
+        "0..255 is read as 0..1");
     ImageGrid half = Images.grid(topWhite(1).mul(0.5), 1);
     Color grey = Pixels.at(half, half.tileOrigin(0)[0] + 3, half.tileOrigin(0)[1] + 3);
     Pixels.assertNear(new Color(128, 128, 128), grey, 2, "values in [0, 1] are not stretched");
     ImageGrid noisy = Images.grid(topWhite(1).mul(1.3), 1);
-    assertEquals(Color.WHITE, Pixels.at(noisy, noisy.tileOrigin(0)[0] + 3, noisy.tileOrigin(0)[1] + 3), "0..1.3 is stretched, not read as bytes");
+    assertEquals(
+        Color.WHITE,
+        Pixels.at(noisy, noisy.tileOrigin(0)[0] + 3, noisy.tileOrigin(0)[1] + 3),
+        "0..1.3 is stretched, not read as bytes");
     ImageGrid normalised = Images.grid(topWhite(1).sub(0.1307).div(0.3081), 1);
-    assertEquals(Color.WHITE, Pixels.at(normalised, normalised.tileOrigin(0)[0] + 3, normalised.tileOrigin(0)[1] + 3), "standardised input stretched back");
+    assertEquals(
+        Color.WHITE,
+        Pixels.at(normalised, normalised.tileOrigin(0)[0] + 3, normalised.tileOrigin(0)[1] + 3),
+        "standardised input stretched back");
   }
 
   @Test
@@ -64,11 +74,13 @@ class ImagesTest {
     float[] red = new float[3 * 4 * 4];
     for (int i = 0; i < 16; i++) red[i] = 1f; // channel 0 only
     ImageGrid g = Images.grid(Tensor.fromArray(red, 1, 3, 4, 4), 1);
-    assertEquals(new Color(255, 0, 0), Pixels.at(g, g.tileOrigin(0)[0] + 1, g.tileOrigin(0)[1] + 1));
+    assertEquals(
+        new Color(255, 0, 0), Pixels.at(g, g.tileOrigin(0)[0] + 1, g.tileOrigin(0)[1] + 1));
     float[] hwc = new float[4 * 4 * 3];
     for (int p = 0; p < 16; p++) hwc[3 * p + 1] = 1f; // green, channels last
     ImageGrid h = Images.of(Tensor.fromArray(hwc, 4, 4, 3));
-    assertEquals(new Color(0, 255, 0), Pixels.at(h, h.tileOrigin(0)[0] + 1, h.tileOrigin(0)[1] + 1));
+    assertEquals(
+        new Color(0, 255, 0), Pixels.at(h, h.tileOrigin(0)[0] + 1, h.tileOrigin(0)[1] + 1));
     assertEquals(21, h.scaleUsed(), "a 4x4 image is blown up to about 84 pixels");
   }
 
@@ -82,20 +94,48 @@ class ImagesTest {
     ImageGrid p = Images.predictions(topWhite(4), Tensor.of(7, 2, 1, 0), Tensor.of(7, 3, 1, 0), 4);
     int[] ok = p.tileOrigin(0);
     int[] wrong = p.tileOrigin(1);
-    Pixels.assertNear(Style.WRONG, Pixels.at(p, wrong[0] - 2, wrong[1] + 40), 10, "red frame round the wrong one");
-    assertTrue(Pixels.distance(Style.WRONG, Pixels.at(p, ok[0] - 2, ok[1] + 40)) > 60, "no red frame round a right one");
-    int redBelowWrong = Pixels.count(p.getSubimage(wrong[0], wrong[1] + 84, 84, p.getHeight() - wrong[1] - 84), Style.WRONG, 40);
-    int redBelowOk = Pixels.count(p.getSubimage(ok[0], ok[1] + 84, 84, p.getHeight() - ok[1] - 84), Style.WRONG, 40);
-    assertTrue(redBelowWrong > 15 && redBelowOk == 0, "red caption only under the wrong one: " + redBelowWrong + ", " + redBelowOk);
+    Pixels.assertNear(
+        Style.WRONG,
+        Pixels.at(p, wrong[0] - 2, wrong[1] + 40),
+        10,
+        "red frame round the wrong one");
+    assertTrue(
+        Pixels.distance(Style.WRONG, Pixels.at(p, ok[0] - 2, ok[1] + 40)) > 60,
+        "no red frame round a right one");
+    int redBelowWrong =
+        Pixels.count(
+            p.getSubimage(wrong[0], wrong[1] + 84, 84, p.getHeight() - wrong[1] - 84),
+            Style.WRONG,
+            40);
+    int redBelowOk =
+        Pixels.count(
+            p.getSubimage(ok[0], ok[1] + 84, 84, p.getHeight() - ok[1] - 84), Style.WRONG, 40);
+    assertTrue(
+        redBelowWrong > 15 && redBelowOk == 0,
+        "red caption only under the wrong one: " + redBelowWrong + ", " + redBelowOk);
     assertThrows(IllegalArgumentException.class, () -> Images.grid(topWhite(4), 4, "too", "few"));
-    assertThrows(IllegalArgumentException.class, () -> Images.predictions(topWhite(4), Tensor.of(1, 2), Tensor.of(1, 2), 4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Images.predictions(topWhite(4), Tensor.of(1, 2), Tensor.of(1, 2), 4));
   }
 
   @Test
   void longClassNamesGoOnTwoLines() {
-    String[] names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+    String[] names = {
+      "T-shirt/top",
+      "Trouser",
+      "Pullover",
+      "Dress",
+      "Coat",
+      "Sandal",
+      "Shirt",
+      "Sneaker",
+      "Bag",
+      "Ankle boot"
+    };
     ImageGrid oneLine = Images.predictions(topWhite(2), Tensor.of(1, 2), Tensor.of(1, 2), 2, names);
-    ImageGrid twoLines = Images.predictions(topWhite(2), Tensor.of(9, 2), Tensor.of(7, 2), 2, names);
+    ImageGrid twoLines =
+        Images.predictions(topWhite(2), Tensor.of(9, 2), Tensor.of(7, 2), 2, names);
     assertTrue(twoLines.getHeight() > oneLine.getHeight() + 10, "a second caption line");
   }
 
@@ -115,15 +155,26 @@ class ImagesTest {
     assertEquals(Colormap.DIVERGING.color(0.5), zero, "zero is white");
     assertEquals(Colormap.DIVERGING.color(0.75), pos, "half of +max is light red");
     int[] o1 = g.tileOrigin(1);
-    assertEquals(Colormap.DIVERGING.color(1), Pixels.at(g, o1[0] + s / 2, o1[1] + s / 2), "each filter has its own scale");
+    assertEquals(
+        Colormap.DIVERGING.color(1),
+        Pixels.at(g, o1[0] + s / 2, o1[1] + s / 2),
+        "each filter has its own scale");
   }
 
   @Test
   void filtersAcceptConvLinearAndRgbWeights() {
-    assertEquals(10, Images.filters(Tensor.randn(10, 784)).count(), "[10, 784] is ten 28x28 images");
-    assertEquals(4, Images.filters(Tensor.randn(4, 3072)).count(), "[4, 3072] is four 3x32x32 colour images");
-    assertEquals(16 * 6, Images.filters(Tensor.randn(16, 6, 5, 5)).count(), "one tile per input channel");
-    assertEquals(8, Images.filters(Tensor.randn(8, 3, 5, 5)).count(), "RGB filters are one colour image each");
+    assertEquals(
+        10, Images.filters(Tensor.randn(10, 784)).count(), "[10, 784] is ten 28x28 images");
+    assertEquals(
+        4,
+        Images.filters(Tensor.randn(4, 3072)).count(),
+        "[4, 3072] is four 3x32x32 colour images");
+    assertEquals(
+        16 * 6, Images.filters(Tensor.randn(16, 6, 5, 5)).count(), "one tile per input channel");
+    assertEquals(
+        8,
+        Images.filters(Tensor.randn(8, 3, 5, 5)).count(),
+        "RGB filters are one colour image each");
     var e = assertThrows(IllegalArgumentException.class, () -> Images.filters(Tensor.randn(3, 10)));
     assertTrue(e.getMessage().contains("reshape"), e.getMessage());
   }
@@ -134,7 +185,9 @@ class ImagesTest {
     assertEquals(1, g.count());
     assertEquals(2 * 10 + 84, g.getWidth());
     assertEquals(g.getWidth(), Images.of(topWhite(1).reshape(1, 28, 28)).getWidth());
-    var e = assertThrows(IllegalArgumentException.class, () -> Images.grid(Tensor.zeros(2, 5, 8, 8), 2));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Images.grid(Tensor.zeros(2, 5, 8, 8), 2));
     assertTrue(e.getMessage().contains("[2,5,8,8]"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Images.of(Tensor.zeros(784)));
   }

@@ -34,7 +34,8 @@ class PlotsTest {
       loss[i] = 2.3 * Math.exp(-0.3 * i) + 0.05;
       acc[i] = 1 - 0.9 * Math.exp(-0.3 * i);
     }
-    Table t = Table.create("history", IntColumn.create("epoch", e), DoubleColumn.create("loss", loss));
+    Table t =
+        Table.create("history", IntColumn.create("epoch", e), DoubleColumn.create("loss", loss));
     if (accuracy) t.addColumns(DoubleColumn.create("accuracy", acc));
     if (validation) {
       double[] vl = new double[epochs];
@@ -59,7 +60,8 @@ class PlotsTest {
     // train is the first palette colour, validation the second, in both panels
     int blueLeft = Pixels.count(f.getSubimage(0, 0, 480, 360), Style.series(0), 10);
     int orangeRight = Pixels.count(f.getSubimage(480, 0, 480, 360), Style.series(1), 10);
-    assertTrue(blueLeft > 300 && orangeRight > 300, "curves drawn: " + blueLeft + ", " + orangeRight);
+    assertTrue(
+        blueLeft > 300 && orangeRight > 300, "curves drawn: " + blueLeft + ", " + orangeRight);
   }
 
   @Test
@@ -70,8 +72,12 @@ class PlotsTest {
     assertEquals(Figure.WIDTH, c.getWidth());
     assertEquals(Figure.HEIGHT, c.getHeight());
     assertEquals(List.of("train", "validation"), Plots.loss(history(5, true, false)).seriesNames());
-    assertEquals(List.of("train", "validation"), Plots.accuracy(history(5, true, true)).seriesNames());
-    var e = assertThrows(IllegalArgumentException.class, () -> Plots.lossCurves(Table.create("t", IntColumn.create("epoch", 1, 2))));
+    assertEquals(
+        List.of("train", "validation"), Plots.accuracy(history(5, true, true)).seriesNames());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Plots.lossCurves(Table.create("t", IntColumn.create("epoch", 1, 2))));
     assertTrue(e.getMessage().contains("loss"), e.getMessage());
   }
 
@@ -86,7 +92,8 @@ class PlotsTest {
     assertEquals(List.of("loss"), b.seriesNames());
     var e = assertThrows(IllegalArgumentException.class, () -> a.line("loss", new double[] {1}));
     assertTrue(e.getMessage().contains("already"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> a.line("x", new double[] {1, 2}, new double[] {1}));
+    assertThrows(
+        IllegalArgumentException.class, () -> a.line("x", new double[] {1, 2}, new double[] {1}));
   }
 
   @Test
@@ -97,12 +104,14 @@ class PlotsTest {
     f.put("sigmoid", x -> 1 / (1 + Math.exp(-x)));
     Chart c = Plots.functions(-4, 4, f).title("Activations");
     assertEquals(List.of("relu", "relu'", "sigmoid"), c.seriesNames());
-    assertTrue(Pixels.count(c, Style.series(2), 10) > 200, "third function drawn in the third colour");
+    assertTrue(
+        Pixels.count(c, Style.series(2), 10) > 200, "third function drawn in the third colour");
     Chart.Series s = Chart.sampled("relu", x -> Math.max(0, x), -4, 4);
     assertEquals(-4, s.x()[0]);
     assertEquals(4, s.x()[s.x().length - 1]);
     assertTrue(java.util.Arrays.stream(s.x()).anyMatch(x -> x == 0), "x = 0 is sampled");
-    assertEquals(Plots.functions(-1, 1).function("square", x -> x * x).seriesNames(), List.of("square"));
+    assertEquals(
+        Plots.functions(-1, 1).function("square", x -> x * x).seriesNames(), List.of("square"));
     assertThrows(IllegalStateException.class, () -> Plots.chart().function("f", x -> x));
   }
 
@@ -121,20 +130,22 @@ class PlotsTest {
 
   // ================================================================ points and boundaries
 
-  static final Tensor POINTS = Tensor.of(new double[][] {{-2, -2}, {-2, 2}, {2, -2}, {2, 2}, {-1.5, 0}, {1.5, 0}});
+  static final Tensor POINTS =
+      Tensor.of(new double[][] {{-2, -2}, {-2, 2}, {2, -2}, {2, 2}, {-1.5, 0}, {1.5, 0}});
   static final Tensor LEFT_RIGHT = Tensor.of(0, 0, 1, 1, 0, 1);
 
   /** Scores [M, 2] that prefer class 1 right of x = 0. */
-  static final Function<Tensor, Tensor> RIGHT_IS_ONE = x -> {
-    float[] d = x.toFloatArray();
-    int m = d.length / 2;
-    float[] s = new float[2 * m];
-    for (int i = 0; i < m; i++) {
-      s[2 * i] = -d[2 * i];
-      s[2 * i + 1] = d[2 * i];
-    }
-    return Tensor.fromArray(s, m, 2);
-  };
+  static final Function<Tensor, Tensor> RIGHT_IS_ONE =
+      x -> {
+        float[] d = x.toFloatArray();
+        int m = d.length / 2;
+        float[] s = new float[2 * m];
+        for (int i = 0; i < m; i++) {
+          s[2 * i] = -d[2 * i];
+          s[2 * i + 1] = d[2 * i];
+        }
+        return Tensor.fromArray(s, m, 2);
+      };
 
   @Test
   void decisionBoundaryPaintsEachSideInItsClassColour() {
@@ -143,7 +154,8 @@ class PlotsTest {
     double[] left = c.pixelOf(-0.8, 0.6);
     double[] right = c.pixelOf(0.8, 0.6);
     Pixels.assertNear(Style.classRegion(0), Pixels.mode(c, left[0], left[1], 3), 6, "left region");
-    Pixels.assertNear(Style.classRegion(1), Pixels.mode(c, right[0], right[1], 3), 6, "right region");
+    Pixels.assertNear(
+        Style.classRegion(1), Pixels.mode(c, right[0], right[1], 3), 6, "right region");
     // the points are drawn on top in the strong colours
     double[] p = c.pixelOf(1.5, 0);
     Pixels.assertNear(Style.classColor(1), Pixels.at(c, p[0], p[1]), 25, "class-1 point");
@@ -158,7 +170,8 @@ class PlotsTest {
     double[] down = c.pixelOf(0.5, -1);
     assertTrue(up[1] < down[1], "larger x2 is higher on the screen");
     Pixels.assertNear(Style.classRegion(1), Pixels.mode(c, up[0], up[1], 3), 6, "above the line");
-    Pixels.assertNear(Style.classRegion(0), Pixels.mode(c, down[0], down[1], 3), 6, "below the line");
+    Pixels.assertNear(
+        Style.classRegion(0), Pixels.mode(c, down[0], down[1], 3), 6, "below the line");
   }
 
   @Test
@@ -171,33 +184,47 @@ class PlotsTest {
     assertArrayEquals(new int[] {1, 0}, Plots.predictedClasses(column, 2));
     Tensor three = Tensor.of(new double[][] {{0, 1, 2}, {5, 1, 0}});
     assertArrayEquals(new int[] {2, 0}, Plots.predictedClasses(three, 2));
-    var e = assertThrows(IllegalArgumentException.class, () -> Plots.predictedClasses(Tensor.zeros(4, 2), 3));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Plots.predictedClasses(Tensor.zeros(4, 2), 3));
     assertTrue(e.getMessage().contains("[3, C]"), e.getMessage());
   }
 
   @Test
   void perceptronBoundaryShowsBothHalfPlanesAndTheLine() {
     // x1 - x2 > 0 → class 1 (below the diagonal)
-    Chart c = Plots.decisionBoundary(1, -1, 0, POINTS, Tensor.of(-1, 1, -1, -1, 1, -1)).title("Perceptron");
+    Chart c =
+        Plots.decisionBoundary(1, -1, 0, POINTS, Tensor.of(-1, 1, -1, -1, 1, -1))
+            .title("Perceptron");
     double[] below = c.pixelOf(1.2, -0.6);
     double[] above = c.pixelOf(-1.2, 0.6);
-    Pixels.assertNear(Style.classRegion(1), Pixels.mode(c, below[0], below[1], 3), 6, "positive side");
-    Pixels.assertNear(Style.classRegion(0), Pixels.mode(c, above[0], above[1], 3), 6, "negative side");
+    Pixels.assertNear(
+        Style.classRegion(1), Pixels.mode(c, below[0], below[1], 3), 6, "positive side");
+    Pixels.assertNear(
+        Style.classRegion(0), Pixels.mode(c, above[0], above[1], 3), 6, "negative side");
     assertEquals(List.of("class -1", "class +1", "boundary 1·x1 - 1·x2 + 0 = 0"), c.seriesNames());
     double[] onLine = c.pixelOf(0.3, 0.3);
-    assertTrue(Pixels.luminance(Pixels.at(c, onLine[0], onLine[1])) < 0.45 || Pixels.luminance(Pixels.at(c, onLine[0] + 1, onLine[1])) < 0.45
-        || Pixels.luminance(Pixels.at(c, onLine[0], onLine[1] + 1)) < 0.45, "a dark line through (0.3, 0.3)");
+    assertTrue(
+        Pixels.luminance(Pixels.at(c, onLine[0], onLine[1])) < 0.45
+            || Pixels.luminance(Pixels.at(c, onLine[0] + 1, onLine[1])) < 0.45
+            || Pixels.luminance(Pixels.at(c, onLine[0], onLine[1] + 1)) < 0.45,
+        "a dark line through (0.3, 0.3)");
   }
 
   @Test
   void separatingLineIsClippedToTheBox() {
-    double[][] seg = Chart.separatorSegment(new double[] {1, 1, 0}, new double[] {-1, 1}, new double[] {-1, 1});
+    double[][] seg =
+        Chart.separatorSegment(new double[] {1, 1, 0}, new double[] {-1, 1}, new double[] {-1, 1});
     assertArrayEquals(new double[] {-1, 1}, seg[0], 1e-12);
     assertArrayEquals(new double[] {1, -1}, seg[1], 1e-12);
-    double[][] vertical = Chart.separatorSegment(new double[] {2, 0, -1}, new double[] {-1, 1}, new double[] {-3, 3});
+    double[][] vertical =
+        Chart.separatorSegment(new double[] {2, 0, -1}, new double[] {-1, 1}, new double[] {-3, 3});
     assertArrayEquals(new double[] {0.5, 0.5}, vertical[0], 1e-12);
-    assertNull(Chart.separatorSegment(new double[] {1, 0, -5}, new double[] {-1, 1}, new double[] {-1, 1}), "x = 5 misses the box");
-    assertThrows(IllegalArgumentException.class, () -> Plots.scatter(POINTS).separatingLine(0, 0, 1));
+    assertNull(
+        Chart.separatorSegment(new double[] {1, 0, -5}, new double[] {-1, 1}, new double[] {-1, 1}),
+        "x = 5 misses the box");
+    assertThrows(
+        IllegalArgumentException.class, () -> Plots.scatter(POINTS).separatingLine(0, 0, 1));
   }
 
   @Test
@@ -206,10 +233,12 @@ class PlotsTest {
     assertEquals(List.of("red", "green"), c.seriesNames());
     double[] p = c.pixelOf(-2, -2);
     Pixels.assertNear(Style.classColor(0), Pixels.at(c, p[0], p[1]), 25, "class-0 point");
-    var e = assertThrows(IllegalArgumentException.class, () -> Plots.scatter(POINTS, Tensor.of(0, 1)));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> Plots.scatter(POINTS, Tensor.of(0, 1)));
     assertTrue(e.getMessage().contains("[6]"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Plots.scatter(Tensor.zeros(4, 3)));
-    assertThrows(IllegalArgumentException.class, () -> Plots.scatter(POINTS, Tensor.of(0, 0.5, 1, 1, 0, 1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> Plots.scatter(POINTS, Tensor.of(0, 0.5, 1, 1, 0, 1)));
   }
 
   // ================================================================ matrices
@@ -223,14 +252,20 @@ class PlotsTest {
     double[] topRight = h.cellPoint(0, 1, 0.1, 0.1); // true cat, predicted dog: 30
     double[] bottomLeft = h.cellPoint(1, 0, 0.1, 0.1); // true dog, predicted cat: 2
     double[] topLeft = h.cellPoint(0, 0, 0.1, 0.1); // 50
-    assertTrue(topRight[0] > bottomLeft[0] && topRight[1] < bottomLeft[1], "row 0 on top, column 1 on the right");
+    assertTrue(
+        topRight[0] > bottomLeft[0] && topRight[1] < bottomLeft[1],
+        "row 0 on top, column 1 on the right");
     double l50 = Pixels.luminance(Pixels.at(h, topLeft[0], topLeft[1]));
     double l30 = Pixels.luminance(Pixels.at(h, topRight[0], topRight[1]));
     double l2 = Pixels.luminance(Pixels.at(h, bottomLeft[0], bottomLeft[1]));
-    assertTrue(l50 < l30 && l30 < l2, "darker for larger counts: " + l50 + " < " + l30 + " < " + l2);
+    assertTrue(
+        l50 < l30 && l30 < l2, "darker for larger counts: " + l50 + " < " + l30 + " < " + l2);
     // the count is written in the middle of the cell, in white on dark cells
     double[] mid = h.cellPoint(0, 0, 0.5, 0.5);
-    assertTrue(Pixels.count(h.getSubimage((int) mid[0] - 20, (int) mid[1] - 12, 40, 24), Color.WHITE, 40) > 10, "white digits on the dark cell");
+    assertTrue(
+        Pixels.count(h.getSubimage((int) mid[0] - 20, (int) mid[1] - 12, 40, 24), Color.WHITE, 40)
+            > 10,
+        "white digits on the dark cell");
   }
 
   @Test
@@ -241,7 +276,8 @@ class PlotsTest {
     Heatmap a = Plots.confusionMatrix(truth, pred);
     Heatmap b = Plots.confusionMatrix(counts);
     assertArrayEquals(b.png(), a.png(), "same picture as the counts by hand");
-    assertThrows(IllegalArgumentException.class, () -> Plots.confusionMatrix(new int[][] {{1, 2}, {3}}));
+    assertThrows(
+        IllegalArgumentException.class, () -> Plots.confusionMatrix(new int[][] {{1, 2}, {3}}));
     assertThrows(IllegalArgumentException.class, () -> Plots.confusionMatrix(counts, "a", "b"));
   }
 
@@ -265,6 +301,7 @@ class PlotsTest {
     assertEquals(Color.WHITE, Colormap.GRAY.color(1));
     assertEquals(Colormap.GRAY.color(1), Colormap.GRAY.color(7), "clamped");
     assertEquals(new Color(0xf7f7f7), Colormap.DIVERGING.color(0.5));
-    assertTrue(Pixels.luminance(Colormap.BLUES.color(1)) < Pixels.luminance(Colormap.BLUES.color(0)));
+    assertTrue(
+        Pixels.luminance(Colormap.BLUES.color(1)) < Pixels.luminance(Colormap.BLUES.color(0)));
   }
 }

@@ -5,7 +5,7 @@ import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = |a|.   ∂z/∂a = sign(a) (0 at a = 0, the subgradient PyTorch also picks). */
+/** z = |a|. ∂z/∂a = sign(a) (0 at a = 0, the subgradient PyTorch also picks). */
 public final class Abs extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

@@ -5,7 +5,7 @@ import dl.backend.BinaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = a + b.   ∂z/∂a = 1, ∂z/∂b = 1: the gradient passes through unchanged to both. */
+/** z = a + b. ∂z/∂a = 1, ∂z/∂b = 1: the gradient passes through unchanged to both. */
 public final class Add extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

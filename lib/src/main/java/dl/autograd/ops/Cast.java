@@ -5,7 +5,7 @@ import dl.backend.DType;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** Converts the element type.   The gradient is converted back to the input's type. */
+/** Converts the element type. The gradient is converted back to the input's type. */
 public final class Cast extends Function {
   private final DType dtype;
   private DType inputType;

@@ -4,7 +4,7 @@ import dl.autograd.Function;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** Joins tensors along an axis.   Backward cuts the gradient back into the same pieces. */
+/** Joins tensors along an axis. Backward cuts the gradient back into the same pieces. */
 public final class Cat extends Function {
   private final int axis;
   private int[] sizes;

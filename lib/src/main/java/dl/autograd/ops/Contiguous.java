@@ -4,7 +4,7 @@ import dl.autograd.Function;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** A row-major copy of a view.   Copying is the identity, so the gradient passes through. */
+/** A row-major copy of a view. Copying is the identity, so the gradient passes through. */
 public final class Contiguous extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

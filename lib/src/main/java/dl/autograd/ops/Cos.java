@@ -5,7 +5,7 @@ import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = cos a.   ∂z/∂a = −sin a. */
+/** z = cos a. ∂z/∂a = −sin a. */
 public final class Cos extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

@@ -5,7 +5,7 @@ import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = eᵃ.   ∂z/∂a = eᵃ = z, so backward reuses the output. */
+/** z = eᵃ. ∂z/∂a = eᵃ = z, so backward reuses the output. */
 public final class Exp extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

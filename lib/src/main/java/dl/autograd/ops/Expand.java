@@ -6,7 +6,7 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * Broadcasts to a larger shape without copying.   Each input element was used many times, so its
+ * Broadcasts to a larger shape without copying. Each input element was used many times, so its
  * gradient is the sum over its copies.
  */
 public final class Expand extends Function {

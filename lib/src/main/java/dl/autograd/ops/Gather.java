@@ -26,6 +26,8 @@ public final class Gather extends Function {
 
   @Override
   protected Tensor[] backward(Tensor g) {
-    return new Tensor[] {TensorMath.scatterAdd(inputShape, axis, saved(0), TensorMath.contiguous(g)), null};
+    return new Tensor[] {
+      TensorMath.scatterAdd(inputShape, axis, saved(0), TensorMath.contiguous(g)), null
+    };
   }
 }

@@ -6,8 +6,8 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * Picks whole slices along an axis, e.g. the rows of a mini-batch: out[i] = in[index[i]].
- * Backward adds each slice's gradient back to the row it came from (rows picked twice get both).
+ * Picks whole slices along an axis, e.g. the rows of a mini-batch: out[i] = in[index[i]]. Backward
+ * adds each slice's gradient back to the row it came from (rows picked twice get both).
  */
 public final class IndexSelect extends Function {
   private final int axis;

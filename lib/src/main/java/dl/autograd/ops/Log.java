@@ -5,7 +5,7 @@ import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = ln a.   ∂z/∂a = 1/a. */
+/** z = ln a. ∂z/∂a = 1/a. */
 public final class Log extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

@@ -8,11 +8,11 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * log softmax(a)ᵢ = aᵢ − log Σⱼ exp(aⱼ) along one axis.   ∂/∂a = g − softmax(a) · Σ g.
+ * log softmax(a)ᵢ = aᵢ − log Σⱼ exp(aⱼ) along one axis. ∂/∂a = g − softmax(a) · Σ g.
  *
- * <p>NOTE: its own primitive for numerical stability. Subtracting the max m first,
- * aᵢ − m − log Σ exp(aⱼ − m), keeps every exp ≤ 1, so logits of ±1000 give finite values; the
- * composed version would compute exp(1000) = ∞.
+ * <p>NOTE: its own primitive for numerical stability. Subtracting the max m first, aᵢ − m − log Σ
+ * exp(aⱼ − m), keeps every exp ≤ 1, so logits of ±1000 give finite values; the composed version
+ * would compute exp(1000) = ∞.
  */
 public final class LogSoftmax extends Function {
   private final int axis;
@@ -25,8 +25,10 @@ public final class LogSoftmax extends Function {
   protected Tensor forward(Tensor... in) {
     Tensor a = in[0];
     int[] ax = {axis};
-    Tensor shifted = TensorMath.binary(BinaryOp.SUB, a, TensorMath.reduce(ReduceOp.MAX, a, ax, true));
-    Tensor sumExp = TensorMath.reduce(ReduceOp.SUM, TensorMath.unary(UnaryOp.EXP, shifted), ax, true);
+    Tensor shifted =
+        TensorMath.binary(BinaryOp.SUB, a, TensorMath.reduce(ReduceOp.MAX, a, ax, true));
+    Tensor sumExp =
+        TensorMath.reduce(ReduceOp.SUM, TensorMath.unary(UnaryOp.EXP, shifted), ax, true);
     Tensor out = TensorMath.binary(BinaryOp.SUB, shifted, TensorMath.unary(UnaryOp.LOG, sumExp));
     save(out);
     return out;

@@ -6,9 +6,9 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * Z = A·B.   ∂L/∂A = ∂L/∂Z · Bᵀ and ∂L/∂B = Aᵀ · ∂L/∂Z on the last two axes; batch axes ride
- * along and the engine sums gradients over broadcast batches. A 1-D operand is lifted to a
- * matrix (a row on the left, a column on the right), exactly as forward lifts it.
+ * Z = A·B. ∂L/∂A = ∂L/∂Z · Bᵀ and ∂L/∂B = Aᵀ · ∂L/∂Z on the last two axes; batch axes ride along
+ * and the engine sums gradients over broadcast batches. A 1-D operand is lifted to a matrix (a row
+ * on the left, a column on the right), exactly as forward lifts it.
  */
 public final class MatMul extends Function {
   private Shape liftedOut;
@@ -36,8 +36,19 @@ public final class MatMul extends Function {
   protected Tensor[] backward(Tensor g) {
     Tensor a = lift(saved(0), true), b = lift(saved(1), false);
     Tensor gz = g.reshape(liftedOut.toArray());
-    Tensor ga = needsGrad(0) ? gz.matmul(b.transpose(-1, -2)).sumToShape(a.shape()).reshape(saved(0).shape().toArray()) : null;
-    Tensor gb = needsGrad(1) ? a.transpose(-1, -2).matmul(gz).sumToShape(b.shape()).reshape(saved(1).shape().toArray()) : null;
+    Tensor ga =
+        needsGrad(0)
+            ? gz.matmul(b.transpose(-1, -2))
+                .sumToShape(a.shape())
+                .reshape(saved(0).shape().toArray())
+            : null;
+    Tensor gb =
+        needsGrad(1)
+            ? a.transpose(-1, -2)
+                .matmul(gz)
+                .sumToShape(b.shape())
+                .reshape(saved(1).shape().toArray())
+            : null;
     return new Tensor[] {ga, gb};
   }
 }

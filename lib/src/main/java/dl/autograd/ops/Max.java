@@ -6,7 +6,7 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * z = max a over some axes.   The gradient flows only to the element(s) that were the maximum; on
+ * z = max a over some axes. The gradient flows only to the element(s) that were the maximum; on
  * ties it is shared equally (as PyTorch's amax does).
  */
 public final class Max extends Function {

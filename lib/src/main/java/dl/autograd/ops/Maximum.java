@@ -6,8 +6,8 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * z = max(a, b) elementwise.   The gradient goes to whichever input is larger; on a tie it is
- * split in half, so the sum of both gradients is still g.
+ * z = max(a, b) elementwise. The gradient goes to whichever input is larger; on a tie it is split
+ * in half, so the sum of both gradients is still g.
  */
 public final class Maximum extends Function {
   @Override

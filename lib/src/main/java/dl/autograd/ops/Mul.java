@@ -5,7 +5,7 @@ import dl.backend.BinaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = a · b.   ∂z/∂a = b, ∂z/∂b = a: each input's gradient is scaled by the other input. */
+/** z = a · b. ∂z/∂a = b, ∂z/∂b = a: each input's gradient is scaled by the other input. */
 public final class Mul extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

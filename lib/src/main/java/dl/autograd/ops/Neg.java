@@ -5,7 +5,7 @@ import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = −a.   ∂z/∂a = −1. */
+/** z = −a. ∂z/∂a = −1. */
 public final class Neg extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

@@ -4,7 +4,7 @@ import dl.autograd.Function;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** Reorders axes.   Backward applies the inverse permutation to the gradient. */
+/** Reorders axes. Backward applies the inverse permutation to the gradient. */
 public final class Permute extends Function {
   private final int[] order;
 

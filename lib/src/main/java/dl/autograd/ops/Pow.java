@@ -5,7 +5,7 @@ import dl.backend.BinaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = aᵖ for a constant exponent p.   ∂z/∂a = p · aᵖ⁻¹. */
+/** z = aᵖ for a constant exponent p. ∂z/∂a = p · aᵖ⁻¹. */
 public final class Pow extends Function {
   private final double exponent;
 

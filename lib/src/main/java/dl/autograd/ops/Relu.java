@@ -5,7 +5,9 @@ import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = max(a, 0).   ∂z/∂a = 1 where a &gt; 0, else 0: the gradient flows only through active units. */
+/**
+ * z = max(a, 0). ∂z/∂a = 1 where a &gt; 0, else 0: the gradient flows only through active units.
+ */
 public final class Relu extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

@@ -5,7 +5,7 @@ import dl.tensor.Shape;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** Same elements, new shape.   Backward reshapes the gradient back to the input's shape. */
+/** Same elements, new shape. Backward reshapes the gradient back to the input's shape. */
 public final class Reshape extends Function {
   private final Shape shape;
   private Shape inputShape;

@@ -6,7 +6,7 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * σ(a) = 1 / (1 + e⁻ᵃ).   ∂σ/∂a = σ(a) · (1 − σ(a)).
+ * σ(a) = 1 / (1 + e⁻ᵃ). ∂σ/∂a = σ(a) · (1 − σ(a)).
  *
  * <p>NOTE: a primitive rather than a composite: composed from exp and pow, a large negative input
  * makes e⁻ᵃ = ∞ and the chain rule multiplies 0 by ∞ (NaN).

@@ -5,7 +5,7 @@ import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = sin a.   ∂z/∂a = cos a. */
+/** z = sin a. ∂z/∂a = cos a. */
 public final class Sin extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

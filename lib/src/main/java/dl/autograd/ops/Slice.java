@@ -6,8 +6,8 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * A strided range along one axis (a view).   Elements that were picked get their gradient back;
- * the ones left out get zero.
+ * A strided range along one axis (a view). Elements that were picked get their gradient back; the
+ * ones left out get zero.
  */
 public final class Slice extends Function {
   private final int axis, start, end, step;

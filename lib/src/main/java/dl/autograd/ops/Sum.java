@@ -6,7 +6,7 @@ import dl.tensor.Shape;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = Σ a over some axes.   ∂z/∂aᵢ = 1 for every summed element: backward copies g back out. */
+/** z = Σ a over some axes. ∂z/∂aᵢ = 1 for every summed element: backward copies g back out. */
 public final class Sum extends Function {
   private final int[] axes;
   private final boolean keepDim;
@@ -25,6 +25,8 @@ public final class Sum extends Function {
 
   @Override
   protected Tensor[] backward(Tensor g) {
-    return new Tensor[] {Reductions.keepDims(g, inputShape, axes, keepDim).expand(inputShape.toArray())};
+    return new Tensor[] {
+      Reductions.keepDims(g, inputShape, axes, keepDim).expand(inputShape.toArray())
+    };
   }
 }

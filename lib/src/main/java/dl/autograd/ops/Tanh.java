@@ -6,7 +6,7 @@ import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
 /**
- * z = tanh a.   ∂z/∂a = 1 − z².
+ * z = tanh a. ∂z/∂a = 1 − z².
  *
  * <p>NOTE: a primitive rather than a composite of exp: (eᵃ − e⁻ᵃ)/(eᵃ + e⁻ᵃ) overflows to ∞/∞ for
  * |a| &gt; 710 and its composed gradient becomes NaN.

@@ -4,7 +4,7 @@ import dl.autograd.Function;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 
-/** z = cond ? a : b.   The gradient goes to a where cond holds and to b elsewhere; cond gets none. */
+/** z = cond ? a : b. The gradient goes to a where cond holds and to b elsewhere; cond gets none. */
 public final class Where extends Function {
   @Override
   protected Tensor forward(Tensor... in) {

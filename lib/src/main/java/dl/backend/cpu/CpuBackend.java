@@ -30,7 +30,8 @@ public final class CpuBackend implements Backend {
   }
 
   public CpuBackend(int threads) {
-    if (threads < 1) throw new IllegalArgumentException("CpuBackend: threads must be >= 1, got " + threads);
+    if (threads < 1)
+      throw new IllegalArgumentException("CpuBackend: threads must be >= 1, got " + threads);
     this.threads = threads;
     this.pool = threads == 1 ? null : new ForkJoinPool(threads);
   }
@@ -45,7 +46,8 @@ public final class CpuBackend implements Backend {
       } catch (NumberFormatException ignored) {
         // fall through to the default, which is always valid
       }
-      System.err.println("dl: ignoring DL_THREADS/dl.threads=" + value + " (want a positive integer)");
+      System.err.println(
+          "dl: ignoring DL_THREADS/dl.threads=" + value + " (want a positive integer)");
     }
     return Runtime.getRuntime().availableProcessors();
   }
@@ -68,13 +70,17 @@ public final class CpuBackend implements Backend {
     Buffer b = v.buffer();
     if (b instanceof HostBuffer h) return h;
     throw new IllegalArgumentException(
-        "cpu backend: buffer belongs to backend '" + b.backend().name() + "', not the CPU; move it with to(device) first");
+        "cpu backend: buffer belongs to backend '"
+            + b.backend().name()
+            + "', not the CPU; move it with to(device) first");
   }
 
   @Override
   public Buffer allocate(DType dtype, int size) {
     if (size < 0) throw new IllegalArgumentException("allocate: negative size " + size);
-    return dtype == DType.FLOAT32 ? new HostBuffer(this, new float[size]) : new HostBuffer(this, new double[size]);
+    return dtype == DType.FLOAT32
+        ? new HostBuffer(this, new float[size])
+        : new HostBuffer(this, new double[size]);
   }
 
   @Override
@@ -93,22 +99,31 @@ public final class CpuBackend implements Backend {
     double[] result = new double[view.numel()];
     int[] pos = {0};
     int s = Strided.inner(view.strides());
-    Strided.rows(view.shape(), new int[][] {view.strides()}, new int[] {view.offset()}, (off, n) -> {
-      for (int i = 0, o = off[0]; i < n; i++, o += s) result[pos[0]++] = in.get(o);
-    });
+    Strided.rows(
+        view.shape(),
+        new int[][] {view.strides()},
+        new int[] {view.offset()},
+        (off, n) -> {
+          for (int i = 0, o = off[0]; i < n; i++, o += s) result[pos[0]++] = in.get(o);
+        });
     return result;
   }
 
   @Override
   public float[] toFloatArray(View view) {
     HostBuffer in = host(view);
-    if (in.f != null && view.isContiguous() && view.offset() == 0 && view.numel() == in.size()) return in.f.clone();
+    if (in.f != null && view.isContiguous() && view.offset() == 0 && view.numel() == in.size())
+      return in.f.clone();
     float[] result = new float[view.numel()];
     int[] pos = {0};
     int s = Strided.inner(view.strides());
-    Strided.rows(view.shape(), new int[][] {view.strides()}, new int[] {view.offset()}, (off, n) -> {
-      for (int i = 0, o = off[0]; i < n; i++, o += s) result[pos[0]++] = (float) in.get(o);
-    });
+    Strided.rows(
+        view.shape(),
+        new int[][] {view.strides()},
+        new int[] {view.offset()},
+        (off, n) -> {
+          for (int i = 0, o = off[0]; i < n; i++, o += s) result[pos[0]++] = (float) in.get(o);
+        });
     return result;
   }
 
@@ -116,9 +131,13 @@ public final class CpuBackend implements Backend {
   public void fill(View out, double value) {
     HostBuffer o = host(out);
     int s = Strided.inner(out.strides());
-    Strided.rows(out.shape(), new int[][] {out.strides()}, new int[] {out.offset()}, (off, n) -> {
-      for (int i = 0, p = off[0]; i < n; i++, p += s) o.set(p, value);
-    });
+    Strided.rows(
+        out.shape(),
+        new int[][] {out.strides()},
+        new int[] {out.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0]; i < n; i++, p += s) o.set(p, value);
+        });
   }
 
   @Override
@@ -126,14 +145,21 @@ public final class CpuBackend implements Backend {
     HostBuffer a = host(src), o = host(dst);
     int sa = Strided.inner(src.strides()), so = Strided.inner(dst.strides());
     if (a.f != null && o.f != null) {
-      Strided.rows(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
+      Strided.rows(
+          dst.shape(),
+          new int[][] {src.strides(), dst.strides()},
+          new int[] {src.offset(), dst.offset()},
           (off, n) -> {
             if (sa == 1 && so == 1) System.arraycopy(a.f, off[0], o.f, off[1], n);
-            else for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.f[q] = a.f[p];
+            else
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.f[q] = a.f[p];
           });
       return;
     }
-    Strided.rows(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
+    Strided.rows(
+        dst.shape(),
+        new int[][] {src.strides(), dst.strides()},
+        new int[] {src.offset(), dst.offset()},
         (off, n) -> {
           for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.set(q, a.get(p));
         });
@@ -143,12 +169,17 @@ public final class CpuBackend implements Backend {
   public void unary(UnaryOp op, View in, View out) {
     HostBuffer a = host(in), o = host(out);
     int sa = Strided.inner(in.strides()), so = Strided.inner(out.strides());
-    Strided.rows(out.shape(), new int[][] {in.strides(), out.strides()}, new int[] {in.offset(), out.offset()},
+    Strided.rows(
+        out.shape(),
+        new int[][] {in.strides(), out.strides()},
+        new int[] {in.offset(), out.offset()},
         (off, n) -> {
           if (a.f != null && o.f != null && op == UnaryOp.RELU) {
-            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.f[q] = Math.max(a.f[p], 0f);
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+              o.f[q] = Math.max(a.f[p], 0f);
           } else {
-            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.set(q, op.apply(a.get(p)));
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+              o.set(q, op.apply(a.get(p)));
           }
         });
   }
@@ -156,18 +187,40 @@ public final class CpuBackend implements Backend {
   @Override
   public void binary(BinaryOp op, View av, View bv, View out) {
     HostBuffer a = host(av), b = host(bv), o = host(out);
-    int sa = Strided.inner(av.strides()), sb = Strided.inner(bv.strides()), so = Strided.inner(out.strides());
+    int sa = Strided.inner(av.strides()),
+        sb = Strided.inner(bv.strides()),
+        so = Strided.inner(out.strides());
     boolean floats = a.f != null && b.f != null && o.f != null;
-    if (floats && out.isContiguous() && (av.isContiguous() || av.numel() == 1 && isScalarView(av))
+    if (floats
+        && out.isContiguous()
+        && (av.isContiguous() || av.numel() == 1 && isScalarView(av))
         && (bv.isContiguous() || isScalarView(bv))) {
-      // Whole tensors in one flat row: the common case of same-shape or tensor-with-scalar operands.
+      // Whole tensors in one flat row: the common case of same-shape or tensor-with-scalar
+      // operands.
       int n = out.numel();
-      if (fastFloatRow(op, a.f, av.offset(), isScalarView(av) ? 0 : 1, b.f, bv.offset(), isScalarView(bv) ? 0 : 1, o.f, out.offset(), n)) return;
+      if (fastFloatRow(
+          op,
+          a.f,
+          av.offset(),
+          isScalarView(av) ? 0 : 1,
+          b.f,
+          bv.offset(),
+          isScalarView(bv) ? 0 : 1,
+          o.f,
+          out.offset(),
+          n)) return;
     }
-    Strided.rows(out.shape(), new int[][] {av.strides(), bv.strides(), out.strides()},
-        new int[] {av.offset(), bv.offset(), out.offset()}, (off, n) -> {
-          if (floats && so == 1 && fastFloatRow(op, a.f, off[0], sa, b.f, off[1], sb, o.f, off[2], n)) return;
-          for (int i = 0, p = off[0], q = off[1], r = off[2]; i < n; i++, p += sa, q += sb, r += so) {
+    Strided.rows(
+        out.shape(),
+        new int[][] {av.strides(), bv.strides(), out.strides()},
+        new int[] {av.offset(), bv.offset(), out.offset()},
+        (off, n) -> {
+          if (floats
+              && so == 1
+              && fastFloatRow(op, a.f, off[0], sa, b.f, off[1], sb, o.f, off[2], n)) return;
+          for (int i = 0, p = off[0], q = off[1], r = off[2];
+              i < n;
+              i++, p += sa, q += sb, r += so) {
             o.set(r, op.apply(a.get(p), b.get(q)));
           }
         });
@@ -175,34 +228,73 @@ public final class CpuBackend implements Backend {
 
   // NOTE: the four arithmetic ops dominate training; a dedicated float loop avoids the per-element
   // enum dispatch and float/double branch of the generic path.
-  private static boolean fastFloatRow(BinaryOp op, float[] a, int pa, int sa, float[] b, int pb, int sb, float[] o, int po, int n) {
+  private static boolean fastFloatRow(
+      BinaryOp op, float[] a, int pa, int sa, float[] b, int pb, int sb, float[] o, int po, int n) {
     // NOTE: with zero offsets and unit strides the loops below are plain o[i] = a[i] ∘ b[i], which
     // HotSpot vectorises; with offsets it must assume o and a may overlap and stays scalar.
     if (pa == 0 && po == 0 && sa == 1 && (sb == 0 || pb == 0 && sb == 1)) {
       if (sb == 1) {
         switch (op) {
-          case ADD -> { for (int i = 0; i < n; i++) o[i] = a[i] + b[i]; return true; }
-          case SUB -> { for (int i = 0; i < n; i++) o[i] = a[i] - b[i]; return true; }
-          case MUL -> { for (int i = 0; i < n; i++) o[i] = a[i] * b[i]; return true; }
-          case DIV -> { for (int i = 0; i < n; i++) o[i] = a[i] / b[i]; return true; }
-          default -> { return false; }
+          case ADD -> {
+            for (int i = 0; i < n; i++) o[i] = a[i] + b[i];
+            return true;
+          }
+          case SUB -> {
+            for (int i = 0; i < n; i++) o[i] = a[i] - b[i];
+            return true;
+          }
+          case MUL -> {
+            for (int i = 0; i < n; i++) o[i] = a[i] * b[i];
+            return true;
+          }
+          case DIV -> {
+            for (int i = 0; i < n; i++) o[i] = a[i] / b[i];
+            return true;
+          }
+          default -> {
+            return false;
+          }
         }
       }
       float v = b[pb];
       switch (op) {
-        case ADD -> { for (int i = 0; i < n; i++) o[i] = a[i] + v; return true; }
-        case SUB -> { for (int i = 0; i < n; i++) o[i] = a[i] - v; return true; }
-        case MUL -> { for (int i = 0; i < n; i++) o[i] = a[i] * v; return true; }
-        case DIV -> { for (int i = 0; i < n; i++) o[i] = a[i] / v; return true; }
-        default -> { return false; }
+        case ADD -> {
+          for (int i = 0; i < n; i++) o[i] = a[i] + v;
+          return true;
+        }
+        case SUB -> {
+          for (int i = 0; i < n; i++) o[i] = a[i] - v;
+          return true;
+        }
+        case MUL -> {
+          for (int i = 0; i < n; i++) o[i] = a[i] * v;
+          return true;
+        }
+        case DIV -> {
+          for (int i = 0; i < n; i++) o[i] = a[i] / v;
+          return true;
+        }
+        default -> {
+          return false;
+        }
       }
     }
     switch (op) {
-      case ADD -> { for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] + b[pb + i * sb]; }
-      case SUB -> { for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] - b[pb + i * sb]; }
-      case MUL -> { for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] * b[pb + i * sb]; }
-      case DIV -> { for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] / b[pb + i * sb]; }
-      default -> { return false; }
+      case ADD -> {
+        for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] + b[pb + i * sb];
+      }
+      case SUB -> {
+        for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] - b[pb + i * sb];
+      }
+      case MUL -> {
+        for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] * b[pb + i * sb];
+      }
+      case DIV -> {
+        for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] / b[pb + i * sb];
+      }
+      default -> {
+        return false;
+      }
     }
     return true;
   }
@@ -216,11 +308,17 @@ public final class CpuBackend implements Backend {
   @Override
   public void where(View cond, View av, View bv, View out) {
     HostBuffer c = host(cond), a = host(av), b = host(bv), o = host(out);
-    int sc = Strided.inner(cond.strides()), sa = Strided.inner(av.strides()), sb = Strided.inner(bv.strides()),
+    int sc = Strided.inner(cond.strides()),
+        sa = Strided.inner(av.strides()),
+        sb = Strided.inner(bv.strides()),
         so = Strided.inner(out.strides());
-    Strided.rows(out.shape(), new int[][] {cond.strides(), av.strides(), bv.strides(), out.strides()},
-        new int[] {cond.offset(), av.offset(), bv.offset(), out.offset()}, (off, n) -> {
-          for (int i = 0, pc = off[0], pa = off[1], pb = off[2], po = off[3]; i < n;
+    Strided.rows(
+        out.shape(),
+        new int[][] {cond.strides(), av.strides(), bv.strides(), out.strides()},
+        new int[] {cond.offset(), av.offset(), bv.offset(), out.offset()},
+        (off, n) -> {
+          for (int i = 0, pc = off[0], pa = off[1], pb = off[2], po = off[3];
+              i < n;
               i++, pc += sc, pa += sa, pb += sb, po += so) {
             o.set(po, c.get(pc) != 0 ? a.get(pa) : b.get(pb));
           }
@@ -238,20 +336,29 @@ public final class CpuBackend implements Backend {
     int[] accStrides = View.rowMajorStrides(outShape);
     for (int d = 0; d < inShape.length; d++) if (outShape[d] == 1) accStrides[d] = 0;
     int sa = Strided.inner(in.strides()), sacc = Strided.inner(accStrides);
-    Strided.rows(inShape, new int[][] {in.strides(), accStrides}, new int[] {in.offset(), 0}, (off, n) -> {
-      if (sacc == 0) {
-        double r = acc[off[1]];
-        for (int i = 0, p = off[0]; i < n; i++, p += sa) r = op.combine(r, a.get(p));
-        acc[off[1]] = r;
-      } else {
-        for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += sacc) acc[q] = op.combine(acc[q], a.get(p));
-      }
-    });
+    Strided.rows(
+        inShape,
+        new int[][] {in.strides(), accStrides},
+        new int[] {in.offset(), 0},
+        (off, n) -> {
+          if (sacc == 0) {
+            double r = acc[off[1]];
+            for (int i = 0, p = off[0]; i < n; i++, p += sa) r = op.combine(r, a.get(p));
+            acc[off[1]] = r;
+          } else {
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += sacc)
+              acc[q] = op.combine(acc[q], a.get(p));
+          }
+        });
     int[] pos = {0};
     int so = Strided.inner(out.strides());
-    Strided.rows(outShape, new int[][] {out.strides()}, new int[] {out.offset()}, (off, n) -> {
-      for (int i = 0, q = off[0]; i < n; i++, q += so) o.set(q, acc[pos[0]++]);
-    });
+    Strided.rows(
+        outShape,
+        new int[][] {out.strides()},
+        new int[] {out.offset()},
+        (off, n) -> {
+          for (int i = 0, q = off[0]; i < n; i++, q += so) o.set(q, acc[pos[0]++]);
+        });
   }
 
   @Override
@@ -259,7 +366,10 @@ public final class CpuBackend implements Backend {
     HostBuffer a = host(in), o = host(out);
     int len = in.shape()[axis], step = in.strides()[axis];
     int sa = Strided.inner(in.strides()), so = Strided.inner(out.strides());
-    Strided.rows(out.shape(), new int[][] {in.strides(), out.strides()}, new int[] {in.offset(), out.offset()},
+    Strided.rows(
+        out.shape(),
+        new int[][] {in.strides(), out.strides()},
+        new int[] {in.offset(), out.offset()},
         (off, n) -> {
           for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) {
             int best = 0;
@@ -289,10 +399,18 @@ public final class CpuBackend implements Backend {
     // Enumerate batch offsets by walking the batch axes with a trailing unit axis appended.
     int[] walkShape = Arrays.copyOf(batchShape, r - 1);
     walkShape[r - 2] = 1;
-    Strided.rows(walkShape, new int[][] {prefix(av.strides(), r - 1), prefix(bv.strides(), r - 1), prefix(out.strides(), r - 1)},
-        new int[] {av.offset(), bv.offset(), out.offset()}, (off, len) -> batchOffsets[next[0]++] = off.clone());
+    Strided.rows(
+        walkShape,
+        new int[][] {
+          prefix(av.strides(), r - 1), prefix(bv.strides(), r - 1), prefix(out.strides(), r - 1)
+        },
+        new int[] {av.offset(), bv.offset(), out.offset()},
+        (off, len) -> batchOffsets[next[0]++] = off.clone());
     boolean floats = a.f != null && b.f != null && o.f != null;
-    int rsA = av.strides()[r - 2], csA = av.strides()[r - 1], rsB = bv.strides()[r - 2], csB = bv.strides()[r - 1];
+    int rsA = av.strides()[r - 2],
+        csA = av.strides()[r - 1],
+        rsB = bv.strides()[r - 2],
+        csB = bv.strides()[r - 1];
     int rsO = out.strides()[r - 2], csO = out.strides()[r - 1];
     for (int[] offs : batchOffsets) {
       if (floats) {
@@ -310,7 +428,8 @@ public final class CpuBackend implements Backend {
         double[][] pb = rowsDouble(b, offs[1], rsB, csB, k, n);
         double[][] c = new double[m][n];
         parallelRows(m, (long) m * n * k, (i0, i1) -> gemmRowsDouble(pa, pb, c, i0, i1, k, n));
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) o.set(offs[2] + i * rsO + j * csO, c[i][j]);
+        for (int i = 0; i < m; i++)
+          for (int j = 0; j < n; j++) o.set(offs[2] + i * rsO + j * csO, c[i][j]);
       }
     }
   }
@@ -331,18 +450,29 @@ public final class CpuBackend implements Backend {
       return;
     }
     int chunks = Math.min(rows, threads * 4);
-    pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(c -> {
-      int from = (int) ((long) rows * c / chunks), to = (int) ((long) rows * (c + 1) / chunks);
-      body.run(from, to);
-    })).join();
+    pool.submit(
+            () ->
+                IntStream.range(0, chunks)
+                    .parallel()
+                    .forEach(
+                        c -> {
+                          int from = (int) ((long) rows * c / chunks),
+                              to = (int) ((long) rows * (c + 1) / chunks);
+                          body.run(from, to);
+                        }))
+        .join();
   }
 
-  // C[i, :] += Σ_p A[i, p] · B[p, :]. The inner loop runs along a row of B and a row of C, which the
-  // JIT turns into AVX instructions. NOTE: rows are separate arrays because HotSpot does not vectorise
-  // c[ci + j] += x * b[bp + j] when both indices carry an offset into arrays of one type (measured on
+  // C[i, :] += Σ_p A[i, p] · B[p, :]. The inner loop runs along a row of B and a row of C, which
+  // the
+  // JIT turns into AVX instructions. NOTE: rows are separate arrays because HotSpot does not
+  // vectorise
+  // c[ci + j] += x * b[bp + j] when both indices carry an offset into arrays of one type (measured
+  // on
   // JDK 17: about 5 GFLOP/s with offsets, 30 without). Four rows of A share each pass over a row of
   // B. Every C element still sums over p in order, so results do not depend on blocking or threads.
-  private static void gemmRowsFloat(float[][] a, float[][] b, float[][] c, int from, int to, int k, int n) {
+  private static void gemmRowsFloat(
+      float[][] a, float[][] b, float[][] c, int from, int to, int k, int n) {
     int i = from;
     for (; i + 3 < to; i += 4) {
       float[] c0 = c[i], c1 = c[i + 1], c2 = c[i + 2], c3 = c[i + 3];
@@ -369,7 +499,8 @@ public final class CpuBackend implements Backend {
     }
   }
 
-  private static void gemmRowsDouble(double[][] a, double[][] b, double[][] c, int from, int to, int k, int n) {
+  private static void gemmRowsDouble(
+      double[][] a, double[][] b, double[][] c, int from, int to, int k, int n) {
     for (int i = from; i < to; i++) {
       double[] ci = c[i], ai = a[i];
       for (int p = 0; p < k; p++) {
@@ -381,7 +512,8 @@ public final class CpuBackend implements Backend {
   }
 
   /** The rows × cols matrix at offset with the given strides, one Java array per row. */
-  private static float[][] rowsFloat(float[] src, int offset, int rowStride, int colStride, int rows, int cols) {
+  private static float[][] rowsFloat(
+      float[] src, int offset, int rowStride, int colStride, int rows, int cols) {
     float[][] dst = new float[rows][cols];
     for (int i = 0; i < rows; i++) {
       int s = offset + i * rowStride;
@@ -391,9 +523,11 @@ public final class CpuBackend implements Backend {
     return dst;
   }
 
-  private static double[][] rowsDouble(HostBuffer src, int offset, int rowStride, int colStride, int rows, int cols) {
+  private static double[][] rowsDouble(
+      HostBuffer src, int offset, int rowStride, int colStride, int rows, int cols) {
     double[][] dst = new double[rows][cols];
-    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) dst[i][j] = src.get(offset + i * rowStride + j * colStride);
+    for (int i = 0; i < rows; i++)
+      for (int j = 0; j < cols; j++) dst[i][j] = src.get(offset + i * rowStride + j * colStride);
     return dst;
   }
 
@@ -403,10 +537,17 @@ public final class CpuBackend implements Backend {
     int[] inBase = in.strides().clone();
     inBase[axis] = 0;
     int limit = in.shape()[axis], step = in.strides()[axis];
-    int si = Strided.inner(index.strides()), so = Strided.inner(out.strides()), sa = Strided.inner(inBase);
-    Strided.rows(out.shape(), new int[][] {index.strides(), out.strides(), inBase},
-        new int[] {index.offset(), out.offset(), in.offset()}, (off, n) -> {
-          for (int i = 0, p = off[0], q = off[1], s = off[2]; i < n; i++, p += si, q += so, s += sa) {
+    int si = Strided.inner(index.strides()),
+        so = Strided.inner(out.strides()),
+        sa = Strided.inner(inBase);
+    Strided.rows(
+        out.shape(),
+        new int[][] {index.strides(), out.strides(), inBase},
+        new int[] {index.offset(), out.offset(), in.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1], s = off[2];
+              i < n;
+              i++, p += si, q += so, s += sa) {
             int t = checkedIndex("gather", idx.get(p), limit, axis);
             o.set(q, a.get(s + t * step));
           }
@@ -419,10 +560,17 @@ public final class CpuBackend implements Backend {
     int[] outBase = out.strides().clone();
     outBase[axis] = 0;
     int limit = out.shape()[axis], step = out.strides()[axis];
-    int si = Strided.inner(index.strides()), ss = Strided.inner(src.strides()), so = Strided.inner(outBase);
-    Strided.rows(index.shape(), new int[][] {index.strides(), src.strides(), outBase},
-        new int[] {index.offset(), src.offset(), out.offset()}, (off, n) -> {
-          for (int i = 0, p = off[0], q = off[1], s = off[2]; i < n; i++, p += si, q += ss, s += so) {
+    int si = Strided.inner(index.strides()),
+        ss = Strided.inner(src.strides()),
+        so = Strided.inner(outBase);
+    Strided.rows(
+        index.shape(),
+        new int[][] {index.strides(), src.strides(), outBase},
+        new int[] {index.offset(), src.offset(), out.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1], s = off[2];
+              i < n;
+              i++, p += si, q += ss, s += so) {
             int t = checkedIndex("scatterAdd", idx.get(p), limit, axis);
             int target = s + t * step;
             o.set(target, o.get(target) + a.get(q));
@@ -434,7 +582,16 @@ public final class CpuBackend implements Backend {
     int t = (int) value;
     if (t != value || t < 0 || t >= limit) {
       throw new IllegalArgumentException(
-          op + ": index " + value + " out of range for axis " + axis + " of size " + limit + " (want an integer in [0, " + limit + "))");
+          op
+              + ": index "
+              + value
+              + " out of range for axis "
+              + axis
+              + " of size "
+              + limit
+              + " (want an integer in [0, "
+              + limit
+              + "))");
     }
     return t;
   }

@@ -8,7 +8,10 @@ final class Strided {
   private Strided() {}
 
   interface RowVisitor {
-    /** {@code offsets[k]} is operand k's offset of the row's first element; the row has {@code length} elements. */
+    /**
+     * {@code offsets[k]} is operand k's offset of the row's first element; the row has {@code
+     * length} elements.
+     */
     void row(int[] offsets, int length);
   }
 

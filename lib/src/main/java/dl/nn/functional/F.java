@@ -15,7 +15,10 @@ public final class F {
     return bias == null ? y : y.add(bias);
   }
 
-  /** The perceptron's step: 1 where x &gt; 0, else 0. Not differentiable (its derivative is 0 almost everywhere). */
+  /**
+   * The perceptron's step: 1 where x &gt; 0, else 0. Not differentiable (its derivative is 0 almost
+   * everywhere).
+   */
   public static Tensor step(Tensor x) {
     return x.gt(0);
   }
@@ -25,12 +28,20 @@ public final class F {
     return Tensor.where(x.gt(0), x, x.mul(slope));
   }
 
-  /** PReLU: like leaky ReLU but the slope a is learned; a has one value or one per channel (axis 1). */
+  /**
+   * PReLU: like leaky ReLU but the slope a is learned; a has one value or one per channel (axis 1).
+   */
   public static Tensor prelu(Tensor x, Tensor a) {
     Tensor slope = a;
     if (a.numel() > 1) {
       if (x.dim() < 2 || x.size(1) != a.numel()) {
-        throw new IllegalArgumentException("prelu: " + a.numel() + " slopes need input [N, " + a.numel() + ", ...], got " + x.shape());
+        throw new IllegalArgumentException(
+            "prelu: "
+                + a.numel()
+                + " slopes need input [N, "
+                + a.numel()
+                + ", ...], got "
+                + x.shape());
       }
       int[] shape = new int[x.dim()];
       java.util.Arrays.fill(shape, 1);
@@ -60,8 +71,8 @@ public final class F {
   }
 
   /**
-   * Binary cross-entropy on scores z (before the sigmoid), in the stable form
-   * max(z, 0) − z·y + log(1 + e^(−|z|)).
+   * Binary cross-entropy on scores z (before the sigmoid), in the stable form max(z, 0) − z·y +
+   * log(1 + e^(−|z|)).
    */
   public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
     sameShape("binaryCrossEntropyWithLogits", logits, target);
@@ -73,25 +84,44 @@ public final class F {
    * Cross-entropy on logits: −mean log softmax(z)[y].
    *
    * <p>Targets are either class indices, shape [N] with integer values in [0, C), or per-class
-   * probabilities (one-hot), shape [N, C]. Uses the log-softmax primitive, so logits of ±1000 give a
-   * finite loss and the gradient softmax(z) − y.
+   * probabilities (one-hot), shape [N, C]. Uses the log-softmax primitive, so logits of ±1000 give
+   * a finite loss and the gradient softmax(z) − y.
    *
    * <p>Shape: logits [N, C].
    */
   public static Tensor crossEntropy(Tensor logits, Tensor target) {
-    if (logits.dim() != 2) throw new IllegalArgumentException("crossEntropy: expected logits [N, C], got " + logits.shape());
+    if (logits.dim() != 2)
+      throw new IllegalArgumentException(
+          "crossEntropy: expected logits [N, C], got " + logits.shape());
     int n = logits.size(0), c = logits.size(1);
     Tensor logProb = logits.logSoftmax(1);
     if (target.dim() == 2) {
       if (!target.shape().equals(logits.shape())) {
-        throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " and one-hot targets " + target.shape() + " differ");
+        throw new IllegalArgumentException(
+            "crossEntropy: logits "
+                + logits.shape()
+                + " and one-hot targets "
+                + target.shape()
+                + " differ");
       }
       return logProb.mul(target).sum(1).mean().neg();
     }
     if (target.dim() != 1 || target.size(0) != n) {
-      throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " and targets " + target.shape()
-          + ": expected targets [" + n + "] (class indices) or [" + n + ", " + c + "] (one-hot)" + (target.dim() == 1
-              ? "; batch sizes " + n + " and " + target.size(0) + " differ" : ""));
+      throw new IllegalArgumentException(
+          "crossEntropy: logits "
+              + logits.shape()
+              + " and targets "
+              + target.shape()
+              + ": expected targets ["
+              + n
+              + "] (class indices) or ["
+              + n
+              + ", "
+              + c
+              + "] (one-hot)"
+              + (target.dim() == 1
+                  ? "; batch sizes " + n + " and " + target.size(0) + " differ"
+                  : ""));
     }
     checkLabels("crossEntropy", target, c);
     return logProb.gather(1, target.reshape(n, 1)).mean().neg();
@@ -102,14 +132,23 @@ public final class F {
     double[] y = labels.toDoubleArray();
     for (int i = 0; i < y.length; i++) {
       if (y[i] != Math.rint(y[i]) || y[i] < 0 || y[i] >= classes) {
-        throw new IllegalArgumentException(op + ": label " + y[i] + " at position " + i + " is not a class index in [0, " + classes + ")");
+        throw new IllegalArgumentException(
+            op
+                + ": label "
+                + y[i]
+                + " at position "
+                + i
+                + " is not a class index in [0, "
+                + classes
+                + ")");
       }
     }
   }
 
   private static void sameShape(String op, Tensor a, Tensor b) {
     if (!a.shape().equals(b.shape())) {
-      throw new IllegalArgumentException(op + ": prediction " + a.shape() + " and target " + b.shape() + " shapes differ");
+      throw new IllegalArgumentException(
+          op + ": prediction " + a.shape() + " and target " + b.shape() + " shapes differ");
     }
   }
 }
