@@ -67,4 +67,23 @@ public interface Backend {
 
   /** {@code out[..., index[..., j, ...], ...] += src[..., j, ...]} along {@code axis}. */
   void scatterAdd(View src, int axis, View index, View out);
+
+  /**
+   * Unfold (im2col): copies every window of {@code in} [N, C, H, W] into a column of {@code out}
+   * [C·kh·kw, N·OH·OW], with zeros where the window hangs over the padding.
+   */
+  void im2col(View in, ConvGeometry g, View out);
+
+  /**
+   * Fold (col2im), the adjoint of {@link #im2col}: adds every column of {@code cols} back into the
+   * window it came from in {@code out} [N, C, H, W], which the caller has zeroed.
+   */
+  void col2im(View cols, ConvGeometry g, View out);
+
+  /**
+   * Max pooling: {@code out} [N, C, OH, OW] gets each window's maximum and {@code indices} its
+   * position as a flat index ih·W + iw in the input plane (padding counts as −∞; ties go to the
+   * first).
+   */
+  void maxPool2d(View in, ConvGeometry g, View out, View indices);
 }

@@ -61,6 +61,14 @@ public abstract class Module {
     onReplace(name, value);
   }
 
+  /**
+   * Forgets every parameter, so a layer whose settings change its parameter shapes can re-create
+   * them.
+   */
+  protected final void clearParameters() {
+    parameters.clear();
+  }
+
   /** Hook for layers that keep a field pointing at a parameter; called after {@link #replace}. */
   protected void onReplace(String name, Tensor value) {}
 

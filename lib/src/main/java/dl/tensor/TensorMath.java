@@ -3,6 +3,7 @@ package dl.tensor;
 import dl.backend.Backend;
 import dl.backend.BinaryOp;
 import dl.backend.Buffer;
+import dl.backend.ConvGeometry;
 import dl.backend.DType;
 import dl.backend.ReduceOp;
 import dl.backend.UnaryOp;
@@ -291,6 +292,78 @@ public final class TensorMath {
           slice(a, k, index[i], index[i] + 1, 1).view(), slice(out, k, i, i + 1, 1).view());
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- sliding windows
+
+  /** im2col: x [N, C, H, W] → columns [C·kh·kw, N·OH·OW], one column per window position. */
+  public static Tensor unfold(Tensor x, ConvGeometry g) {
+    checkImages("unfold", x, g);
+    Tensor out = like(x, Shape.of(g.rows(), g.columns()), x.dtype());
+    x.buffer().backend().im2col(x.view(), g, out.view());
+    return out;
+  }
+
+  /**
+   * col2im: sums columns [C·kh·kw, N·OH·OW] back into images [N, C, H, W] (the adjoint of unfold).
+   */
+  public static Tensor fold(Tensor cols, ConvGeometry g) {
+    if (cols.dim() != 2 || cols.size(0) != g.rows() || cols.size(1) != g.columns()) {
+      throw new IllegalArgumentException(
+          "fold: expected columns [" + g.rows() + "," + g.columns() + "], got " + cols.shape());
+    }
+    Tensor out = like(cols, Shape.of(g.n(), g.c(), g.h(), g.w()), cols.dtype());
+    Tensor c = contiguous(cols);
+    cols.buffer().backend().col2im(c.view(), g, out.view());
+    return out;
+  }
+
+  /** Max pooling; returns {output, indices} with indices as flat positions ih·W + iw per plane. */
+  public static Tensor[] maxPool2d(Tensor x, ConvGeometry g) {
+    checkImages("maxPool2d", x, g);
+    Shape shape = Shape.of(g.n(), g.c(), g.outH(), g.outW());
+    Tensor out = like(x, shape, x.dtype()), indices = like(x, shape, x.dtype());
+    x.buffer().backend().maxPool2d(x.view(), g, out.view(), indices.view());
+    return new Tensor[] {out, indices};
+  }
+
+  private static void checkImages(String op, Tensor x, ConvGeometry g) {
+    if (x.dim() != 4
+        || x.size(0) != g.n()
+        || x.size(1) != g.c()
+        || x.size(2) != g.h()
+        || x.size(3) != g.w()) {
+      throw new IllegalArgumentException(
+          op
+              + ": expected input ["
+              + g.n()
+              + ","
+              + g.c()
+              + ","
+              + g.h()
+              + ","
+              + g.w()
+              + "], got "
+              + x.shape());
+    }
+    if (g.outH() <= 0 || g.outW() <= 0) {
+      throw new IllegalArgumentException(
+          op
+              + ": a "
+              + g.kh()
+              + "x"
+              + g.kw()
+              + " window (dilation "
+              + g.dilationH()
+              + "x"
+              + g.dilationW()
+              + ") does not fit the padded input "
+              + x.shape()
+              + "; output would be "
+              + g.outH()
+              + "x"
+              + g.outW());
+    }
   }
 
   // ---------------------------------------------------------------- copies and casts

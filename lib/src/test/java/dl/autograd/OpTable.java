@@ -1,5 +1,6 @@
 package dl.autograd;
 
+import dl.nn.functional.Conv;
 import dl.nn.functional.F;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
@@ -475,6 +476,172 @@ final class OpTable {
               Ref p = softmax(r[0]).map(Math::log), q = softmax(r[1]);
               return p.zip(q, (lp, y) -> -lp * y).reduce(d(0, 1), 0, Double::sum).map(v -> v / 4);
             }));
+    // ---- convolution and pooling (dl.nn.functional.Conv), against NaiveConv's loops
+    int[] one = {1, 1};
+    c.add(
+        row(
+            "conv2d basic",
+            s(d(2, 3, 5, 5), d(4, 3, 3, 3), d(4)),
+            Domain.ANY,
+            t -> Conv.conv2d(t[0], t[1], t[2], one, Conv.pad(0, 0), one, 1),
+            r -> NaiveConv.conv2d(r[0], r[1], r[2], one, new int[4], one, 1)));
+    c.add(
+        row(
+            "conv2d stride 2 padding 1",
+            s(d(1, 3, 7, 9), d(5, 3, 3, 3), d(5)),
+            Domain.ANY,
+            t -> Conv.conv2d(t[0], t[1], t[2], new int[] {2, 2}, Conv.pad(1, 1), one, 1),
+            r ->
+                NaiveConv.conv2d(
+                    r[0], r[1], r[2], new int[] {2, 2}, new int[] {1, 1, 1, 1}, one, 1)));
+    c.add(
+        row(
+            "conv2d dilation 2, non-square kernel",
+            s(d(2, 2, 7, 8), d(3, 2, 3, 2), d(3)),
+            Domain.ANY,
+            t ->
+                Conv.conv2d(
+                    t[0],
+                    t[1],
+                    t[2],
+                    new int[] {1, 2},
+                    new int[] {1, 0, 2, 1},
+                    new int[] {2, 1},
+                    1),
+            r ->
+                NaiveConv.conv2d(
+                    r[0],
+                    r[1],
+                    r[2],
+                    new int[] {1, 2},
+                    new int[] {1, 0, 2, 1},
+                    new int[] {2, 1},
+                    1)));
+    c.add(
+        row(
+            "conv2d groups 2, no bias",
+            s(d(2, 4, 5, 6), d(6, 2, 3, 3)),
+            Domain.ANY,
+            t -> Conv.conv2d(t[0], t[1], null, one, Conv.pad(1, 1), one, 2),
+            r -> NaiveConv.conv2d(r[0], r[1], null, one, new int[] {1, 1, 1, 1}, one, 2)));
+    c.add(
+        row(
+            "conv2d depthwise, odd channels",
+            s(d(1, 3, 6, 5), d(3, 1, 3, 3), d(3)),
+            Domain.ANY,
+            t -> Conv.conv2d(t[0], t[1], t[2], new int[] {2, 1}, Conv.pad(1, 0), one, 3),
+            r ->
+                NaiveConv.conv2d(
+                    r[0], r[1], r[2], new int[] {2, 1}, new int[] {1, 1, 0, 0}, one, 3)));
+    c.add(
+        row(
+            "conv2d of a permuted (strided) input",
+            s(d(5, 5, 1, 2), d(2, 2, 2, 2)),
+            Domain.ANY,
+            t -> Conv.conv2d(t[0].permute(2, 3, 0, 1), t[1], null, one, Conv.pad(0, 0), one, 1),
+            r -> NaiveConv.conv2d(permute2301(r[0]), r[1], null, one, new int[4], one, 1)));
+    c.add(
+        row(
+            "convTranspose2d stride 2 padding 1 outputPadding 1",
+            s(d(2, 3, 3, 4), d(3, 2, 3, 3), d(2)),
+            Domain.ANY,
+            t ->
+                Conv.convTranspose2d(
+                    t[0], t[1], t[2], new int[] {2, 2}, Conv.pad(1, 1), one, one, 1),
+            r -> NaiveConv.convTranspose2d(r[0], r[1], r[2], 2, 1, 1, 1, 1)));
+    c.add(
+        row(
+            "convTranspose2d dilation 2 groups 2",
+            s(d(1, 4, 3, 3), d(4, 1, 2, 2)),
+            Domain.ANY,
+            t ->
+                Conv.convTranspose2d(
+                    t[0], t[1], null, one, Conv.pad(0, 0), new int[] {0, 0}, new int[] {2, 2}, 2),
+            r -> NaiveConv.convTranspose2d(r[0], r[1], null, 1, 0, 0, 2, 2)));
+    c.add(
+        row(
+            "maxPool2d 2x2",
+            s(d(2, 3, 4, 6)),
+            Domain.ANY,
+            t -> Conv.maxPool2d(t[0], new int[] {2, 2}, new int[] {2, 2}, Conv.pad(0, 0), one),
+            r -> NaiveConv.pool(r[0], 2, 2, 0, 1, true)));
+    c.add(
+        row(
+            "maxPool2d 3x3 stride 2 padding 1",
+            s(d(1, 2, 7, 7)),
+            Domain.ANY,
+            t -> Conv.maxPool2d(t[0], new int[] {3, 3}, new int[] {2, 2}, Conv.pad(1, 1), one),
+            r -> NaiveConv.pool(r[0], 3, 2, 1, 1, true)));
+    c.add(
+        row(
+            "maxPool2d dilation 2",
+            s(d(1, 1, 6, 6)),
+            Domain.ANY,
+            t ->
+                Conv.maxPool2d(
+                    t[0], new int[] {2, 2}, new int[] {1, 1}, Conv.pad(0, 0), new int[] {2, 2}),
+            r -> NaiveConv.pool(r[0], 2, 1, 0, 2, true)));
+    c.add(
+        row(
+            "avgPool2d 3x3 stride 2 padding 1",
+            s(d(2, 2, 5, 5)),
+            Domain.ANY,
+            t -> Conv.avgPool2d(t[0], new int[] {3, 3}, new int[] {2, 2}, Conv.pad(1, 1)),
+            r -> NaiveConv.pool(r[0], 3, 2, 1, 1, false)));
+    c.add(
+        row(
+            "adaptiveAvgPool2d global",
+            s(d(2, 3, 4, 5)),
+            Domain.ANY,
+            t -> Conv.adaptiveAvgPool2d(t[0], 1, 1),
+            r ->
+                new Ref(
+                    r[0].reduce(d(2, 3), 0, Double::sum).map(v -> v / 20).data(), d(2, 3, 1, 1))));
+    c.add(
+        row(
+            "batchNorm training",
+            s(d(4, 3, 2, 2), d(3), d(3)),
+            Domain.ANY,
+            t ->
+                Conv.batchNorm(
+                    t[0],
+                    Tensor.zeros(dl.backend.DType.FLOAT64, 3),
+                    Tensor.ones(dl.backend.DType.FLOAT64, 3),
+                    t[1],
+                    t[2],
+                    true,
+                    0.1,
+                    1e-5),
+            r -> batchNormRef(r[0], r[1], r[2])));
+    c.add(
+        row(
+            "batchNorm eval",
+            s(d(2, 3, 2, 2)),
+            Domain.ANY,
+            t ->
+                Conv.batchNorm(
+                    t[0],
+                    Tensor.of(0.5, -1, 2).float64(),
+                    Tensor.of(4, 0.25, 1).float64(),
+                    null,
+                    null,
+                    false,
+                    0.1,
+                    0),
+            r -> {
+              double[] m = {0.5, -1, 2}, v = {4, 0.25, 1};
+              double[] out = r[0].data().clone();
+              for (int i = 0; i < out.length; i++)
+                out[i] = (out[i] - m[(i / 4) % 3]) / Math.sqrt(v[(i / 4) % 3]);
+              return new Ref(out, r[0].shape());
+            }));
+    c.add(
+        row(
+            "localResponseNorm size 3",
+            s(d(2, 4, 2, 2)),
+            Domain.ANY,
+            t -> Conv.localResponseNorm(t[0], 3, 0.5, 0.75, 2),
+            r -> lrnRef(r[0], 3, 0.5, 0.75, 2)));
     // ---- composites the course leans on
     c.add(
         row(
@@ -497,6 +664,53 @@ final class OpTable {
     double sum = 0;
     for (int i = 0; i < labels.length; i++) sum -= Math.log(p.data()[i * c + labels[i]]);
     return new Ref(new double[] {sum / labels.length}, d());
+  }
+
+  static Ref permute2301(Ref x) {
+    int a = x.shape()[0], b = x.shape()[1], c = x.shape()[2], e = x.shape()[3];
+    double[] out = new double[x.numel()];
+    for (int i = 0; i < a; i++)
+      for (int j = 0; j < b; j++)
+        for (int k = 0; k < c; k++)
+          for (int l = 0; l < e; l++)
+            out[((k * e + l) * a + i) * b + j] = x.data()[((i * b + j) * c + k) * e + l];
+    return new Ref(out, d(c, e, a, b));
+  }
+
+  static Ref batchNormRef(Ref x, Ref gamma, Ref beta) {
+    int n = x.shape()[0], c = x.shape()[1], hw = x.shape()[2] * x.shape()[3];
+    double[] out = new double[x.numel()];
+    for (int ch = 0; ch < c; ch++) {
+      double mean = 0, var = 0;
+      for (int i = 0; i < n; i++)
+        for (int p = 0; p < hw; p++) mean += x.data()[(i * c + ch) * hw + p];
+      mean /= n * hw;
+      for (int i = 0; i < n; i++)
+        for (int p = 0; p < hw; p++) var += Math.pow(x.data()[(i * c + ch) * hw + p] - mean, 2);
+      var /= n * hw;
+      for (int i = 0; i < n; i++)
+        for (int p = 0; p < hw; p++) {
+          int k = (i * c + ch) * hw + p;
+          out[k] =
+              gamma.data()[ch] * (x.data()[k] - mean) / Math.sqrt(var + 1e-5) + beta.data()[ch];
+        }
+    }
+    return new Ref(out, x.shape());
+  }
+
+  static Ref lrnRef(Ref x, int size, double alpha, double beta, double k) {
+    int n = x.shape()[0], c = x.shape()[1], hw = x.shape()[2] * x.shape()[3];
+    double[] out = new double[x.numel()];
+    for (int i = 0; i < n; i++)
+      for (int ch = 0; ch < c; ch++)
+        for (int p = 0; p < hw; p++) {
+          double sum = 0;
+          for (int j = ch - size / 2; j <= ch + (size - 1) / 2; j++)
+            if (j >= 0 && j < c) sum += Math.pow(x.data()[(i * c + j) * hw + p], 2);
+          int at = (i * c + ch) * hw + p;
+          out[at] = x.data()[at] / Math.pow(k + alpha / size * sum, beta);
+        }
+    return new Ref(out, x.shape());
   }
 
   static Ref flat(Ref r) {

@@ -3,6 +3,7 @@ package dl.backend.cpu;
 import dl.backend.Backend;
 import dl.backend.BinaryOp;
 import dl.backend.Buffer;
+import dl.backend.ConvGeometry;
 import dl.backend.DType;
 import dl.backend.ReduceOp;
 import dl.backend.UnaryOp;
@@ -594,5 +595,123 @@ public final class CpuBackend implements Backend {
               + "))");
     }
     return t;
+  }
+
+  // ---------------------------------------------------------------- sliding windows
+
+  @Override
+  public void im2col(View in, ConvGeometry g, View out) {
+    HostBuffer x = host(in), o = host(out);
+    if (!out.isContiguous())
+      throw new IllegalArgumentException("im2col: output must be contiguous");
+    int oh = g.outH(), ow = g.outW(), cols = g.columns(), khw = g.kh() * g.kw();
+    int[] st = in.strides();
+    int base = in.offset();
+    // Each thread fills whole rows (one channel and kernel offset each), so no two write together.
+    parallelRows(
+        g.rows(),
+        (long) g.rows() * cols,
+        (r0, r1) -> {
+          for (int r = r0; r < r1; r++) {
+            int c = r / khw, ki = (r / g.kw()) % g.kh(), kj = r % g.kw();
+            int at = out.offset() + r * cols;
+            for (int n = 0; n < g.n(); n++) {
+              for (int y = 0; y < oh; y++) {
+                int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
+                if (ih < 0 || ih >= g.h()) {
+                  for (int xo = 0; xo < ow; xo++) o.set(at++, 0);
+                  continue;
+                }
+                int row = base + n * st[0] + c * st[1] + ih * st[2];
+                for (int xo = 0; xo < ow; xo++) {
+                  int iw = xo * g.strideW() - g.padLeft() + kj * g.dilationW();
+                  if (x.f != null && o.f != null)
+                    o.f[at++] = iw >= 0 && iw < g.w() ? x.f[row + iw * st[3]] : 0f;
+                  else o.set(at++, iw >= 0 && iw < g.w() ? x.get(row + iw * st[3]) : 0);
+                }
+              }
+            }
+          }
+        });
+  }
+
+  @Override
+  public void col2im(View colsView, ConvGeometry g, View out) {
+    HostBuffer cols = host(colsView), o = host(out);
+    if (!colsView.isContiguous() || !out.isContiguous()) {
+      throw new IllegalArgumentException("col2im: columns and output must be contiguous");
+    }
+    int oh = g.outH(), ow = g.outW(), ncols = g.columns(), khw = g.kh() * g.kw();
+    int hw = g.h() * g.w(), chw = g.c() * hw;
+    // NOTE: split by channel: every input element belongs to one channel, so each is summed by a
+    // single thread in a fixed order and the result does not depend on the thread count.
+    parallelRows(
+        g.c(),
+        (long) g.rows() * ncols,
+        (c0, c1) -> {
+          for (int c = c0; c < c1; c++) {
+            for (int k = 0; k < khw; k++) {
+              int ki = k / g.kw(), kj = k % g.kw();
+              int at = colsView.offset() + (c * khw + k) * ncols;
+              for (int n = 0; n < g.n(); n++) {
+                for (int y = 0; y < oh; y++) {
+                  int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
+                  if (ih < 0 || ih >= g.h()) {
+                    at += ow;
+                    continue;
+                  }
+                  int row = out.offset() + n * chw + c * hw + ih * g.w();
+                  for (int xo = 0; xo < ow; xo++, at++) {
+                    int iw = xo * g.strideW() - g.padLeft() + kj * g.dilationW();
+                    if (iw < 0 || iw >= g.w()) continue;
+                    if (o.f != null && cols.f != null) o.f[row + iw] += cols.f[at];
+                    else o.set(row + iw, o.get(row + iw) + cols.get(at));
+                  }
+                }
+              }
+            }
+          }
+        });
+  }
+
+  @Override
+  public void maxPool2d(View in, ConvGeometry g, View out, View indices) {
+    HostBuffer x = host(in), o = host(out), idx = host(indices);
+    if (!out.isContiguous() || !indices.isContiguous()) {
+      throw new IllegalArgumentException("maxPool2d: output and indices must be contiguous");
+    }
+    int oh = g.outH(), ow = g.outW();
+    int[] st = in.strides();
+    parallelRows(
+        g.n() * g.c(),
+        (long) g.n() * g.c() * oh * ow * g.kh() * g.kw(),
+        (p0, p1) -> {
+          for (int plane = p0; plane < p1; plane++) {
+            int n = plane / g.c(), c = plane % g.c();
+            int base = in.offset() + n * st[0] + c * st[1];
+            int at = plane * oh * ow;
+            for (int y = 0; y < oh; y++) {
+              for (int xo = 0; xo < ow; xo++, at++) {
+                double best = Double.NEGATIVE_INFINITY;
+                int bestIndex = -1;
+                for (int ki = 0; ki < g.kh(); ki++) {
+                  int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
+                  if (ih < 0 || ih >= g.h()) continue;
+                  for (int kj = 0; kj < g.kw(); kj++) {
+                    int iw = xo * g.strideW() - g.padLeft() + kj * g.dilationW();
+                    if (iw < 0 || iw >= g.w()) continue;
+                    double v = x.get(base + ih * st[2] + iw * st[3]);
+                    if (v > best || bestIndex < 0 || (Double.isNaN(v) && !Double.isNaN(best))) {
+                      best = v;
+                      bestIndex = ih * g.w() + iw;
+                    }
+                  }
+                }
+                o.set(out.offset() + at, best);
+                idx.set(indices.offset() + at, bestIndex);
+              }
+            }
+          }
+        });
   }
 }

@@ -1,0 +1,20 @@
+package dl.nn;
+
+import dl.tensor.Tensor;
+
+/**
+ * Batch normalisation for images: statistics per channel over the batch and all pixels. Shape: [N,
+ * C, H, W].
+ */
+public final class BatchNorm2d extends BatchNorm {
+  public BatchNorm2d(int channels) {
+    super(channels);
+  }
+
+  @Override
+  void checkRank(Tensor x) {
+    if (x.dim() != 4)
+      throw new IllegalArgumentException(
+          describe() + ": expected input [N, C, H, W], got " + x.shape());
+  }
+}

@@ -1,0 +1,195 @@
+package dl.nn;
+
+import dl.backend.ConvGeometry;
+import dl.nn.functional.Conv;
+import dl.tensor.Tensor;
+
+/**
+ * A 2-D convolution layer: every output channel slides its own kh×kw×C_in filter over the image and
+ * sums the products, plus a bias.
+ *
+ * <pre>{@code
+ * var conv = new Conv2d(1, 6, 5).padding(2);          // LeNet-5's first layer
+ * var depthwise = new Conv2d(32, 32, 3).padding(1).groups(32);
+ * }</pre>
+ *
+ * <p>Shape: input [N, C_in, H, W] → [N, C_out, OH, OW] with OH = ⌊(H + 2p − d·(k − 1) − 1)/s⌋ + 1
+ * ({@link #outputSize}). Weight [C_out, C_in/groups, kh, kw], bias [C_out].
+ */
+public final class Conv2d extends Module {
+  private final int in, out, kh, kw;
+  private int[] stride = {1, 1};
+  private int[] padding = {0, 0, 0, 0};
+  private boolean samePadding;
+  private int[] dilation = {1, 1};
+  private int groups = 1;
+  private boolean withBias = true;
+  private Tensor weight, bias;
+
+  public Conv2d(int in, int out, int kernel) {
+    this(in, out, kernel, kernel);
+  }
+
+  public Conv2d(int in, int out, int kh, int kw) {
+    if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0) {
+      throw new IllegalArgumentException(
+          "Conv2d: channels and kernel size must be positive, got in="
+              + in
+              + " out="
+              + out
+              + " kernel="
+              + kh
+              + "x"
+              + kw);
+    }
+    this.in = in;
+    this.out = out;
+    this.kh = kh;
+    this.kw = kw;
+    initParameters();
+  }
+
+  /**
+   * ⌊(in + 2·padding − dilation·(kernel − 1) − 1) / stride⌋ + 1, the lecture's output-size formula.
+   */
+  public static int outputSize(int in, int kernel, int stride, int padding, int dilation) {
+    return ConvGeometry.outputSize(in, kernel, stride, 2 * padding, dilation);
+  }
+
+  private void initParameters() {
+    int fanIn = (in / groups) * kh * kw;
+    weight = param("weight", Init.kaimingUniform(fanIn, out, in / groups, kh, kw));
+    bias = withBias ? param("bias", Tensor.zeros(out)) : null;
+  }
+
+  private void rebuild() {
+    clearParameters();
+    initParameters();
+  }
+
+  public Conv2d stride(int s) {
+    return stride(s, s);
+  }
+
+  public Conv2d stride(int sh, int sw) {
+    if (sh <= 0 || sw <= 0)
+      throw new IllegalArgumentException("Conv2d: stride must be positive, got " + sh + "x" + sw);
+    stride = new int[] {sh, sw};
+    return this;
+  }
+
+  public Conv2d padding(int p) {
+    return padding(p, p);
+  }
+
+  public Conv2d padding(int ph, int pw) {
+    if (ph < 0 || pw < 0)
+      throw new IllegalArgumentException("Conv2d: padding must be >= 0, got " + ph + "x" + pw);
+    padding = Conv.pad(ph, pw);
+    samePadding = false;
+    return this;
+  }
+
+  /**
+   * {@code "same"}: pad so the output has the input's size (stride 1; extra padding goes
+   * bottom/right).
+   */
+  public Conv2d padding(String mode) {
+    if (!mode.equals("same") && !mode.equals("valid")) {
+      throw new IllegalArgumentException(
+          "Conv2d: padding mode must be \"same\" or \"valid\", got \"" + mode + "\"");
+    }
+    samePadding = mode.equals("same");
+    if (!samePadding) padding = new int[4];
+    return this;
+  }
+
+  public Conv2d dilation(int d) {
+    return dilation(d, d);
+  }
+
+  public Conv2d dilation(int dh, int dw) {
+    if (dh <= 0 || dw <= 0)
+      throw new IllegalArgumentException("Conv2d: dilation must be positive, got " + dh + "x" + dw);
+    dilation = new int[] {dh, dw};
+    return this;
+  }
+
+  /**
+   * Splits channels into groups convolved separately; groups = in gives a depthwise convolution.
+   */
+  public Conv2d groups(int g) {
+    if (g <= 0 || in % g != 0 || out % g != 0) {
+      throw new IllegalArgumentException(
+          "Conv2d: groups "
+              + g
+              + " must divide both "
+              + in
+              + " input and "
+              + out
+              + " output channels");
+    }
+    groups = g;
+    rebuild();
+    return this;
+  }
+
+  /** With or without the bias term (default with). */
+  public Conv2d bias(boolean on) {
+    withBias = on;
+    rebuild();
+    return this;
+  }
+
+  public Tensor weight() {
+    return weight;
+  }
+
+  public Tensor bias() {
+    return bias;
+  }
+
+  private int[] effectivePadding() {
+    if (!samePadding) return padding;
+    if (stride[0] != 1 || stride[1] != 1)
+      throw new IllegalArgumentException(
+          "Conv2d: padding \"same\" needs stride 1, got " + stride[0] + "x" + stride[1]);
+    int th = dilation[0] * (kh - 1), tw = dilation[1] * (kw - 1);
+    return new int[] {th / 2, th - th / 2, tw / 2, tw - tw / 2};
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    if (x.dim() != 4 || x.size(1) != in) {
+      throw new IllegalArgumentException(
+          describe() + ": expected input [N, " + in + ", H, W], got " + x.shape());
+    }
+    try {
+      return Conv.conv2d(x, weight, bias, stride, effectivePadding(), dilation, groups);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  protected void onReplace(String name, Tensor value) {
+    if (name.equals("weight")) weight = value;
+    else bias = value;
+  }
+
+  @Override
+  protected String describe() {
+    StringBuilder sb =
+        new StringBuilder("Conv2d(" + in + " -> " + out + ", kernel " + kh + "x" + kw);
+    if (stride[0] != 1 || stride[1] != 1)
+      sb.append(", stride ").append(stride[0]).append('x').append(stride[1]);
+    if (samePadding) sb.append(", padding same");
+    else if (padding[0] + padding[2] > 0)
+      sb.append(", padding ").append(padding[0]).append('x').append(padding[2]);
+    if (dilation[0] != 1 || dilation[1] != 1)
+      sb.append(", dilation ").append(dilation[0]).append('x').append(dilation[1]);
+    if (groups != 1) sb.append(", groups ").append(groups);
+    if (!withBias) sb.append(", no bias");
+    return sb.append(')').toString();
+  }
+}

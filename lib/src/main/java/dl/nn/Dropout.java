@@ -1,0 +1,37 @@
+package dl.nn;
+
+import dl.nn.functional.Conv;
+import dl.tensor.Rng;
+import dl.tensor.Tensor;
+
+/**
+ * Inverted dropout: in training each element is zeroed with probability p and the rest scaled by
+ * 1/(1 − p), which trains an ensemble of thinned networks that share weights; in evaluation it does
+ * nothing.
+ */
+public final class Dropout extends Module {
+  private final double p;
+  private Rng rng;
+
+  public Dropout(double p) {
+    if (p < 0 || p >= 1)
+      throw new IllegalArgumentException("Dropout: probability must be in [0, 1), got " + p);
+    this.p = p;
+  }
+
+  /** Draws masks from {@code rng} instead of the global generator. */
+  public Dropout rng(Rng r) {
+    rng = r;
+    return this;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return Conv.dropout(x, p, isTraining(), rng != null ? rng : Rng.global());
+  }
+
+  @Override
+  protected String describe() {
+    return "Dropout(p=" + p + ")";
+  }
+}

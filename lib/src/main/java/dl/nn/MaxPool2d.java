@@ -1,0 +1,66 @@
+package dl.nn;
+
+import dl.nn.functional.Conv;
+import dl.tensor.Tensor;
+
+/**
+ * Max pooling: keeps the largest value of each window, shrinking the image and making the layer
+ * above tolerant to small shifts. Backward sends each gradient to the position that won.
+ *
+ * <p>Shape: [N, C, H, W] → [N, C, OH, OW]; stride defaults to the kernel size.
+ */
+public final class MaxPool2d extends Module {
+  private final int[] kernel;
+  private int[] stride, padding = {0, 0, 0, 0}, dilation = {1, 1};
+  private Tensor lastIndices;
+
+  public MaxPool2d(int kernel) {
+    this(kernel, kernel);
+  }
+
+  public MaxPool2d(int kh, int kw) {
+    if (kh <= 0 || kw <= 0)
+      throw new IllegalArgumentException(
+          "MaxPool2d: kernel size must be positive, got " + kh + "x" + kw);
+    kernel = new int[] {kh, kw};
+    stride = kernel.clone();
+  }
+
+  public MaxPool2d stride(int s) {
+    stride = new int[] {s, s};
+    return this;
+  }
+
+  public MaxPool2d padding(int p) {
+    padding = Conv.pad(p, p);
+    return this;
+  }
+
+  public MaxPool2d dilation(int d) {
+    dilation = new int[] {d, d};
+    return this;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    try {
+      Tensor[] r = Conv.maxPool2dWithIndices(x, kernel, stride, padding, dilation);
+      lastIndices = r[1];
+      return r[0];
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the maxima of the last forward pass were, for {@link MaxUnpool2d}. */
+  public Tensor indices() {
+    if (lastIndices == null)
+      throw new IllegalStateException("MaxPool2d.indices: run forward first");
+    return lastIndices;
+  }
+
+  @Override
+  protected String describe() {
+    return "MaxPool2d(" + kernel[0] + "x" + kernel[1] + ", stride " + stride[0] + ")";
+  }
+}
