@@ -2,7 +2,10 @@ package dl.backend;
 
 import dl.backend.cpu.CpuBackend;
 
-/** Which backend runs new tensors. Until the OpenCL backend lands this is always the CPU. */
+/**
+ * Which backend runs new tensors: the CPU backend unless {@link #use} picks another. Tensors keep
+ * the backend they were created on.
+ */
 public final class Backends {
   private static volatile Backend current;
 
@@ -18,5 +21,12 @@ public final class Backends {
       }
     }
     return b;
+  }
+
+  /** Makes {@code backend} the one new tensors are created on; returns the previous one. */
+  public static synchronized Backend use(Backend backend) {
+    Backend previous = current();
+    current = backend;
+    return previous;
   }
 }
