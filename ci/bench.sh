@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the README's results table on this machine.
-#   bash ci/bench.sh mnist    softmax regression and the 784-200-10 MLP on full MNIST, 10 epochs each
+#   bash ci/bench.sh mnist [epochs]    softmax regression and the 784-200-10 MLP on full MNIST (10 epochs)
+#   bash ci/bench.sh lenet [epochs]    LeNet-5 on MNIST (8 epochs)
+#   bash ci/bench.sh resnet [epochs]   a small ResNet on Fashion-MNIST with augmentation
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -11,8 +13,12 @@ case "$what" in
     echo "==> MNIST targets (dl.examples.MnistTargets), $(nproc) cores, $(java -version 2>&1 | head -1)"
     java -cp lib/target/dl-lib-all.jar dl.examples.MnistTargets "${2:-10}"
     ;;
+  lenet|resnet)
+    echo "==> CNN targets (dl.examples.CnnTargets $what), $(nproc) cores, $(java -version 2>&1 | head -1)"
+    java -cp lib/target/dl-lib-all.jar dl.examples.CnnTargets "$what" ${2:+"$2"}
+    ;;
   *)
-    echo "ERROR: unknown benchmark '$what' (known: mnist)" >&2
+    echo "ERROR: unknown benchmark '$what' (known: mnist, lenet, resnet)" >&2
     exit 2
     ;;
 esac

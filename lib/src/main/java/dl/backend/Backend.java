@@ -69,6 +69,12 @@ public interface Backend {
   void scatterAdd(View src, int axis, View index, View out);
 
   /**
+   * {@code out[..., index[..., j, ...], ...] = src[..., j, ...]} along {@code axis}; where indices
+   * repeat, the last write wins.
+   */
+  void scatter(View src, int axis, View index, View out);
+
+  /**
    * Unfold (im2col): copies every window of {@code in} [N, C, H, W] into a column of {@code out}
    * [C·kh·kw, N·OH·OW], with zeros where the window hangs over the padding.
    */

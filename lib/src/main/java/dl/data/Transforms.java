@@ -105,6 +105,116 @@ public final class Transforms {
     };
   }
 
+  /**
+   * Pads each image with {@code padding} zeros on every side, then cuts out a size×size window at a
+   * random place, drawn per sample (the same for all of its channels): the standard CIFAR-10
+   * augmentation ({@code randomCrop(32, 4, rng)}). Padding 0 and size = H = W is the identity.
+   *
+   * <p>Shape: x [N, ..., H, W] → [N, ..., size, size], float32 and contiguous.
+   */
+  public static Transform randomCrop(int size, int padding, Rng rng) {
+    if (size < 1)
+      throw new IllegalArgumentException("randomCrop: size must be positive, got " + size);
+    if (padding < 0)
+      throw new IllegalArgumentException("randomCrop: padding must be >= 0, got " + padding);
+    return x -> {
+      images("randomCrop", x);
+      int h = x.size(-2), w = x.size(-1), n = x.size(0);
+      if (size > h + 2 * padding || size > w + 2 * padding)
+        throw new IllegalArgumentException(
+            "randomCrop: a "
+                + size
+                + "x"
+                + size
+                + " crop does not fit images "
+                + x.shape()
+                + " padded by "
+                + padding);
+      int[] rowShift = new int[n], colShift = new int[n];
+      for (int i = 0; i < n; i++) {
+        // out[r][c] = padded[r + oy][c + ox] = x[r + oy − padding][c + ox − padding]
+        rowShift[i] = rng.nextInt(h + 2 * padding - size + 1) - padding;
+        colShift[i] = rng.nextInt(w + 2 * padding - size + 1) - padding;
+      }
+      return shift(x, size, size, rowShift, colShift);
+    };
+  }
+
+  /**
+   * Shifts each image by a random whole number of pixels in [−maxShift, maxShift], drawn per sample
+   * for x and y, filling the uncovered border with zeros (what falls off the edge is lost).
+   *
+   * <p>Shape: x [N, ..., H, W] → the same shape, float32 and contiguous.
+   */
+  public static Transform randomTranslate(int maxShift, Rng rng) {
+    if (maxShift < 0)
+      throw new IllegalArgumentException("randomTranslate: maxShift must be >= 0, got " + maxShift);
+    return x -> {
+      images("randomTranslate", x);
+      int n = x.size(0);
+      int[] rowShift = new int[n], colShift = new int[n];
+      for (int i = 0; i < n; i++) {
+        int dx = rng.nextInt(2 * maxShift + 1) - maxShift;
+        int dy = rng.nextInt(2 * maxShift + 1) - maxShift;
+        colShift[i] = -dx;
+        rowShift[i] = -dy;
+      }
+      return shift(x, x.size(-2), x.size(-1), rowShift, colShift);
+    };
+  }
+
+  /**
+   * Shifts every image {@code dx} pixels right and {@code dy} pixels down (negative: left, up),
+   * filling with zeros: out[y][x] = in[y − dy][x − dx].
+   *
+   * <p>Shape: x [N, ..., H, W] → the same shape, float32 and contiguous.
+   */
+  public static Transform translate(int dx, int dy) {
+    return x -> {
+      images("translate", x);
+      int n = x.size(0);
+      int[] rowShift = new int[n], colShift = new int[n];
+      Arrays.fill(rowShift, -dy);
+      Arrays.fill(colShift, -dx);
+      return shift(x, x.size(-2), x.size(-1), rowShift, colShift);
+    };
+  }
+
+  private static void images(String op, Tensor x) {
+    if (x.dim() < 3)
+      throw new IllegalArgumentException(op + ": expected images [N, ..., H, W], got " + x.shape());
+  }
+
+  /**
+   * out[i, ..., r, c] = x[i, ..., r + rowShift[i], c + colShift[i]], or 0 where that lies outside
+   * x: the one loop behind crops and translations. Shape: x [N, ..., H, W] → [N, ..., outH, outW].
+   */
+  private static Tensor shift(Tensor x, int outH, int outW, int[] rowShift, int[] colShift) {
+    int n = x.size(0), h = x.size(-2), w = x.size(-1);
+    int[] shape = x.shape().toArray();
+    shape[shape.length - 2] = outH;
+    shape[shape.length - 1] = outW;
+    int planes = 1;
+    for (int a = 1; a < shape.length - 2; a++) planes *= shape[a];
+    int perIn = planes * h * w;
+    float[] in = x.toFloatArray();
+    float[] out = new float[n * planes * outH * outW];
+    for (int i = 0; i < n; i++) {
+      int dr = rowShift[i], dc = colShift[i];
+      // NOTE: the columns that land inside the source are one run per row, copied with arraycopy;
+      // everything else stays 0 from the allocation.
+      int c0 = Math.max(0, -dc), c1 = Math.min(outW, w - dc);
+      int r0 = Math.max(0, -dr), r1 = Math.min(outH, h - dr);
+      if (c0 >= c1 || r0 >= r1) continue;
+      for (int p = 0; p < planes; p++) {
+        int src = i * perIn + p * h * w, dst = (i * planes + p) * outH * outW;
+        for (int r = r0; r < r1; r++)
+          System.arraycopy(in, src + (r + dr) * w + c0 + dc, out, dst + r * outW + c0, c1 - c0);
+      }
+    }
+    return Tensor.fromArray(out, shape);
+  }
+
   /** Turns class indices [N] into one-hot rows [N, classes] (a target transform). */
   public static Transform oneHot(int classes) {
     return y -> {

@@ -210,6 +210,37 @@ public final class SafeTensors {
     return out;
   }
 
+  /** The file's {@code __metadata__} strings (empty when it has none). */
+  public static Map<String, String> metadata(Path file) {
+    try (var ch = Files.newByteChannel(file)) {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      while (len.hasRemaining() && ch.read(len) >= 0) {}
+      long headerLength = len.flip().getLong();
+      if (headerLength <= 0 || headerLength > ch.size() - 8) {
+        throw new IllegalArgumentException(
+            "SafeTensors.metadata "
+                + file
+                + ": header length "
+                + headerLength
+                + " does not fit the file");
+      }
+      ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+      while (header.hasRemaining() && ch.read(header) >= 0) {}
+      Object parsed =
+          new Json(
+                  new String(header.array(), StandardCharsets.UTF_8),
+                  "SafeTensors.metadata " + file + ": ")
+              .value();
+      Map<String, String> out = new LinkedHashMap<>();
+      if (parsed instanceof Map<?, ?> m && m.get("__metadata__") instanceof Map<?, ?> meta) {
+        meta.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("SafeTensors.metadata " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private static String quote(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (char c : s.toCharArray()) {

@@ -250,6 +250,21 @@ public final class TensorMath {
     return out;
   }
 
+  /**
+   * A zero tensor of {@code shape} with {@code src} written at {@code index} along {@code axis}.
+   */
+  public static Tensor scatter(Shape shape, int axis, Tensor index, Tensor src) {
+    int k = shape.axis("scatter", axis);
+    checkGatherShapes("scatter", shape, k, index.shape());
+    if (!index.shape().equals(src.shape())) {
+      throw new IllegalArgumentException(
+          "scatter: index shape " + index.shape() + " and source shape " + src.shape() + " differ");
+    }
+    Tensor out = like(src, shape, src.dtype());
+    src.buffer().backend().scatter(contiguous(src).view(), k, index.view(), out.view());
+    return out;
+  }
+
   private static void checkGatherShapes(String op, Shape data, int axis, Shape index) {
     boolean ok = data.rank() == index.rank();
     for (int i = 0; ok && i < data.rank(); i++) ok = i == axis || data.get(i) == index.get(i);

@@ -579,6 +579,30 @@ public final class CpuBackend implements Backend {
         });
   }
 
+  @Override
+  public void scatter(View src, int axis, View index, View out) {
+    HostBuffer a = host(src), idx = host(index), o = host(out);
+    int[] outBase = out.strides().clone();
+    outBase[axis] = 0;
+    int limit = out.shape()[axis], step = out.strides()[axis];
+    int si = Strided.inner(index.strides()),
+        ss = Strided.inner(src.strides()),
+        so = Strided.inner(outBase);
+    Strided.rows(
+        index.shape(),
+        new int[][] {index.strides(), src.strides(), outBase},
+        new int[] {index.offset(), src.offset(), out.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1], s = off[2];
+              i < n;
+              i++, p += si, q += ss, s += so) {
+            int t = checkedIndex("scatter", idx.get(p), limit, axis);
+            int target = s + t * step;
+            o.set(target, a.get(q));
+          }
+        });
+  }
+
   private static int checkedIndex(String op, double value, int limit, int axis) {
     int t = (int) value;
     if (t != value || t < 0 || t >= limit) {

@@ -3,7 +3,7 @@ package dl.nn.functional;
 import dl.autograd.NoGrad;
 import dl.autograd.ops.Fold;
 import dl.autograd.ops.MaxPool2d;
-import dl.autograd.ops.ScatterAdd;
+import dl.autograd.ops.Scatter;
 import dl.autograd.ops.Unfold;
 import dl.backend.ConvGeometry;
 import dl.tensor.Rng;
@@ -284,7 +284,7 @@ public final class Conv {
     }
     int n = x.size(0), c = x.size(1);
     Tensor flat =
-        new ScatterAdd(Shape.of(n, c, outH * outW), 2)
+        new Scatter(Shape.of(n, c, outH * outW), 2)
             .apply(x.reshape(n, c, -1), indices.reshape(n, c, -1));
     return flat.reshape(n, c, outH, outW);
   }
