@@ -74,4 +74,19 @@ class LossTest {
         new MSELoss().forward(Tensor.of(1, 2, 3), Tensor.of(0, 4, 3.5)).item(),
         1e-6);
   }
+
+  @Test
+  void bceWithLogitsGradientIsSigmoidMinusTargetEvenAtZero() {
+    Tensor z = Tensor.of(0, 0, 1e-3, -30).float64().requiresGrad(true);
+    Tensor y = Tensor.of(1, 0, 1, 0).float64();
+    F.binaryCrossEntropyWithLogits(z, y).backward();
+    double[] g = z.grad().toDoubleArray();
+    double[] expected = {
+      (0.5 - 1) / 4,
+      (0.5 - 0) / 4,
+      (1 / (1 + Math.exp(-(double) (float) 1e-3)) - 1) / 4,
+      (1 / (1 + Math.exp(30))) / 4
+    };
+    assertArrayEquals(expected, g, 1e-12);
+  }
 }

@@ -71,13 +71,21 @@ public final class F {
   }
 
   /**
-   * Binary cross-entropy on scores z (before the sigmoid), in the stable form max(z, 0) − z·y +
-   * log(1 + e^(−|z|)).
+   * softplus(z) = log(1 + eᶻ), a smooth ReLU whose derivative is the sigmoid. Computed as
+   * log-sum-exp of (0, z), which never overflows and has the right gradient everywhere, including
+   * at 0.
+   */
+  public static Tensor softplus(Tensor z) {
+    return Tensor.stack(0, Tensor.zerosLike(z), z).logSumExp(0, false);
+  }
+
+  /**
+   * Binary cross-entropy on scores z (before the sigmoid): −[y·log σ(z) + (1 − y)·log(1 − σ(z))],
+   * which simplifies to softplus(z) − z·y. Its gradient is σ(z) − y, and nothing overflows.
    */
   public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
     sameShape("binaryCrossEntropyWithLogits", logits, target);
-    Tensor z = logits;
-    return z.relu().sub(z.mul(target)).add(z.abs().neg().exp().add(1).log()).mean();
+    return softplus(logits).sub(logits.mul(target)).mean();
   }
 
   /**
