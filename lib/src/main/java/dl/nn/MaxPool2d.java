@@ -12,6 +12,7 @@ import dl.tensor.Tensor;
 public final class MaxPool2d extends Module {
   private final int[] kernel;
   private int[] stride, padding = {0, 0, 0, 0}, dilation = {1, 1};
+  private boolean ceilMode;
   private Tensor lastIndices;
 
   public MaxPool2d(int kernel) {
@@ -41,10 +42,37 @@ public final class MaxPool2d extends Module {
     return this;
   }
 
+  /**
+   * Round the output size up instead of down, so a last, partial window at the bottom/right still
+   * counts (PyTorch's ceil_mode): 7×7 pooled 2×2 gives 4×4 instead of 3×3.
+   */
+  public MaxPool2d ceilMode(boolean on) {
+    ceilMode = on;
+    return this;
+  }
+
+  /**
+   * Padding with, in ceil mode, the extra rows/columns at the bottom/right that the partial windows
+   * need.
+   */
+  private int[] paddingFor(Tensor x) {
+    if (!ceilMode || x.dim() != 4) return padding;
+    int[] p = padding.clone();
+    for (int axis = 0; axis < 2; axis++) {
+      int in = x.size(2 + axis), before = padding[2 * axis], after = padding[2 * axis + 1];
+      int span = dilation[axis] * (kernel[axis] - 1) + 1;
+      int out = -Math.floorDiv(-(in + before + after - span), stride[axis]) + 1;
+      if ((out - 1) * stride[axis] >= in + before)
+        out--; // PyTorch: the last window must start inside
+      p[2 * axis + 1] = Math.max(after, (out - 1) * stride[axis] + span - in - before);
+    }
+    return p;
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     try {
-      Tensor[] r = Conv.maxPool2dWithIndices(x, kernel, stride, padding, dilation);
+      Tensor[] r = Conv.maxPool2dWithIndices(x, kernel, stride, paddingFor(x), dilation);
       lastIndices = r[1];
       return r[0];
     } catch (IllegalArgumentException e) {

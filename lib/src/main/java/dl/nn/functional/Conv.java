@@ -247,7 +247,17 @@ public final class Conv {
     if (x.dim() != 4)
       throw new IllegalArgumentException(layer + ": expected input [N, C, H, W], got " + x.shape());
     positive(layer, "kernel size", kernel);
-    halfKernel(layer, kernel, padding);
+    // The bottom/right padding may exceed half the kernel in ceil mode; every window still starts
+    // inside the image, so none sees only padding.
+    halfKernel(
+        layer,
+        kernel,
+        new int[] {
+          padding[0],
+          Math.min(padding[1], kernel[0] / 2),
+          padding[2],
+          Math.min(padding[3], kernel[1] / 2)
+        });
     ConvGeometry g = geometry(layer, x, kernel[0], kernel[1], stride, padding, dilation);
     MaxPool2d op = new MaxPool2d(g);
     Tensor out = op.apply(x);
