@@ -56,8 +56,9 @@ public final class ToyData {
   }
 
   /**
-   * The lectures' "red vs green points": two overlapping-free blobs, classes named "red" and
-   * "green".
+   * The lectures' "red vs green points": two blobs, classes named "red" and "green". They are
+   * separable for most seeds but not all (the spread is 0.7): seed 7, for one, has overlapping
+   * points.
    */
   public static TensorDataset redGreen(int n, long seed) {
     return blobs(n, new double[][] {{-1.5, -1}, {1.5, 1}}, 0.7, seed)

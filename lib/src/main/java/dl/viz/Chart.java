@@ -432,7 +432,7 @@ public final class Chart extends Figure {
       xs.setMarkerColor(color);
       shown++;
     }
-    if (spec.integerX && shown > 0) breakEvenSpacing(chart);
+    if (shown > 0) breakEvenSpacing(chart);
     if (shown == 0) {
       // NOTE: XChart cannot lay out axes without data; an invisible point keeps an empty chart
       // drawable.
@@ -448,8 +448,8 @@ public final class Chart extends Figure {
   }
 
   /**
-   * Gives XChart's tick finder round numbers (0, 20, 40, ...) instead of every few epochs (1, 5, 9,
-   * ...) when a chart has many epochs.
+   * Gives XChart's tick finder round numbers (0, 20, 40, ...) instead of every few data points (1,
+   * 5, 9, ... or -1.0367, ...) when a chart has many evenly spaced x values.
    */
   private void breakEvenSpacing(XYChart chart) {
     // NOTE: XChart puts x ticks on the data when all x values are evenly spaced; one invisible

@@ -12,9 +12,10 @@
  *       decimals.
  * </ul>
  *
- * <p>Used from notebook 03 (perceptron: points, separating lines, activation functions), 04 (MLP:
- * decision boundaries, loss curves, learning-rate comparisons), 06 (MNIST: image grids,
- * predictions, learned weights, confusion matrix) and 10 (CNNs: filters and feature maps). All
- * drawing is off-screen, so it works headless ({@code java.awt.headless=true}) and in CI.
+ * <p>Introduced in notebook 01 and used throughout: 02 (perceptron: points, separating lines), 03
+ * (activation functions, MLP decision boundaries), 04 (loss surfaces, learning-rate comparisons),
+ * 06 (MNIST: image grids, predictions, learned weights, confusion matrix), 08 to 10 (filters and
+ * feature maps). All drawing is off-screen, so it works headless ({@code java.awt.headless=true})
+ * and in CI.
  */
 package dl.viz;
