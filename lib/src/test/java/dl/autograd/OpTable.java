@@ -581,6 +581,24 @@ final class OpTable {
                 Conv.maxPool2d(
                     t[0], new int[] {2, 2}, new int[] {1, 1}, Conv.pad(0, 0), new int[] {2, 2}),
             r -> NaiveConv.pool(r[0], 2, 1, 0, 2, true)));
+    // Max unpooling (the Scatter primitive); the indices are data. Repeated indices (overlapping
+    // windows that chose one pixel, so equal values) are covered by the PyTorch fixtures: with
+    // different values the overwritten one has a numerical gradient of 0, so they are not used
+    // here.
+    c.add(
+        new OpCase(
+            "maxUnpool2d",
+            s(d(1, 1, 2, 2), d(1, 1, 2, 2)),
+            Domain.ANY,
+            t -> Conv.maxUnpool2d(t[0], t[1], 4, 4),
+            r -> {
+              double[] out = new double[16];
+              int[] at = {5, 6, 9, 15};
+              for (int i = 0; i < 4; i++) out[at[i]] = r[0].data()[i];
+              return new Ref(out, d(1, 1, 4, 4));
+            },
+            new int[] {1},
+            i -> Tensor.of(5, 6, 9, 15).reshape(1, 1, 2, 2)));
     c.add(
         row(
             "avgPool2d 3x3 stride 2 padding 1",
