@@ -557,30 +557,18 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void scatterAdd(View src, int axis, View index, View out) {
-    HostBuffer a = host(src), idx = host(index), o = host(out);
-    int[] outBase = out.strides().clone();
-    outBase[axis] = 0;
-    int limit = out.shape()[axis], step = out.strides()[axis];
-    int si = Strided.inner(index.strides()),
-        ss = Strided.inner(src.strides()),
-        so = Strided.inner(outBase);
-    Strided.rows(
-        index.shape(),
-        new int[][] {index.strides(), src.strides(), outBase},
-        new int[] {index.offset(), src.offset(), out.offset()},
-        (off, n) -> {
-          for (int i = 0, p = off[0], q = off[1], s = off[2];
-              i < n;
-              i++, p += si, q += ss, s += so) {
-            int t = checkedIndex("scatterAdd", idx.get(p), limit, axis);
-            int target = s + t * step;
-            o.set(target, o.get(target) + a.get(q));
-          }
-        });
+    scatter("scatterAdd", src, axis, index, out, true);
   }
 
   @Override
   public void scatter(View src, int axis, View index, View out) {
+    scatter("scatter", src, axis, index, out, false);
+  }
+
+  /**
+   * Writes (or adds, when {@code accumulate}) each source element at its index along {@code axis}.
+   */
+  private void scatter(String op, View src, int axis, View index, View out, boolean accumulate) {
     HostBuffer a = host(src), idx = host(index), o = host(out);
     int[] outBase = out.strides().clone();
     outBase[axis] = 0;
@@ -596,9 +584,8 @@ public final class CpuBackend implements Backend {
           for (int i = 0, p = off[0], q = off[1], s = off[2];
               i < n;
               i++, p += si, q += ss, s += so) {
-            int t = checkedIndex("scatter", idx.get(p), limit, axis);
-            int target = s + t * step;
-            o.set(target, a.get(q));
+            int target = s + checkedIndex(op, idx.get(p), limit, axis) * step;
+            o.set(target, accumulate ? o.get(target) + a.get(q) : a.get(q));
           }
         });
   }
