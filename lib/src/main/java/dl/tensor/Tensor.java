@@ -684,6 +684,13 @@ public final class Tensor {
     return var().sqrt();
   }
 
+  /**
+   * Standard deviation along {@code axis} with Bessel's correction, as PyTorch's {@code std(dim)}.
+   */
+  public Tensor std(int axis) {
+    return var(new int[] {axis}, false, true).sqrt();
+  }
+
   /** Index of the largest element along {@code axis} (ties: the first), as this tensor's dtype. */
   public Tensor argmax(int axis) {
     return TensorMath.argReduce(ReduceOp.MAX, this, axis, false);

@@ -110,6 +110,11 @@ public final class Trainer {
     return this;
   }
 
+  /** Prints nothing (for notebooks that train many models and show a summary instead). */
+  public Trainer quiet() {
+    return printTo(new PrintStream(java.io.OutputStream.nullOutputStream()));
+  }
+
   private static void checkPair(String what, Tensor x, Tensor y) {
     if (x.dim() == 0 || y.dim() == 0 || x.size(0) != y.size(0)) {
       throw new IllegalArgumentException(

@@ -697,4 +697,13 @@ class BroadcastAndReduceTest {
     double[] u = Tensor.rand(new Rng(3), 1000).toDoubleArray();
     for (double x : u) assertTrue(x >= 0 && x < 1, "uniform sample " + x);
   }
+
+  @Test
+  void stdAlongAnAxisUsesBesselsCorrection() {
+    Tensor x = Tensor.of(new double[][] {{1, 2}, {3, 6}, {5, 10}});
+    // column 0: mean 3, squared deviations 4 + 0 + 4 = 8, / (3 − 1) = 4 → 2; column 1: mean 6, 16 +
+    // 0 + 16 = 32 / 2 → 4
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new float[] {2f, 4f}, x.std(0).toFloatArray(), 1e-6f);
+  }
 }

@@ -153,4 +153,24 @@ class TrainerTest {
       assertEquals(1, files.count(), "no temporary files left behind");
     }
   }
+
+  @Test
+  void quietTrainingPrintsNothingButStillRecordsHistory() {
+    var captured = new ByteArrayOutputStream();
+    var previous = System.out;
+    System.setOut(new PrintStream(captured));
+    try {
+      var model = Sequential.of(new Linear(2, 2));
+      var h =
+          new Trainer(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.1))
+              .epochs(2)
+              .batchSize(2)
+              .quiet()
+              .fit(XOR_X, XOR_Y);
+      assertEquals(2, h.size());
+    } finally {
+      System.setOut(previous);
+    }
+    assertEquals("", captured.toString());
+  }
 }
