@@ -11,11 +11,11 @@ bash ci/setup.sh
 case "$what" in
   mnist)
     echo "==> MNIST targets (dl.examples.MnistTargets), $(nproc) cores, $(java -version 2>&1 | head -1)"
-    java -cp lib/target/dl-lib-all.jar dl.examples.MnistTargets "${2:-10}"
+    java --add-modules jdk.incubator.vector -cp lib/target/dl-lib-all.jar dl.examples.MnistTargets "${2:-10}"
     ;;
   lenet|resnet)
     echo "==> CNN targets (dl.examples.CnnTargets $what), $(nproc) cores, $(java -version 2>&1 | head -1)"
-    java -cp lib/target/dl-lib-all.jar dl.examples.CnnTargets "$what" ${2:+"$2"}
+    java --add-modules jdk.incubator.vector -cp lib/target/dl-lib-all.jar dl.examples.CnnTargets "$what" ${2:+"$2"}
     ;;
   *)
     echo "ERROR: unknown benchmark '$what' (known: mnist, lenet, resnet)" >&2

@@ -25,16 +25,42 @@ public final class CpuBackend implements Backend {
 
   private final ForkJoinPool pool;
   private final int threads;
+  private final boolean simd;
 
   public CpuBackend() {
     this(configuredThreads());
   }
 
   public CpuBackend(int threads) {
+    this(threads, SIMD_AVAILABLE);
+  }
+
+  /**
+   * A backend on {@code threads} threads; {@code simd} picks the Vector API matrix product (only
+   * honoured when the JVM has the {@code jdk.incubator.vector} module).
+   */
+  public CpuBackend(int threads, boolean simd) {
     if (threads < 1)
       throw new IllegalArgumentException("CpuBackend: threads must be >= 1, got " + threads);
     this.threads = threads;
+    this.simd = simd && SIMD_AVAILABLE;
     this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+  }
+
+  /**
+   * True when the JVM was started with {@code --add-modules jdk.incubator.vector} (and {@code
+   * -Ddl.simd=false} was not given), so float32 matrix products use explicit SIMD.
+   */
+  public static final boolean SIMD_AVAILABLE = simdAvailable();
+
+  private static boolean simdAvailable() {
+    if ("false".equalsIgnoreCase(System.getProperty("dl.simd", ""))) return false;
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+    try {
+      return SimdGemm.width() > 0;
+    } catch (LinkageError e) { // a JDK whose Vector API differs: the plain loops still work
+      return false;
+    }
   }
 
   /** Thread count from {@code -Ddl.threads} or {@code DL_THREADS}, else one per core. */
@@ -64,7 +90,14 @@ public final class CpuBackend implements Backend {
 
   @Override
   public String describe() {
-    return "cpu: Java kernels on " + threads + " thread" + (threads == 1 ? "" : "s");
+    return "cpu: Java kernels on "
+        + threads
+        + " thread"
+        + (threads == 1 ? "" : "s")
+        + (simd
+            ? ", matrix products with " + SimdGemm.lanes() + "-lane SIMD (Vector API)"
+            : ", plain-loop matrix products (start Java with --add-modules jdk.incubator.vector"
+                + " for SIMD)");
   }
 
   private static HostBuffer host(View v) {
@@ -491,12 +524,18 @@ public final class CpuBackend implements Backend {
         csB = bv.strides()[r - 1];
     int rsO = out.strides()[r - 2], csO = out.strides()[r - 1];
     for (int[] offs : batchOffsets) {
-      if (floats) {
+      if (floats && simd) {
+        simdMatmul(a.f, offs[0], rsA, csA, b.f, offs[1], rsB, csB, o.f, offs[2], rsO, csO, m, n, k);
+      } else if (floats) {
         float[][] pa = rowsFloat(a.f, offs[0], rsA, csA, m, k);
         float[][] pb = rowsFloat(b.f, offs[1], rsB, csB, k, n);
         float[][] c = new float[m][n];
         parallelTiles(
-            m, n, (long) m * n * k, (i0, i1, j0, j1) -> gemmFloat(pa, pb, c, i0, i1, j0, j1, k));
+            m,
+            n,
+            16,
+            (long) m * n * k,
+            (i0, i1, j0, j1) -> gemmFloat(pa, pb, c, i0, i1, j0, j1, k));
         for (int i = 0; i < m; i++) {
           int s = offs[2] + i * rsO;
           if (csO == 1) System.arraycopy(c[i], 0, o.f, s, n);
@@ -551,7 +590,72 @@ public final class CpuBackend implements Backend {
    * unit), and, when there are too few row blocks to keep every thread busy (a convolution's
    * 16-channel output has four), columns as well. Each output element belongs to exactly one tile.
    */
-  private void parallelTiles(int m, int n, long work, Tile body) {
+  private void simdMatmul(
+      float[] a,
+      int aOffset,
+      int rsA,
+      int csA,
+      float[] b,
+      int bOffset,
+      int rsB,
+      int csB,
+      float[] o,
+      int oOffset,
+      int rsO,
+      int csO,
+      int m,
+      int n,
+      int k) {
+    // Both kernels read A along its rows; a transposed A (the weights in an input gradient, small)
+    // is copied. B is read in place when its rows (NN) or its columns (NT) are contiguous.
+    if (csA != 1 && !(k == 1)) {
+      float[] rows = new float[m * k];
+      for (int i = 0; i < m; i++)
+        for (int p = 0; p < k; p++) rows[i * k + p] = a[aOffset + i * rsA + p * csA];
+      a = rows;
+      aOffset = 0;
+      rsA = k;
+    }
+    boolean nt = csB != 1 && (rsB == 1 || k == 1);
+    if (csB != 1 && !nt) {
+      float[] rows = new float[k * n];
+      for (int p = 0; p < k; p++)
+        for (int j = 0; j < n; j++) rows[p * n + j] = b[bOffset + p * rsB + j * csB];
+      b = rows;
+      bOffset = 0;
+      rsB = n;
+    }
+    boolean direct = csO == 1;
+    float[] c = direct ? o : new float[m * n];
+    int cStart = direct ? oOffset : 0, ldc = direct ? rsO : n;
+    float[] aIn = a, bIn = b;
+    int aAt = aOffset, lda = rsA, bAt = bOffset, ldb = nt ? csB : rsB;
+    long work = (long) m * n * k;
+    if (nt) {
+      parallelTiles(
+          m,
+          n,
+          2,
+          work,
+          (i0, i1, j0, j1) ->
+              SimdGemm.multiplyNT(aIn, aAt, lda, bIn, bAt, ldb, c, cStart, ldc, k, i0, i1, j0, j1));
+    } else {
+      int blocks = (n + SimdGemm.width() - 1) / SimdGemm.width();
+      parallelTiles(
+          m,
+          blocks,
+          1,
+          work,
+          (i0, i1, q0, q1) ->
+              SimdGemm.multiplyNN(
+                  aIn, aAt, lda, bIn, bAt, ldb, c, cStart, ldc, k, n, i0, i1, q0, q1));
+    }
+    if (!direct)
+      for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) o[oOffset + i * rsO + j * csO] = c[i * n + j];
+  }
+
+  private void parallelTiles(int m, int n, int grain, long work, Tile body) {
     if (pool == null || work < PARALLEL_WORK) {
       body.run(0, m, 0, n);
       return;
@@ -559,7 +663,7 @@ public final class CpuBackend implements Backend {
     int tasks = threads * 4;
     int rowBlocks = (m + 3) / 4;
     int rowChunks = Math.min(rowBlocks, tasks);
-    int colChunks = Math.max(1, Math.min(tasks / rowChunks, n / 64));
+    int colChunks = Math.max(1, Math.min(tasks / rowChunks, n / grain));
     pool.submit(
             () ->
                 IntStream.range(0, rowChunks * colChunks)
@@ -569,13 +673,16 @@ public final class CpuBackend implements Backend {
                           int r = t / colChunks, c = t % colChunks;
                           int i0 = Math.min(m, 4 * (int) ((long) rowBlocks * r / rowChunks));
                           int i1 = Math.min(m, 4 * (int) ((long) rowBlocks * (r + 1) / rowChunks));
-                          // Column cuts on multiples of 16 keep vector loops whole.
-                          int j0 = c == 0 ? 0 : (int) ((long) n * c / colChunks) & ~15;
-                          int j1 =
-                              c == colChunks - 1 ? n : (int) ((long) n * (c + 1) / colChunks) & ~15;
+                          // Column cuts on multiples of the grain keep vector loops whole.
+                          int j0 = c == 0 ? 0 : cut(n, c, colChunks, grain);
+                          int j1 = c == colChunks - 1 ? n : cut(n, c + 1, colChunks, grain);
                           if (i0 < i1 && j0 < j1) body.run(i0, i1, j0, j1);
                         }))
         .join();
+  }
+
+  private static int cut(int n, int c, int chunks, int grain) {
+    return (int) ((long) n * c / chunks) / grain * grain;
   }
 
   // C[i, j] = Σ_p A[i, p] · B[p, j] for rows [i0, i1) and columns [j0, j1). The inner loop runs

@@ -1,0 +1,223 @@
+package dl.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 matrix product with explicit SIMD through the JDK's Vector API ({@code
+ * jdk.incubator.vector}), used when the JVM was started with {@code --add-modules
+ * jdk.incubator.vector}; otherwise {@link CpuBackend} uses its plain-loop kernel.
+ *
+ * <p>Two kernels, chosen by B's layout. With B row-major ({@link #multiplyNN}) the kernel keeps a 4
+ * × {@link #width()} block of C in eight vector registers for the whole sum over k, so each loaded
+ * vector of B feeds eight fused multiply-adds instead of a load and store of C. With B transposed
+ * ({@link #multiplyNT}) every element is a dot product of two contiguous rows, and a 4 × 2 block of
+ * them shares each loaded vector. Neither packs its operands: both read them in place from the
+ * tensors' arrays.
+ *
+ * <p>Every element of C is {@code fma(a[p], b[p], s)} folded over p = 0, 1, …, k−1 in that order
+ * with the same instructions whichever tile it falls in, so results are identical for any split
+ * over threads.
+ */
+final class SimdGemm {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final int W = 2 * L;
+
+  private SimdGemm() {}
+
+  /** Columns per packed panel: two vector registers. */
+  static int width() {
+    return W;
+  }
+
+  /** Lanes per vector, for the backend's one-line description. */
+  static int lanes() {
+    return L;
+  }
+
+  /**
+   * C[i, j] = Σ_p A[i, p] · B[p, j] for rows [i0, i1) and column blocks [q0, q1) of {@link
+   * #width()} columns, with A, B and C all row-major with unit column stride ({@code a[aOffset +
+   * i·lda + p]}, {@code b[bOffset + p·ldb + j]}, {@code c[cOffset + i·ldc + j]}); {@code n} is C's
+   * width; the last block may be narrower than the others.
+   */
+  static void multiplyNN(
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] b,
+      int bOffset,
+      int ldb,
+      float[] c,
+      int cOffset,
+      int ldc,
+      int k,
+      int n,
+      int i0,
+      int i1,
+      int q0,
+      int q1) {
+    for (int q = q0; q < q1; q++) {
+      int j = q * W;
+      if (j + W <= n) {
+        blockNN(a, aOffset, lda, b, bOffset + j, ldb, c, cOffset + j, ldc, k, i0, i1);
+      } else {
+        // NOTE: the ragged last block goes through zero-padded copies rather than masked loads
+        // and stores, which JDK 17 does not compile to vector instructions (measured 20x slower,
+        // and they slowed the whole method once seen).
+        int w = n - j, rows = i1 - i0;
+        float[] panel = new float[k * W];
+        for (int p = 0; p < k; p++) System.arraycopy(b, bOffset + p * ldb + j, panel, p * W, w);
+        float[] tile = new float[rows * W];
+        blockNN(a, aOffset + i0 * lda, lda, panel, 0, W, tile, 0, W, k, 0, rows);
+        for (int r = 0; r < rows; r++)
+          System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc + j, w);
+      }
+    }
+  }
+
+  /**
+   * One block of {@link #width()} columns starting at {@code b[bOffset]} and {@code c[cOffset]}.
+   */
+  private static void blockNN(
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] b,
+      int bOffset,
+      int ldb,
+      float[] c,
+      int cOffset,
+      int ldc,
+      int k,
+      int i0,
+      int i1) {
+    int i = i0;
+    for (; i + 3 < i1; i += 4) {
+      int a0 = aOffset + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
+      FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+      for (int p = 0, pb = bOffset; p < k; p++, pb += ldb) {
+        FloatVector b0 = FloatVector.fromArray(S, b, pb);
+        FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+        FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+        s00 = x.fma(b0, s00);
+        s01 = x.fma(b1, s01);
+        x = FloatVector.broadcast(S, a[a1 + p]);
+        s10 = x.fma(b0, s10);
+        s11 = x.fma(b1, s11);
+        x = FloatVector.broadcast(S, a[a2 + p]);
+        s20 = x.fma(b0, s20);
+        s21 = x.fma(b1, s21);
+        x = FloatVector.broadcast(S, a[a3 + p]);
+        s30 = x.fma(b0, s30);
+        s31 = x.fma(b1, s31);
+      }
+      int c0 = cOffset + i * ldc;
+      s00.intoArray(c, c0);
+      s01.intoArray(c, c0 + L);
+      s10.intoArray(c, c0 + ldc);
+      s11.intoArray(c, c0 + ldc + L);
+      s20.intoArray(c, c0 + 2 * ldc);
+      s21.intoArray(c, c0 + 2 * ldc + L);
+      s30.intoArray(c, c0 + 3 * ldc);
+      s31.intoArray(c, c0 + 3 * ldc + L);
+    }
+    for (; i < i1; i++) {
+      int a0 = aOffset + i * lda;
+      FloatVector s0 = FloatVector.zero(S), s1 = s0;
+      for (int p = 0, pb = bOffset; p < k; p++, pb += ldb) {
+        FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+        s0 = x.fma(FloatVector.fromArray(S, b, pb), s0);
+        s1 = x.fma(FloatVector.fromArray(S, b, pb + L), s1);
+      }
+      int c0 = cOffset + i * ldc;
+      s0.intoArray(c, c0);
+      s1.intoArray(c, c0 + L);
+    }
+  }
+
+  /**
+   * C[i, j] = Σ_p A[i, p] · Bᵀ[j, p] for rows [i0, i1) and columns [j0, j1): the product with a
+   * transposed B whose rows are contiguous ({@code bt[btOffset + j·ldbt + p]}), as in a weight
+   * gradient (dY · colsᵀ) or a linear layer (x · Wᵀ). Each element is a dot product of two
+   * contiguous rows, vectorised along p; lanes are summed at the end, then the last k mod lanes
+   * terms are added in order.
+   */
+  static void multiplyNT(
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] bt,
+      int btOffset,
+      int ldbt,
+      float[] c,
+      int cOffset,
+      int ldc,
+      int k,
+      int i0,
+      int i1,
+      int j0,
+      int j1) {
+    int kv = k - k % L;
+    int i = i0;
+    for (; i + 3 < i1; i += 4) {
+      int a0 = aOffset + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      int j = j0;
+      for (; j + 1 < j1; j += 2) {
+        int b0 = btOffset + j * ldbt, b1 = b0 + ldbt;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
+        FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        for (int p = 0; p < kv; p += L) {
+          FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p);
+          FloatVector y1 = FloatVector.fromArray(S, bt, b1 + p);
+          FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+          s00 = x.fma(y0, s00);
+          s01 = x.fma(y1, s01);
+          x = FloatVector.fromArray(S, a, a1 + p);
+          s10 = x.fma(y0, s10);
+          s11 = x.fma(y1, s11);
+          x = FloatVector.fromArray(S, a, a2 + p);
+          s20 = x.fma(y0, s20);
+          s21 = x.fma(y1, s21);
+          x = FloatVector.fromArray(S, a, a3 + p);
+          s30 = x.fma(y0, s30);
+          s31 = x.fma(y1, s31);
+        }
+        int at = cOffset + i * ldc + j;
+        c[at] = finish(s00, a, a0, bt, b0, kv, k);
+        c[at + 1] = finish(s01, a, a0, bt, b1, kv, k);
+        c[at + ldc] = finish(s10, a, a1, bt, b0, kv, k);
+        c[at + ldc + 1] = finish(s11, a, a1, bt, b1, kv, k);
+        c[at + 2 * ldc] = finish(s20, a, a2, bt, b0, kv, k);
+        c[at + 2 * ldc + 1] = finish(s21, a, a2, bt, b1, kv, k);
+        c[at + 3 * ldc] = finish(s30, a, a3, bt, b0, kv, k);
+        c[at + 3 * ldc + 1] = finish(s31, a, a3, bt, b1, kv, k);
+      }
+      for (; j < j1; j++)
+        for (int r = 0; r < 4; r++)
+          c[cOffset + (i + r) * ldc + j] = dot(a, a0 + r * lda, bt, btOffset + j * ldbt, kv, k);
+    }
+    for (; i < i1; i++)
+      for (int j = j0; j < j1; j++)
+        c[cOffset + i * ldc + j] = dot(a, aOffset + i * lda, bt, btOffset + j * ldbt, kv, k);
+  }
+
+  // NOTE: every element, whichever loop computes it, goes through the same steps: lane-wise fma
+  // over the vector part, one lane sum, then the scalar tail. That keeps results independent of
+  // how rows and columns are split over threads.
+  private static float dot(float[] a, int ai, float[] b, int bi, int kv, int k) {
+    FloatVector s = FloatVector.zero(S);
+    for (int p = 0; p < kv; p += L)
+      s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
+    return finish(s, a, ai, b, bi, kv, k);
+  }
+
+  private static float finish(FloatVector s, float[] a, int ai, float[] b, int bi, int kv, int k) {
+    float sum = s.reduceLanes(VectorOperators.ADD);
+    for (int p = kv; p < k; p++) sum = Math.fma(a[ai + p], b[bi + p], sum);
+    return sum;
+  }
+}

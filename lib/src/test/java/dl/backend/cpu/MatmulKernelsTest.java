@@ -1,0 +1,102 @@
+package dl.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dl.backend.Buffer;
+import dl.backend.DType;
+import dl.backend.View;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The CPU backend's float32 matrix products (SIMD when the JVM has the Vector API, plain loops
+ * otherwise) against a float64 triple loop, on shapes that are not multiples of the vector width
+ * and with operands in every layout the kernels read in place or copy.
+ */
+class MatmulKernelsTest {
+
+  @Test
+  void testsRunWithTheSimdKernel() {
+    // surefire starts the JVM with --add-modules jdk.incubator.vector (see the root pom); without
+    // it the SIMD kernels below would silently not be exercised.
+    assertTrue(CpuBackend.SIMD_AVAILABLE, "the Vector API module is missing from the test JVM");
+    assertTrue(new CpuBackend(2).describe().contains("SIMD"), new CpuBackend(2).describe());
+  }
+
+  @ParameterizedTest(name = "m={0} k={1} n={2} aT={3} bT={4} threads={5} simd={6}")
+  @CsvSource({
+    "1, 1, 1, false, false, 1, true",
+    "5, 7, 33, false, false, 2, true",
+    "4, 16, 32, false, false, 2, true",
+    "9, 3, 70, false, true, 2, true",
+    "16, 144, 100, false, false, 2, true",
+    "16, 100, 37, false, true, 2, true",
+    "37, 5, 65, true, false, 2, true",
+    "6, 50, 3, true, true, 1, true",
+    "3, 33, 1, false, false, 2, true",
+    "64, 130, 129, false, false, 2, true",
+    "64, 130, 129, false, true, 2, true",
+    "5, 7, 33, false, false, 2, false",
+    "37, 5, 65, true, true, 2, false",
+    "64, 130, 129, false, false, 2, false",
+  })
+  void floatMatmulMatchesFloat64TripleLoop(
+      int m, int k, int n, boolean aTransposed, boolean bTransposed, int threads, boolean simd) {
+    CpuBackend cpu = new CpuBackend(threads, simd);
+    Random rng = new Random(31L * m + 7L * k + n);
+    float[] a = random(rng, m * k), b = random(rng, k * n);
+    View av = operand(cpu, a, m, k, aTransposed), bv = operand(cpu, b, k, n, bTransposed);
+    View out = View.contiguous(cpu.allocate(DType.FLOAT32, m * n), new int[] {m, n});
+    cpu.matmul(av, bv, out);
+    float[] got = cpu.toFloatArray(out);
+    float[] want = new float[m * n];
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p < k; p++) s += (double) a[i * k + p] * b[p * n + j];
+        want[i * n + j] = (float) s;
+      }
+    assertArrayEquals(want, got, 1e-4f * k, "m=" + m + " k=" + k + " n=" + n);
+  }
+
+  @Test
+  void resultsDoNotDependOnTheThreadCount() {
+    Random rng = new Random(5);
+    int m = 18, k = 77, n = 301;
+    float[] a = random(rng, m * k), b = random(rng, k * n);
+    float[][] results = new float[4][];
+    int r = 0;
+    for (boolean bTransposed : new boolean[] {false, true})
+      for (int threads : new int[] {1, 3}) {
+        CpuBackend cpu = new CpuBackend(threads);
+        View out = View.contiguous(cpu.allocate(DType.FLOAT32, m * n), new int[] {m, n});
+        cpu.matmul(operand(cpu, a, m, k, false), operand(cpu, b, k, n, bTransposed), out);
+        results[r++] = cpu.toFloatArray(out);
+      }
+    assertArrayEquals(results[0], results[1], 0f, "NN: 1 vs 3 threads");
+    assertArrayEquals(results[2], results[3], 0f, "NT: 1 vs 3 threads");
+  }
+
+  private static float[] random(Random rng, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) x[i] = (float) rng.nextGaussian();
+    return x;
+  }
+
+  /**
+   * The rows × cols matrix {@code values} (row-major) as a view; transposed means stored
+   * column-major, as a permuted tensor would be.
+   */
+  private static View operand(
+      CpuBackend cpu, float[] values, int rows, int cols, boolean transposed) {
+    if (!transposed) return View.contiguous(cpu.fromArray(values), new int[] {rows, cols});
+    float[] colMajor = new float[values.length];
+    for (int i = 0; i < rows; i++)
+      for (int j = 0; j < cols; j++) colMajor[j * rows + i] = values[i * cols + j];
+    Buffer buffer = cpu.fromArray(colMajor);
+    return new View(buffer, new int[] {rows, cols}, new int[] {1, rows}, 0);
+  }
+}
