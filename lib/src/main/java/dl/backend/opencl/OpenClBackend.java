@@ -819,8 +819,15 @@ public final class OpenClBackend implements Backend {
       onCpu("maxPool2d", new View[] {in, out, indices}, 1, v -> cpu.maxPool2d(v[0], g, v[1], v[2]));
   }
 
-  /** For tests: live device bytes, and that the library can see JOCL at all. */
-  long liveBytes() {
+  /** The ops that have run on the CPU so far because they had no kernel here (for tests). */
+  public synchronized Set<String> cpuFallbacks() {
+    Set<String> r = new java.util.TreeSet<>();
+    for (String s : reported) if (!s.startsWith("build ")) r.add(s);
+    return r;
+  }
+
+  /** Bytes of device memory held by live tensors. */
+  public long liveBytes() {
     return allocator.liveBytes();
   }
 
