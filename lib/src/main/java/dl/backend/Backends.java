@@ -68,9 +68,11 @@ public final class Backends {
 
   /** The OpenCL backend on device {@code index} (see {@link #info()}), else the CPU with a line. */
   public static synchronized Backend opencl(int index) {
+    boolean known = openClFailure.containsKey(index);
     Backend b = openCl(index);
     if (b != null) return b;
-    System.err.println(line(cpu(), "OpenCL unavailable: " + openClFailure.get(index)));
+    // NOTE: one line per device asked for, not one per call: notebooks call this in loops too.
+    if (!known) System.err.println(line(cpu(), "OpenCL unavailable: " + openClFailure.get(index)));
     return cpu();
   }
 
