@@ -62,6 +62,9 @@ public final class OpenClBackend implements Backend {
     this.programs = new ProgramCache(context, device.id());
     this.launcher = new Launcher(queue);
     this.errorFlag = clCreateBuffer(context, CL_MEM_READ_WRITE, Sizeof.cl_int, null, null);
+    String[] tiles = System.getProperty("dl.opencl.gemm", "64,4,16").split(",");
+    this.tile = Integer.parseInt(tiles[0].trim());
+    this.gemmTiles = " -D TS=" + tile + " -D WPT=" + tiles[1].trim() + " -D TK=" + tiles[2].trim();
   }
 
   /**
@@ -95,7 +98,8 @@ public final class OpenClBackend implements Backend {
       throw new IllegalStateException(
           "cannot open " + d.name() + ": " + ClDevices.firstLine(e.getMessage()), e);
     }
-    for (String p : PROGRAMS) b.programs.program(p, b.defines(DType.FLOAT32));
+    for (String p : PROGRAMS)
+      b.programs.program(p, b.defines(DType.FLOAT32) + (p.equals("gemm.cl") ? b.gemmTiles : ""));
     b.programs.program("copy.cl", b.copyDefines(DType.FLOAT32, DType.FLOAT32));
     return b;
   }
@@ -591,8 +595,13 @@ public final class OpenClBackend implements Backend {
 
   // ---------------------------------------------------------------- matrix product
 
-  /** Tile edge and work-items per tile edge of gemm.cl (TS and RTS there). */
-  private static final int TILE = 64, THREADS = 16;
+  /** Work-items per tile edge of gemm.cl (RTS there). */
+  private static final int THREADS = 16;
+
+  /** Tile sizes for gemm.cl; {@code -Ddl.opencl.gemm=TS,WPT,TK} overrides them (for tuning). */
+  private final int tile;
+
+  private final String gemmTiles;
 
   @Override
   public synchronized void matmul(View a, View b, View out) {
@@ -614,10 +623,10 @@ public final class OpenClBackend implements Backend {
                 "matmul",
                 () ->
                     launcher.run(
-                        kernel("gemm.cl", t, "gemm"),
+                        programs.kernel("gemm.cl", defines(t) + gemmTiles, "gemm"),
                         new long[] {
-                          (long) (n + TILE - 1) / TILE * THREADS,
-                          (long) (m + TILE - 1) / TILE * THREADS,
+                          (long) (n + tile - 1) / tile * THREADS,
+                          (long) (m + tile - 1) / tile * THREADS,
                           batches
                         },
                         new long[] {THREADS, THREADS, 1},

@@ -5,10 +5,17 @@
 // A and the TK×TS slice of B into local memory once, then every work-item reads them WPT times
 // over. Edges (M, N, K not multiples of the tile) load zeros and skip the store, so any shape
 // works. NOTE: every C element still sums over k in ascending order, like the CPU backend.
+// The host may choose other tile sizes per device with -D (RTS×RTS must stay 16×16 work-items).
+#ifndef TS
 #define TS 64
+#endif
+#ifndef WPT
 #define WPT 4
+#endif
 #define RTS (TS / WPT)
+#ifndef TK
 #define TK 16
+#endif
 
 __kernel __attribute__((reqd_work_group_size(RTS, RTS, 1)))
 void gemm(const int M, const int N, const int K,
