@@ -164,7 +164,14 @@ public final class Backends {
     String prop = System.getProperty("dl.backend");
     String env = System.getenv("DL_BACKEND");
     String setting = prop != null && !prop.isBlank() ? prop : env;
-    String source = setting == prop ? "-Ddl.backend=" : "DL_BACKEND=";
+    return choose(setting, setting == prop ? "-Ddl.backend=" : "DL_BACKEND=");
+  }
+
+  /**
+   * What {@link #current()} resolves {@code setting} (from {@code source}, named in the line) to;
+   * prints the line. Package-private for the fallback test.
+   */
+  static synchronized Backend choose(String setting, String source) {
     Backend chosen;
     String why;
     if (setting == null || setting.isBlank() || setting.trim().equalsIgnoreCase("auto")) {

@@ -51,6 +51,18 @@ class BackendsTest {
   }
 
   @Test
+  void forcingANonExistentDeviceThroughTheSettingRunsOnTheCpuWithOneLine() {
+    Backend[] got = new Backend[1];
+    String printed = stderrOf(() -> got[0] = Backends.choose("opencl:99", "DL_BACKEND="));
+    assertSame(Backends.cpu(), got[0]);
+    assertEquals(1, printed.lines().count(), printed);
+    assertTrue(
+        printed.startsWith("dl: backend cpu") && printed.contains("DL_BACKEND=opencl:99"), printed);
+    String typo = stderrOf(() -> Backends.choose("gpu", "DL_BACKEND="));
+    assertTrue(typo.contains("ignoring DL_BACKEND=gpu"), typo);
+  }
+
+  @Test
   void unknownBackendNamesAreRejectedWithTheChoices() {
     var e =
         org.junit.jupiter.api.Assertions.assertThrows(
