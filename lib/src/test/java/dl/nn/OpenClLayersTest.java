@@ -129,7 +129,7 @@ class OpenClLayersTest {
   @Test
   void mixingDevicesNamesBoth() {
     OpenClBackend cl = OpenClTests.device();
-    Tensor a = Tensor.ones(3), b = Tensor.ones(3).to(cl);
+    Tensor a = Tensor.ones(3).to(Backends.cpu()), b = Tensor.ones(3).to(cl);
     var e = assertThrows(IllegalArgumentException.class, () -> a.add(b));
     assertTrue(
         e.getMessage().contains("cpu") && e.getMessage().contains(cl.name()), e.getMessage());

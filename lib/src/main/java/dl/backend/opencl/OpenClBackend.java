@@ -206,7 +206,12 @@ public final class OpenClBackend implements Backend {
    * on.
    */
   private void onCpu(String op, View[] views, int firstOutput, Consumer<View[]> body) {
-    if (reported.add(op))
+    onCpu(op, true, views, firstOutput, body);
+  }
+
+  private void onCpu(
+      String op, boolean announce, View[] views, int firstOutput, Consumer<View[]> body) {
+    if (announce && reported.add(op))
       System.err.println("opencl: no kernel for " + op + " here yet, running it on the CPU");
     if (cpu == null) cpu = new CpuBackend(1);
     Map<ClBuffer, Buffer> host = new IdentityHashMap<>();
@@ -676,7 +681,7 @@ public final class OpenClBackend implements Backend {
                 });
     // NOTE: a bad index is rare, so the CPU reruns the op to raise its exact error message.
     if (!ok || errorFlagSet())
-      onCpu("gather", new View[] {in, index, out}, 2, v -> cpu.gather(v[0], axis, v[1], v[2]));
+      onCpu("gather", !ok, new View[] {in, index, out}, 2, v -> cpu.gather(v[0], axis, v[1], v[2]));
   }
 
   @Override
@@ -719,6 +724,7 @@ public final class OpenClBackend implements Backend {
     if (!ok || errorFlagSet()) {
       onCpu(
           op,
+          !ok,
           new View[] {src, index, out},
           2,
           v -> {
