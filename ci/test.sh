@@ -50,7 +50,7 @@ timed "setup" env DL_SKIP_LIB_BUILD=1 bash "$ROOT/ci/setup.sh"
 step "Build and test on JDK 17: mvn -B verify"
 JDK17="$(find_jdk 17)" || die "no JDK 17 found: install package openjdk-17-jdk (or set JDK17_HOME)"
 info "JAVA_HOME=$JDK17"
-timed "mvn verify (JDK 17)" env JAVA_HOME="$JDK17" mvn -B verify
+timed "mvn verify (JDK 17)" env JAVA_HOME="$JDK17" DL_REQUIRE_OPENCL=1 mvn -B verify
 
 # The README's worked example must print what the README shows (only once the README has one).
 if [[ -f "$ROOT/ci/readme_example.sh" ]] && grep -q '<!-- example:code -->' "$ROOT/README.md" 2>/dev/null; then

@@ -1,5 +1,6 @@
 package dl.nn;
 
+import dl.backend.Backend;
 import dl.backend.DType;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
@@ -187,6 +188,21 @@ public abstract class Module {
       replace(e.getKey(), e.getValue().detach().to(dtype).copy());
     for (var e : Map.copyOf(buffers).entrySet()) replace(e.getKey(), e.getValue().to(dtype).copy());
     children.values().forEach(c -> c.to(dtype));
+    return this;
+  }
+
+  /**
+   * Moves every parameter and buffer to {@code device} in place (the tensors keep their identity,
+   * so an optimizer made before still updates them). Returns this.
+   *
+   * <pre>{@code
+   * jshell> var model = new LeNet5().to(Backends.opencl());
+   * }</pre>
+   */
+  public Module to(Backend device) {
+    parameters.values().forEach(p -> p.toInPlace(device));
+    buffers.values().forEach(b -> b.toInPlace(device));
+    children.values().forEach(c -> c.to(device));
     return this;
   }
 

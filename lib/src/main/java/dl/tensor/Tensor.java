@@ -29,6 +29,7 @@ import dl.autograd.ops.Sin;
 import dl.autograd.ops.Slice;
 import dl.autograd.ops.Sum;
 import dl.autograd.ops.Tanh;
+import dl.autograd.ops.ToDevice;
 import dl.autograd.ops.Where;
 import dl.backend.Backend;
 import dl.backend.Backends;
@@ -57,7 +58,9 @@ import java.util.stream.IntStream;
  * broadcast by NumPy's rules. Methods follow PyTorch's names so its documentation reads alongside.
  */
 public final class Tensor {
-  private final View view;
+  // NOTE: not final only so that toInPlace(device) can move a parameter without changing its
+  // identity (optimizers hold references to parameters).
+  private View view;
   private final Shape shape;
   private boolean requiresGrad;
   private boolean retainGrad;
@@ -208,12 +211,21 @@ public final class Tensor {
     return fromArray(f, shape);
   }
 
+  /** Zeros of {@code t}'s shape and dtype, on {@code t}'s device. */
   public static Tensor zerosLike(Tensor t) {
-    return zeros(t.dtype(), t.shape.toArray());
+    return TensorMath.zeros(t.buffer().backend(), t.shape, t.dtype());
   }
 
+  /** Ones of {@code t}'s shape and dtype, on {@code t}'s device. */
   public static Tensor onesLike(Tensor t) {
-    return ones(t.dtype(), t.shape.toArray());
+    Tensor r = zerosLike(t);
+    r.buffer().backend().fill(r.view, 1);
+    return r;
+  }
+
+  /** A 0-D tensor of this tensor's dtype on this tensor's device (for ops with a constant). */
+  private Tensor scalarLike(double value) {
+    return TensorMath.scalarLike(this, value);
   }
 
   private static Backend backend() {
@@ -413,7 +425,7 @@ public final class Tensor {
   }
 
   public Tensor add(double value) {
-    return add(scalar(value, dtype()));
+    return add(scalarLike(value));
   }
 
   public Tensor sub(Tensor other) {
@@ -430,7 +442,7 @@ public final class Tensor {
   }
 
   public Tensor mul(double value) {
-    return mul(scalar(value, dtype()));
+    return mul(scalarLike(value));
   }
 
   /** a / b, composed as a · b⁻¹. */
@@ -517,7 +529,7 @@ public final class Tensor {
   /** Limits every element to [min, max]. */
   public Tensor clamp(double min, double max) {
     if (min > max) throw new IllegalArgumentException("clamp: min " + min + " > max " + max);
-    return maximum(scalar(min, dtype())).minimum(scalar(max, dtype()));
+    return maximum(scalarLike(min)).minimum(scalarLike(max));
   }
 
   // ================================================================ comparisons (not
@@ -528,7 +540,7 @@ public final class Tensor {
   }
 
   public Tensor gt(double v) {
-    return gt(scalar(v, dtype()));
+    return gt(scalarLike(v));
   }
 
   public Tensor ge(Tensor other) {
@@ -536,7 +548,7 @@ public final class Tensor {
   }
 
   public Tensor ge(double v) {
-    return ge(scalar(v, dtype()));
+    return ge(scalarLike(v));
   }
 
   public Tensor lt(Tensor other) {
@@ -544,7 +556,7 @@ public final class Tensor {
   }
 
   public Tensor lt(double v) {
-    return lt(scalar(v, dtype()));
+    return lt(scalarLike(v));
   }
 
   public Tensor le(Tensor other) {
@@ -552,7 +564,7 @@ public final class Tensor {
   }
 
   public Tensor le(double v) {
-    return le(scalar(v, dtype()));
+    return le(scalarLike(v));
   }
 
   public Tensor eq(Tensor other) {
@@ -560,7 +572,7 @@ public final class Tensor {
   }
 
   public Tensor eq(double v) {
-    return eq(scalar(v, dtype()));
+    return eq(scalarLike(v));
   }
 
   public Tensor ne(Tensor other) {
@@ -568,7 +580,7 @@ public final class Tensor {
   }
 
   public Tensor ne(double v) {
-    return ne(scalar(v, dtype()));
+    return ne(scalarLike(v));
   }
 
   /** {@code cond ? a : b} elementwise (cond non-zero means true), broadcasting all three. */
@@ -578,7 +590,7 @@ public final class Tensor {
 
   /** This tensor with {@code value} wherever {@code mask} is non-zero. */
   public Tensor maskedFill(Tensor mask, double value) {
-    return where(mask, scalar(value, dtype()), this);
+    return where(mask, scalarLike(value), this);
   }
 
   /** True when every element is within {@code atol + rtol·|other|} of {@code other}'s. */
@@ -995,6 +1007,37 @@ public final class Tensor {
     return dtype == dtype() ? this : new Cast(dtype).apply(this);
   }
 
+  /** The backend (device) whose memory holds this tensor. */
+  public Backend device() {
+    return buffer().backend();
+  }
+
+  /**
+   * The same values on {@code device} (this tensor if already there); gradients flow back to this
+   * tensor's device. Use it for data: {@code x = x.to(Backends.opencl())}.
+   */
+  public Tensor to(Backend device) {
+    return device == device() ? this : new ToDevice(device).apply(this);
+  }
+
+  /**
+   * Moves this leaf tensor's storage (and gradient) to {@code device}, keeping its identity, so an
+   * optimizer that holds it keeps working. {@link dl.nn.Module#to(Backend)} calls it for every
+   * parameter and buffer.
+   */
+  public Tensor toInPlace(Backend device) {
+    if (!isLeaf()) {
+      throw new IllegalArgumentException(
+          "toInPlace: tensor computed by "
+              + gradFn.name()
+              + " is part of a graph; move its inputs, or use to(device)");
+    }
+    if (device == device()) return this;
+    view = TensorMath.transfer(this, device).view();
+    if (grad != null) grad = TensorMath.transfer(grad, device);
+    return this;
+  }
+
   /** Shorthand for {@code to(DType.FLOAT64)}. */
   public Tensor float64() {
     return to(DType.FLOAT64);
@@ -1043,7 +1086,7 @@ public final class Tensor {
 
   /** this += alpha · other: the SGD update w ← w − η·g is {@code w.addInPlace(g, -eta)}. */
   public Tensor addInPlace(Tensor other, double alpha) {
-    return addInPlace(TensorMath.binary(BinaryOp.MUL, other, scalar(alpha, other.dtype())));
+    return addInPlace(TensorMath.binary(BinaryOp.MUL, other, TensorMath.scalarLike(other, alpha)));
   }
 
   /** this −= other. */
@@ -1062,7 +1105,7 @@ public final class Tensor {
 
   /** this *= value. */
   public Tensor mulInPlace(double value) {
-    return mulInPlace(scalar(value, dtype()));
+    return mulInPlace(scalarLike(value));
   }
 
   /** Copies {@code source}'s values (broadcast to this shape) into this tensor. */

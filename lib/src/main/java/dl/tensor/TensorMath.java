@@ -41,6 +41,13 @@ public final class TensorMath {
     return new Tensor(View.contiguous(buffer, shape.toArray()));
   }
 
+  /** A 0-D tensor holding {@code value}, with {@code t}'s dtype and on {@code t}'s backend. */
+  public static Tensor scalarLike(Tensor t, double value) {
+    Tensor s = like(t, Shape.of(), t.dtype());
+    if (value != 0) t.buffer().backend().fill(s.view(), value);
+    return s;
+  }
+
   private static Tensor like(Tensor t, Shape shape, DType dtype) {
     return zeros(t.buffer().backend(), shape, dtype);
   }
@@ -393,6 +400,19 @@ public final class TensorMath {
     Tensor out = like(a, a.shape(), a.dtype());
     a.buffer().backend().copy(a.view(), out.view());
     return out;
+  }
+
+  /**
+   * A contiguous copy of {@code a} on {@code target} ({@code a} itself if already there), through
+   * host memory: backends only know their own buffers.
+   */
+  public static Tensor transfer(Tensor a, Backend target) {
+    if (a.buffer().backend() == target) return a;
+    Buffer b =
+        a.dtype() == DType.FLOAT32
+            ? target.fromArray(a.toFloatArray())
+            : target.fromArray(a.toDoubleArray());
+    return new Tensor(View.contiguous(b, a.shape().toArray()));
   }
 
   /** {@code a} converted to {@code dtype} (no copy when it already has it). */

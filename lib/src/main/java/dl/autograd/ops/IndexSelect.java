@@ -27,7 +27,7 @@ public final class IndexSelect extends Function {
 
   @Override
   protected Tensor[] backward(Tensor g) {
-    Tensor grad = Tensor.zeros(g.dtype(), inputShape.toArray());
+    Tensor grad = TensorMath.zeros(g.buffer().backend(), inputShape, g.dtype());
     for (int i = 0; i < index.length; i++) {
       Tensor row = TensorMath.slice(grad, axis, index[i], index[i] + 1, 1);
       row.addInPlace(TensorMath.slice(g, axis, i, i + 1, 1));

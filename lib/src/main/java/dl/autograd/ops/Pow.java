@@ -16,7 +16,7 @@ public final class Pow extends Function {
   @Override
   protected Tensor forward(Tensor... in) {
     save(in[0]);
-    return TensorMath.binary(BinaryOp.POW, in[0], Tensor.scalar(exponent, in[0].dtype()));
+    return TensorMath.binary(BinaryOp.POW, in[0], TensorMath.scalarLike(in[0], exponent));
   }
 
   @Override

@@ -28,7 +28,7 @@ public final class Slice extends Function {
 
   @Override
   protected Tensor[] backward(Tensor g) {
-    Tensor grad = Tensor.zeros(g.dtype(), inputShape.toArray());
+    Tensor grad = TensorMath.zeros(g.buffer().backend(), inputShape, g.dtype());
     TensorMath.slice(grad, axis, start, end, step).copyFrom(g);
     return new Tensor[] {grad};
   }

@@ -15,7 +15,7 @@ public final class Where extends Function {
   @Override
   protected Tensor[] backward(Tensor g) {
     Tensor cond = saved(0).ne(0);
-    Tensor zero = Tensor.scalar(0, g.dtype());
+    Tensor zero = TensorMath.scalarLike(g, 0);
     return new Tensor[] {null, Tensor.where(cond, g, zero), Tensor.where(cond, zero, g)};
   }
 }

@@ -9,6 +9,7 @@ import dl.backend.ConvGeometry;
 import dl.tensor.Rng;
 import dl.tensor.Shape;
 import dl.tensor.Tensor;
+import dl.tensor.TensorMath;
 import java.util.Arrays;
 
 /**
@@ -406,7 +407,8 @@ public final class Conv {
     if (p < 0 || p >= 1)
       throw new IllegalArgumentException("dropout: probability must be in [0, 1), got " + p);
     if (!training || p == 0) return x;
-    Tensor keep = Tensor.rand(rng, maskShape).ge(p).to(x.dtype());
+    // NOTE: drawn on the host from the seeded generator, so every backend drops the same elements.
+    Tensor keep = Tensor.rand(rng, maskShape).to(x.device()).ge(p).to(x.dtype());
     return x.mul(keep).mul(1 / (1 - p));
   }
 
@@ -425,7 +427,11 @@ public final class Conv {
     before[1] = size / 2;
     after[1] = (size - 1) / 2;
     Tensor padded =
-        Tensor.cat(1, Tensor.zeros(x.dtype(), before), sq, Tensor.zeros(x.dtype(), after));
+        Tensor.cat(
+            1,
+            TensorMath.zeros(x.device(), Shape.of(before), x.dtype()),
+            sq,
+            TensorMath.zeros(x.device(), Shape.of(after), x.dtype()));
     Tensor sum = padded.narrow(1, 0, c);
     for (int i = 1; i < size; i++) sum = sum.add(padded.narrow(1, i, c));
     return x.div(sum.mul(alpha / size).add(k).pow(beta));

@@ -1,0 +1,122 @@
+package dl.backend.opencl;
+
+import static org.jocl.CL.*;
+
+import dl.backend.DType;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_mem;
+
+/**
+ * Device memory: creates {@code cl_mem} objects and releases them when their {@link ClBuffer} is
+ * garbage-collected.
+ *
+ * <p>NOTE: the JVM collects garbage when its own heap fills, and a {@link ClBuffer} is a few dozen
+ * heap bytes standing for megabytes on the device, so the heap alone would let dead device buffers
+ * pile up. The allocator therefore keeps a budget of live device bytes and asks for a collection
+ * when it is exceeded (or when the device reports it is out of memory), then waits for the cleaner
+ * to release what was found.
+ */
+final class ClAllocator {
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final cl_context context;
+  private final cl_command_queue queue;
+  private final long budget;
+  private final AtomicLong live = new AtomicLong();
+
+  ClAllocator(cl_context context, cl_command_queue queue, long budget) {
+    this.context = context;
+    this.queue = queue;
+    this.budget = budget;
+  }
+
+  long liveBytes() {
+    return live.get();
+  }
+
+  long budget() {
+    return budget;
+  }
+
+  /** A zero-filled buffer. */
+  ClBuffer zeros(OpenClBackend owner, DType dtype, int size) {
+    long bytes = bytes(dtype, size);
+    cl_mem mem = create(CL_MEM_READ_WRITE, bytes, null);
+    clEnqueueFillBuffer(queue, mem, Pointer.to(new int[] {0}), 4, 0, bytes, 0, null, null);
+    return track(owner, dtype, size, mem, bytes);
+  }
+
+  /** A buffer holding a copy of {@code data} (a float[] or double[]). */
+  ClBuffer copyOf(OpenClBackend owner, DType dtype, int size, Pointer data) {
+    long bytes = bytes(dtype, size);
+    cl_mem mem =
+        size == 0
+            ? create(CL_MEM_READ_WRITE, bytes, null)
+            : create(CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, bytes, data);
+    return track(owner, dtype, size, mem, bytes);
+  }
+
+  // NOTE: OpenCL forbids zero-sized buffers, so an empty tensor still gets one element.
+  private static long bytes(DType dtype, int size) {
+    return (long) Math.max(size, 1) * dtype.bytes();
+  }
+
+  private cl_mem create(long flags, long bytes, Pointer data) {
+    if (live.get() + bytes > budget) collect(bytes);
+    try {
+      return clCreateBuffer(context, flags, bytes, data, null);
+    } catch (CLException e) {
+      if (e.getStatus() != CL_MEM_OBJECT_ALLOCATION_FAILURE
+          && e.getStatus() != CL_OUT_OF_RESOURCES
+          && e.getStatus() != CL_OUT_OF_HOST_MEMORY) throw e;
+      collect(Long.MAX_VALUE);
+      try {
+        return clCreateBuffer(context, flags, bytes, data, null);
+      } catch (CLException again) {
+        throw new IllegalStateException(
+            "opencl: out of device memory allocating "
+                + bytes
+                + " bytes with "
+                + live.get()
+                + " bytes in live tensors; use a smaller batch, or DL_BACKEND=cpu",
+            again);
+      }
+    }
+  }
+
+  /** Runs the garbage collector and waits (briefly) until enough dead buffers are released. */
+  private void collect(long wanted) {
+    long before = live.get();
+    System.gc();
+    for (int i = 0; i < 50 && live.get() + Math.min(wanted, budget) > budget; i++) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (i > 5 && live.get() == before) return; // nothing more is coming
+    }
+  }
+
+  private ClBuffer track(OpenClBackend owner, DType dtype, int size, cl_mem mem, long bytes) {
+    ClBuffer b = new ClBuffer(owner, dtype, size, mem);
+    live.addAndGet(bytes);
+    CLEANER.register(b, new Release(mem, bytes, live));
+    return b;
+  }
+
+  /** The cleaning action; must not refer to the buffer itself, or it would never be collected. */
+  private record Release(cl_mem mem, long bytes, AtomicLong live) implements Runnable {
+    @Override
+    public void run() {
+      clReleaseMemObject(mem);
+      live.addAndGet(-bytes);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dl.backend.opencl;
+
+import static org.jocl.CL.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_program;
+
+/**
+ * Compiles each kernel source once per context and per set of defines (the element type), and hands
+ * out its kernels. A failed build throws {@link BuildException} carrying the compiler's log; the
+ * failure is remembered so the program is not rebuilt on every call.
+ */
+final class ProgramCache {
+
+  /** A kernel source that did not compile; the message ends with the build log. */
+  static final class BuildException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String log;
+
+    BuildException(String what, String log) {
+      super(what + (log.isBlank() ? "" : "\n" + log.strip()));
+      this.log = log;
+    }
+  }
+
+  private final cl_context context;
+  private final cl_device_id device;
+  private final String common;
+  private final Map<String, cl_program> programs = new HashMap<>();
+  private final Map<String, BuildException> failures = new HashMap<>();
+  private final Map<String, cl_kernel> kernels = new HashMap<>();
+
+  ProgramCache(cl_context context, cl_device_id device) {
+    this.context = context;
+    this.device = device;
+    this.common = resource("common.cl");
+  }
+
+  /** The kernel {@code name} from {@code file} built with {@code defines}. */
+  synchronized cl_kernel kernel(String file, String defines, String name) {
+    String key = file + " " + defines + " " + name;
+    cl_kernel k = kernels.get(key);
+    if (k == null) {
+      k = clCreateKernel(program(file, defines), name, null);
+      kernels.put(key, k);
+    }
+    return k;
+  }
+
+  synchronized cl_program program(String file, String defines) {
+    String key = file + " " + defines;
+    BuildException failed = failures.get(key);
+    if (failed != null) throw failed;
+    cl_program p = programs.get(key);
+    if (p != null) return p;
+    String source = common + "\n" + resource(file);
+    p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+    try {
+      clBuildProgram(p, 1, new cl_device_id[] {device}, defines, null, null);
+    } catch (CLException e) {
+      BuildException b =
+          new BuildException(
+              "opencl: kernels in " + file + " (" + defines.trim() + ") failed to compile", log(p));
+      failures.put(key, b);
+      clReleaseProgram(p);
+      throw b;
+    }
+    programs.put(key, p);
+    return p;
+  }
+
+  private String log(cl_program p) {
+    try {
+      long[] size = new long[1];
+      clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
+      byte[] b = new byte[(int) size[0]];
+      clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, b.length, Pointer.to(b), null);
+      int len = 0;
+      while (len < b.length && b[len] != 0) len++;
+      return new String(b, 0, len, StandardCharsets.UTF_8);
+    } catch (CLException e) {
+      return "(no build log: " + e.getMessage() + ")";
+    }
+  }
+
+  static String resource(String file) {
+    try (InputStream in = ProgramCache.class.getResourceAsStream(file)) {
+      if (in == null) throw new IllegalStateException("opencl: kernel source " + file + " missing");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("opencl: cannot read kernel source " + file, e);
+    }
+  }
+}
