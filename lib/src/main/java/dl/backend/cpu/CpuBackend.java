@@ -165,7 +165,7 @@ public final class CpuBackend implements Backend {
   public void fill(View out, double value) {
     HostBuffer o = host(out);
     int s = Strided.inner(out.strides());
-    Strided.rows(
+    eachRow(
         out.shape(),
         new int[][] {out.strides()},
         new int[] {out.offset()},
@@ -179,7 +179,7 @@ public final class CpuBackend implements Backend {
     HostBuffer a = host(src), o = host(dst);
     int sa = Strided.inner(src.strides()), so = Strided.inner(dst.strides());
     if (a.f != null && o.f != null) {
-      Strided.rows(
+      eachRow(
           dst.shape(),
           new int[][] {src.strides(), dst.strides()},
           new int[] {src.offset(), dst.offset()},
@@ -190,7 +190,7 @@ public final class CpuBackend implements Backend {
           });
       return;
     }
-    Strided.rows(
+    eachRow(
         dst.shape(),
         new int[][] {src.strides(), dst.strides()},
         new int[] {src.offset(), dst.offset()},
@@ -203,7 +203,7 @@ public final class CpuBackend implements Backend {
   public void unary(UnaryOp op, View in, View out) {
     HostBuffer a = host(in), o = host(out);
     int sa = Strided.inner(in.strides()), so = Strided.inner(out.strides());
-    Strided.rows(
+    eachRow(
         out.shape(),
         new int[][] {in.strides(), out.strides()},
         new int[] {in.offset(), out.offset()},
@@ -244,7 +244,7 @@ public final class CpuBackend implements Backend {
           out.offset(),
           n)) return;
     }
-    Strided.rows(
+    eachRow(
         out.shape(),
         new int[][] {av.strides(), bv.strides(), out.strides()},
         new int[] {av.offset(), bv.offset(), out.offset()},
@@ -411,7 +411,7 @@ public final class CpuBackend implements Backend {
         sa = Strided.inner(av.strides()),
         sb = Strided.inner(bv.strides()),
         so = Strided.inner(out.strides());
-    Strided.rows(
+    eachRow(
         out.shape(),
         new int[][] {cond.strides(), av.strides(), bv.strides(), out.strides()},
         new int[] {cond.offset(), av.offset(), bv.offset(), out.offset()},
@@ -565,6 +565,36 @@ public final class CpuBackend implements Backend {
     int[] p = Arrays.copyOf(a, len);
     p[len - 1] = 0;
     return p;
+  }
+
+  /** Elementwise ops over fewer elements than this run on the calling thread. */
+  private static final int PARALLEL_ELEMENTS = 1 << 16;
+
+  /**
+   * {@link Strided#rows} split over the pool by rows, for ops where every output element is written
+   * once (elementwise ops, copies), so the split cannot change any result.
+   */
+  private void eachRow(int[] shape, int[][] strides, int[] base, Strided.RowVisitor visitor) {
+    Strided.Plan plan = Strided.plan(shape, strides);
+    int rows = plan.rows();
+    if (pool == null || rows < 2 || (long) rows * plan.rowLength() < PARALLEL_ELEMENTS) {
+      Strided.walk(plan, base, visitor, 0, rows);
+      return;
+    }
+    int chunks = Math.min(rows, threads * 4);
+    pool.submit(
+            () ->
+                IntStream.range(0, chunks)
+                    .parallel()
+                    .forEach(
+                        c ->
+                            Strided.walk(
+                                plan,
+                                base,
+                                visitor,
+                                (int) ((long) rows * c / chunks),
+                                (int) ((long) rows * (c + 1) / chunks))))
+        .join();
   }
 
   private interface RowRange {

@@ -24,11 +24,30 @@ final class Strided {
    * order.
    */
   static void rows(int[] shape, int[][] strides, int[] base, RowVisitor visitor) {
-    int rank = shape.length;
-    if (rank < 2) {
-      rowsAsGiven(shape, strides, base, visitor);
-      return;
+    Plan plan = plan(shape, strides);
+    walk(plan, base, visitor, 0, plan.rows());
+  }
+
+  /**
+   * The merged axes of a walk: {@code shape} and per-operand {@code strides} after folding, and the
+   * number of rows (product of all but the innermost axis).
+   */
+  record Plan(int[] shape, int[][] strides) {
+    int rows() {
+      int r = 1;
+      for (int d = 0; d < shape.length - 1; d++) r *= shape[d];
+      return shape.length == 0 ? 1 : r;
     }
+
+    int rowLength() {
+      return shape.length == 0 ? 1 : shape[shape.length - 1];
+    }
+  }
+
+  /** Merges axes as described at {@link #rows}. */
+  static Plan plan(int[] shape, int[][] strides) {
+    int rank = shape.length;
+    if (rank < 2) return new Plan(shape, strides);
     int operands = strides.length;
     // Build the merged axes from the innermost outwards; the innermost axis is always kept.
     int[] mShape = new int[rank];
@@ -49,35 +68,37 @@ final class Strided {
         for (int k = 0; k < operands; k++) mStrides[k][m] = strides[k][d];
       }
     }
-    if (m == 0) {
-      rowsAsGiven(mShape, mStrides, base, visitor);
-      return;
-    }
+    if (m == 0) return new Plan(mShape, mStrides);
     int[] cs = java.util.Arrays.copyOfRange(mShape, m, rank);
     int[][] cst = new int[operands][];
     for (int k = 0; k < operands; k++) cst[k] = java.util.Arrays.copyOfRange(mStrides[k], m, rank);
-    rowsAsGiven(cs, cst, base, visitor);
+    return new Plan(cs, cst);
   }
 
   /**
-   * Visits rows exactly along the given axes, one call per index of the outer axes, even where a
-   * row has length 1 (callers that enumerate positions rather than elements need that).
+   * Visits rows [r0, r1) of a plan in row-major order, so disjoint row ranges can run on different
+   * threads.
    */
-  static void rowsAsGiven(int[] shape, int[][] strides, int[] base, RowVisitor visitor) {
+  static void walk(Plan plan, int[] base, RowVisitor visitor, int r0, int r1) {
+    int[] shape = plan.shape();
+    int[][] strides = plan.strides();
     int rank = shape.length;
-    int numel = 1;
-    for (int s : shape) numel *= s;
-    if (numel == 0) return;
+    for (int s : shape) if (s == 0) return;
     int[] off = base.clone();
     if (rank == 0) {
       visitor.row(off, 1);
       return;
     }
-    int inner = shape[rank - 1];
-    int outer = numel / inner;
-    int[] idx = new int[rank - 1];
     int operands = strides.length;
-    for (int r = 0; r < outer; r++) {
+    int[] idx = new int[Math.max(0, rank - 1)];
+    // Decompose the first row's number into an index over the outer axes.
+    for (int d = rank - 2, r = r0; d >= 0; d--) {
+      idx[d] = r % shape[d];
+      r /= shape[d];
+      for (int k = 0; k < operands; k++) off[k] += idx[d] * strides[k][d];
+    }
+    int inner = shape[rank - 1];
+    for (int r = r0; r < r1; r++) {
       visitor.row(off, inner);
       for (int dim = rank - 2; dim >= 0; dim--) {
         idx[dim]++;
@@ -87,6 +108,15 @@ final class Strided {
         idx[dim] = 0;
       }
     }
+  }
+
+  /**
+   * Visits rows exactly along the given axes, one call per index of the outer axes, even where a
+   * row has length 1 (callers that enumerate positions rather than elements need that).
+   */
+  static void rowsAsGiven(int[] shape, int[][] strides, int[] base, RowVisitor visitor) {
+    Plan plan = new Plan(shape, strides);
+    walk(plan, base, visitor, 0, plan.rows());
   }
 
   /** Stride of the innermost axis, or 0 for a scalar. */
