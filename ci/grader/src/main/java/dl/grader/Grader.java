@@ -212,6 +212,10 @@ public final class Grader {
     for (String id : mine)
       if (!present.contains(id))
         r.problems.add("the solution cell '" + id + "' is missing from the submission (deleted?)");
+    // NOTE: the instructor's definitions run again right before the tests, so a submission that
+    // redefines a checking helper cannot change what the tests do.
+    for (Unit u : List.copyOf(units))
+      if (u.kind().equals("setup")) units.add(new Unit("resetup", 0, u.id(), u.code(), 0));
     units.addAll(tests);
 
     Map<Integer, Map<String, Object>> results = run(units);
@@ -225,6 +229,7 @@ public final class Grader {
         String m = ok ? "passed" : testMessage(status, message, res, units);
         r.tests.add(new Report.TestResult(u.id(), ok ? u.points() : 0, u.points(), ok, m));
       } else {
+        if (u.kind().equals("resetup") && "ok".equals(status)) continue;
         int line = res != null && res.get("line") instanceof Number n ? n.intValue() : 0;
         String out = res == null ? "" : (String) res.getOrDefault("output", "");
         if (!"ok".equals(status) && res != null && res.get("atUnit") instanceof Number at)
@@ -350,7 +355,7 @@ public final class Grader {
       List<Object> jobUnits = new ArrayList<>();
       for (int i : todo) {
         Map<String, Object> u = new LinkedHashMap<>();
-        u.put("kind", units.get(i).kind().equals("test") ? "test" : "cell");
+        u.put("kind", units.get(i).kind());
         u.put("code", units.get(i).code());
         jobUnits.add(u);
       }
