@@ -209,9 +209,16 @@ public final class Grader {
       if (c.source().isBlank()) continue;
       units.add(new Unit("cell", c.index(), id, stripMagics(c.source()), 0));
     }
-    for (String id : mine)
-      if (!present.contains(id))
-        r.problems.add("the solution cell '" + id + "' is missing from the submission (deleted?)");
+    boolean hasMetadata = sub.cells().stream().anyMatch(c -> !c.nbgrader().isEmpty());
+    if (!hasMetadata)
+      r.problems.add(
+          "the notebook has no nbgrader cell metadata (saved by another tool?): its cells were"
+              + " matched to the exercise by their text");
+    else
+      for (String id : mine)
+        if (!present.contains(id))
+          r.problems.add(
+              "the solution cell '" + id + "' is missing from the submission (deleted?)");
     // NOTE: the instructor's definitions run again right before the tests, so a submission that
     // redefines a checking helper cannot change what the tests do.
     for (Unit u : List.copyOf(units))
@@ -254,7 +261,7 @@ public final class Grader {
       String status, String message, Map<String, Object> res, List<Unit> units) {
     if (res == null) return "not run";
     return switch (status) {
-      case "compile" -> "the test cannot use your code: " + firstLines(message, 3);
+      case "compile" -> "the test cannot use your code: " + compileMessage(message);
       case "exception" -> {
         String m = message;
         if (res.get("atUnit") instanceof Number at)
@@ -265,9 +272,20 @@ public final class Grader {
     };
   }
 
-  private static String firstLines(String s, int n) {
-    String[] lines = s.split("\n");
-    return String.join(" ", java.util.Arrays.copyOf(lines, Math.min(n, lines.length))).strip();
+  /**
+   * javac's "cannot find symbol / symbol: ... / location: class" in one line, without JShell's
+   * wrapper class.
+   */
+  static String compileMessage(String s) {
+    StringBuilder b = new StringBuilder();
+    for (String line : s.split("\n")) {
+      String t = line.strip();
+      if (t.isEmpty() || t.startsWith("location:")) continue;
+      if (t.startsWith("symbol:")) t = t.substring("symbol:".length()).strip();
+      if (b.length() > 0) b.append(b.toString().endsWith("symbol") ? ": " : "; ");
+      b.append(t);
+    }
+    return b.toString();
   }
 
   /** Jupyter magics ({@code %jars ...}, {@code %%time}) are kernel commands, not Java. */
@@ -349,7 +367,8 @@ public final class Grader {
     Process p = pb.start();
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
     StringBuilder stderrTail = new StringBuilder();
-    Thread out = daemon(() -> readEvents(p.getInputStream(), nonce, events));
+    StringBuilder stdoutTail = new StringBuilder();
+    Thread out = daemon(() -> readEvents(p.getInputStream(), nonce, events, stdoutTail));
     Thread err = daemon(() -> drainTail(p.getErrorStream(), stderrTail));
     try {
       List<Object> jobUnits = new ArrayList<>();
@@ -409,6 +428,9 @@ public final class Grader {
           synchronized (stderrTail) {
             tail = stderrTail.toString();
           }
+          synchronized (stdoutTail) {
+            tail += stdoutTail;
+          }
           String why =
               tail.contains("OutOfMemoryError")
                   ? "ran out of memory (the heap limit is " + opt.heapMb + " MB)"
@@ -466,7 +488,8 @@ public final class Grader {
   }
 
   /** Protocol lines go to the queue; anything else (the submission writing to fd 1) is dropped. */
-  private static void readEvents(InputStream in, String nonce, BlockingQueue<String> events) {
+  private static void readEvents(
+      InputStream in, String nonce, BlockingQueue<String> events, StringBuilder tail) {
     String prefix = nonce + " ";
     try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       char[] buf = new char[8192];
@@ -478,6 +501,11 @@ public final class Grader {
           if (c == '\n') {
             if (line.length() > prefix.length() && line.indexOf(prefix) == 0)
               events.add(line.substring(prefix.length()));
+            else
+              synchronized (tail) { // the JVM's own last words ("Terminating due to ...") land here
+                tail.append(line, 0, Math.min(line.length(), 1000)).append('\n');
+                if (tail.length() > 4096) tail.delete(0, tail.length() - 4096);
+              }
             line.setLength(0);
           } else if (line.length() < 4_000_000) line.append(c); // bounded: junk cannot fill memory
         }

@@ -190,8 +190,7 @@ public final class Runner {
       JShell shell, Exception e, Map<String, int[]> origin, List<Map<String, Object>> units) {
     String message;
     if (e instanceof UnresolvedReferenceException ure) {
-      String missing =
-          String.join(", ", shell.unresolvedDependencies(ure.getSnippet()).toList().toString());
+      String missing = String.join(", ", shell.unresolvedDependencies(ure.getSnippet()).toList());
       message =
           "'"
               + ure.getSnippet().name()
