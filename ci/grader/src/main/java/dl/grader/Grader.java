@@ -47,6 +47,13 @@ public final class Grader {
     public int heapMb = 512;
     public int outputLimit = 8_192;
     public int maxRestarts = 4;
+
+    /**
+     * Run the child under a Java security policy (file access only in its scratch folder, no
+     * processes, no System.exit, no network). Possible only on JDK 17 to 23: JDK 24 removed the
+     * Security Manager, so there the child runs without it (see the README).
+     */
+    public boolean sandbox = Runtime.version().feature() <= 23;
   }
 
   private final Options opt;
@@ -359,6 +366,7 @@ public final class Grader {
                 "-cp",
                 String.join(java.io.File.pathSeparator, classpath),
                 Runner.class.getName()));
+    if (opt.sandbox) cmd.addAll(cmd.size() - 4, sandboxOptions(scratch));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(scratch.toFile());
     pb.environment().clear();
     pb.environment().put("HOME", scratch.toString());
@@ -472,6 +480,45 @@ public final class Grader {
       p.waitFor(5, TimeUnit.SECONDS);
       deleteTree(scratch);
     }
+  }
+
+  /**
+   * The Security Manager and a policy that gives the grader's own runner (and the JDK's compiler
+   * and JShell, which it drives) every permission, and the submission (and the library, whenever
+   * the submission calls it) only: read and write in the scratch folder, read system properties. So
+   * reading the solutions, writing elsewhere, starting processes, opening sockets and System.exit
+   * throw a SecurityException inside the cell.
+   */
+  private List<String> sandboxOptions(Path scratch) throws IOException {
+    StringBuilder policy = new StringBuilder();
+    for (String trusted : List.of("jrt:/jdk.jshell", "jrt:/jdk.compiler", "jrt:/jdk.internal.opt"))
+      policy.append(grantAll(trusted));
+    Path runner = Path.of(classpath.get(0));
+    String runnerUri = runner.toUri().toString();
+    policy.append(grantAll(Files.isDirectory(runner) ? runnerUri + "-" : runnerUri));
+    String dir = scratch.toString().replace("\\", "\\\\").replace("\"", "\\\"");
+    policy
+        .append("grant {\n")
+        .append("  permission java.io.FilePermission \"")
+        .append(dir)
+        .append("\", \"read,write,delete\";\n")
+        .append("  permission java.io.FilePermission \"")
+        .append(dir)
+        .append(java.io.File.separator)
+        .append("-\", \"read,write,delete\";\n")
+        .append("  permission java.util.PropertyPermission \"*\", \"read\";\n")
+        .append("  permission java.lang.RuntimePermission \"getenv.*\";\n")
+        // the library's CPU backend runs large ops on a thread pool
+        .append("  permission java.lang.RuntimePermission \"modifyThread\";\n")
+        .append("};\n");
+    Path file = Files.createTempFile(privateDir, "child-", ".policy");
+    Files.writeString(file, policy.toString());
+    // NOTE: "=" adds to the JDK's default policy, which the JDK's own optional modules need.
+    return List.of("-Djava.security.manager", "-Djava.security.policy=" + file);
+  }
+
+  private static String grantAll(String codeBase) {
+    return "grant codeBase \"" + codeBase + "\" {\n  permission java.security.AllPermission;\n};\n";
   }
 
   private static byte[] seed() {

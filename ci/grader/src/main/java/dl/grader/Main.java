@@ -38,6 +38,7 @@ public final class Main {
                --heap MB            heap limit of the JVM running a submission (default 512)
                --solutions DIR      the source notebooks (default: solutions/ of this repository)
                --lib JAR            the library (default: lib/target/dl-lib-all.jar)
+               --no-sandbox         no Security Manager in the child, even on JDK 17-23
                --expect-percent P   exit 1 unless every submission scores P%% (for CI)
                --expect FILE        exit 1 unless each submission listed in FILE ("name score
                                     [status]" per line) gets that score and status (for CI)
@@ -71,6 +72,10 @@ public final class Main {
       }
       if (a.equals("--check")) {
         check = true;
+        continue;
+      }
+      if (a.equals("--no-sandbox")) {
+        o.sandbox = false;
         continue;
       }
       if (i + 1 >= args.length) return usage(a + " needs a value");

@@ -201,6 +201,13 @@ public final class Runner {
       String cls = ee.getExceptionClassName();
       String msg = ee.getMessage();
       if (cls.equals("java.lang.AssertionError") && msg != null) message = msg;
+      else if (cls.equals("java.security.AccessControlException") && msg != null)
+        message =
+            (msg.contains("exitVM")
+                    ? "System.exit is not allowed in a graded notebook"
+                    : "not allowed in a graded notebook (only the working directory may be used)")
+                + ": "
+                + msg;
       else message = cls.replaceFirst("^java\\.lang\\.", "") + (msg == null ? "" : ": " + msg);
     } else message = e.toString();
     Map<String, Object> r = result("exception", message, -1);
