@@ -5,6 +5,8 @@
 #   3. every untouched exercise scores 0, each test failing with "not implemented yet" (no grader error)
 #   4. the broken submissions in ci/grader/fixtures/ get the scores listed in fixtures/expected.txt
 # Reports (JSON + JUnit XML, one per submission) go to target/grading/{solutions,exercises,fixtures}/.
+#   5. (only with DL_GRADE_NOTEBOOKS=1) every solution also runs top to bottom as a notebook on the
+#      Java kernel (ci/run_notebooks.py), hidden tests included: about 8 s per notebook
 # Env: DL_GRADE_JOBS (default 2) submissions graded at once.
 set -euo pipefail
 
@@ -41,5 +43,11 @@ t0=$SECONDS
 "${GRADER[@]}" grade ci/grader/fixtures --exercise ex01-perceptron --jobs "$JOBS" --cell-timeout 5 \
   --expect ci/grader/fixtures/expected.txt --json "$OUT/fixtures" --junit "$OUT/fixtures"
 echo "    ($((SECONDS - t0)) s)"
+
+if [[ "${DL_GRADE_NOTEBOOKS:-0}" == 1 ]]; then
+  step "Solutions as notebooks on the Java kernel"
+  PYTHONNOUSERSITE=1 "${DL_PYTHON:-/usr/bin/python3}" "$ROOT/ci/run_notebooks.py" --check-clean \
+    --out "$OUT/notebooks" "$ROOT"/solutions/*.ipynb
+fi
 
 step "Grading checks passed in $((SECONDS - t_all)) s; reports in target/grading/"
