@@ -128,6 +128,9 @@ public final class Grader {
 
   // ---------------------------------------------------------------- grading
 
+  /** Larger files are not read (a notebook with saved outputs could otherwise fill the heap). */
+  static final long MAX_NOTEBOOK_BYTES = 50_000_000;
+
   /** One thing to evaluate in the child: a code cell, or one autograder test cell. */
   record Unit(String kind, int cell, String id, String code, double points) {}
 
@@ -150,6 +153,9 @@ public final class Grader {
     Notebook sub = null;
     String unreadable = null;
     try {
+      if (Files.size(file) > MAX_NOTEBOOK_BYTES)
+        throw new Notebook.FormatException(
+            "the file is larger than " + MAX_NOTEBOOK_BYTES / 1_000_000 + " MB (saved outputs?)");
       sub = Notebook.read(file);
     } catch (Notebook.FormatException | IOException e) {
       unreadable = e instanceof IOException ? "cannot read the file: " + e : e.getMessage();

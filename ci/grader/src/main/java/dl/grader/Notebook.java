@@ -18,7 +18,7 @@ public final class Notebook {
 
   /** Thrown when a file is not a notebook the grader can read; the message says why. */
   public static final class FormatException extends RuntimeException {
-    FormatException(String message) {
+    public FormatException(String message) {
       super(message);
     }
   }
