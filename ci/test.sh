@@ -5,7 +5,7 @@
 #      (+ ci/readme_example.sh once README.md has its example blocks)
 #   3. lib unit tests again on JDK 25   (skipped with a warning when no JDK 25 is installed)
 #   4. every notebook, fast mode        DL_FAST=1, each on a fresh kernel, outputs in target/test-notebooks/
-#   5. grader                           (placeholder)
+#   5. graded exercises                 ci/grade.sh: exercises/ up to date, solutions 100%, fixtures' scores
 # Env: JDK17_HOME / JDK25_HOME to pick the JDKs; DL_REQUIRE_JDK25=1 makes a missing JDK 25 an error.
 set -euo pipefail
 
@@ -84,9 +84,7 @@ timed "notebooks (fast)" env DL_FAST=1 "$PY" "$ROOT/ci/run_notebooks.py" --fast 
   --out "$ROOT/target/test-notebooks"
 
 step "Grader"
-# GRADER GOES HERE. It runs after the notebooks, so it can read their executed copies in
-# target/test-notebooks/*.ipynb (outputs as text/html, image/png, stream; see ci/run_notebooks.py).
-# Until a grader exists, ci/grade.sh is optional and this step only says so.
+# ci/grade.sh checks the graded exercises (README, "Exercises and grading"); reports in target/grading/.
 if [[ -f "$ROOT/ci/grade.sh" ]]; then
   timed "grader" bash "$ROOT/ci/grade.sh"
 else
