@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * jshell> Backends.current()
- * dl: backend cpu (8 threads) — OpenCL present (PoCL, CPU device only); set DL_BACKEND=opencl to use it
+ * dl: backend cpu (8 threads, SIMD) — OpenCL present (PoCL, CPU device only); set DL_BACKEND=opencl to use it
  * jshell> var gpu = Backends.opencl();   // the CPU again, with a line saying why, if there is none
  * }</pre>
  */
@@ -244,7 +244,12 @@ public final class Backends {
   private static String line(Backend b, String why) {
     String what =
         b instanceof CpuBackend c
-            ? "cpu (" + c.threads() + " thread" + (c.threads() == 1 ? "" : "s") + ")"
+            ? "cpu ("
+                + c.threads()
+                + " thread"
+                + (c.threads() == 1 ? "" : "s")
+                + (c.simd() ? ", SIMD" : ", no SIMD: add --add-modules jdk.incubator.vector")
+                + ")"
             : b.name() + " (" + ((OpenClBackend) b).device().summary() + ")";
     return "dl: backend " + what + " — " + why;
   }

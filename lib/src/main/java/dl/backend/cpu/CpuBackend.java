@@ -83,6 +83,11 @@ public final class CpuBackend implements Backend {
     return threads;
   }
 
+  /** Whether float32 matrix products use the Vector API kernels. */
+  public boolean simd() {
+    return simd;
+  }
+
   @Override
   public String name() {
     return "cpu";

@@ -161,60 +161,105 @@ final class SimdGemm {
       int i1,
       int j0,
       int j1) {
-    int kv = k - k % L;
-    int i = i0;
-    for (; i + 3 < i1; i += 4) {
-      int a0 = aOffset + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-      int j = j0;
-      for (; j + 1 < j1; j += 2) {
-        int b0 = btOffset + j * ldbt, b1 = b0 + ldbt;
-        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
-        FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-        for (int p = 0; p < kv; p += L) {
-          FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p);
-          FloatVector y1 = FloatVector.fromArray(S, bt, b1 + p);
-          FloatVector x = FloatVector.fromArray(S, a, a0 + p);
-          s00 = x.fma(y0, s00);
-          s01 = x.fma(y1, s01);
-          x = FloatVector.fromArray(S, a, a1 + p);
-          s10 = x.fma(y0, s10);
-          s11 = x.fma(y1, s11);
-          x = FloatVector.fromArray(S, a, a2 + p);
-          s20 = x.fma(y0, s20);
-          s21 = x.fma(y1, s21);
-          x = FloatVector.fromArray(S, a, a3 + p);
-          s30 = x.fma(y0, s30);
-          s31 = x.fma(y1, s31);
+    int kv = k - k % L, rows = i1 - i0, cols = j1 - j0;
+    // Lane-wise partial sums of every element of the tile, carried from one chunk of p to the
+    // next. NOTE: chunking p keeps the rows being read (A's and Bᵀ's, KC floats each) in cache
+    // while every pair of them is visited; a weight gradient's rows are 50,000 floats long.
+    float[] partial = new float[rows * cols * L];
+    for (int p0 = 0; p0 < kv; p0 += KC) {
+      int p1 = Math.min(kv, p0 + KC);
+      int i = i0;
+      for (; i + 3 < i1; i += 4) {
+        int a0 = aOffset + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int j = j0;
+        for (; j + 1 < j1; j += 2) {
+          int b0 = btOffset + j * ldbt, b1 = b0 + ldbt;
+          int t00 = ((i - i0) * cols + (j - j0)) * L, t01 = t00 + L;
+          int t10 = t00 + cols * L, t11 = t10 + L;
+          int t20 = t10 + cols * L, t21 = t20 + L;
+          int t30 = t20 + cols * L, t31 = t30 + L;
+          FloatVector s00 = FloatVector.fromArray(S, partial, t00);
+          FloatVector s01 = FloatVector.fromArray(S, partial, t01);
+          FloatVector s10 = FloatVector.fromArray(S, partial, t10);
+          FloatVector s11 = FloatVector.fromArray(S, partial, t11);
+          FloatVector s20 = FloatVector.fromArray(S, partial, t20);
+          FloatVector s21 = FloatVector.fromArray(S, partial, t21);
+          FloatVector s30 = FloatVector.fromArray(S, partial, t30);
+          FloatVector s31 = FloatVector.fromArray(S, partial, t31);
+          for (int p = p0; p < p1; p += L) {
+            FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p);
+            FloatVector y1 = FloatVector.fromArray(S, bt, b1 + p);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s00 = x.fma(y0, s00);
+            s01 = x.fma(y1, s01);
+            x = FloatVector.fromArray(S, a, a1 + p);
+            s10 = x.fma(y0, s10);
+            s11 = x.fma(y1, s11);
+            x = FloatVector.fromArray(S, a, a2 + p);
+            s20 = x.fma(y0, s20);
+            s21 = x.fma(y1, s21);
+            x = FloatVector.fromArray(S, a, a3 + p);
+            s30 = x.fma(y0, s30);
+            s31 = x.fma(y1, s31);
+          }
+          s00.intoArray(partial, t00);
+          s01.intoArray(partial, t01);
+          s10.intoArray(partial, t10);
+          s11.intoArray(partial, t11);
+          s20.intoArray(partial, t20);
+          s21.intoArray(partial, t21);
+          s30.intoArray(partial, t30);
+          s31.intoArray(partial, t31);
         }
-        int at = cOffset + i * ldc + j;
-        c[at] = finish(s00, a, a0, bt, b0, kv, k);
-        c[at + 1] = finish(s01, a, a0, bt, b1, kv, k);
-        c[at + ldc] = finish(s10, a, a1, bt, b0, kv, k);
-        c[at + ldc + 1] = finish(s11, a, a1, bt, b1, kv, k);
-        c[at + 2 * ldc] = finish(s20, a, a2, bt, b0, kv, k);
-        c[at + 2 * ldc + 1] = finish(s21, a, a2, bt, b1, kv, k);
-        c[at + 3 * ldc] = finish(s30, a, a3, bt, b0, kv, k);
-        c[at + 3 * ldc + 1] = finish(s31, a, a3, bt, b1, kv, k);
+        for (; j < j1; j++)
+          for (int r = 0; r < 4; r++)
+            chunk(
+                a,
+                a0 + r * lda,
+                bt,
+                btOffset + j * ldbt,
+                p0,
+                p1,
+                partial,
+                tile(i + r - i0, j - j0, cols));
       }
-      for (; j < j1; j++)
-        for (int r = 0; r < 4; r++)
-          c[cOffset + (i + r) * ldc + j] = dot(a, a0 + r * lda, bt, btOffset + j * ldbt, kv, k);
+      for (; i < i1; i++)
+        for (int j = j0; j < j1; j++)
+          chunk(
+              a,
+              aOffset + i * lda,
+              bt,
+              btOffset + j * ldbt,
+              p0,
+              p1,
+              partial,
+              tile(i - i0, j - j0, cols));
     }
-    for (; i < i1; i++)
-      for (int j = j0; j < j1; j++)
-        c[cOffset + i * ldc + j] = dot(a, aOffset + i * lda, bt, btOffset + j * ldbt, kv, k);
+    for (int i = i0; i < i1; i++)
+      for (int j = j0; j < j1; j++) {
+        FloatVector s = FloatVector.fromArray(S, partial, tile(i - i0, j - j0, cols));
+        c[cOffset + i * ldc + j] = finish(s, a, aOffset + i * lda, bt, btOffset + j * ldbt, kv, k);
+      }
+  }
+
+  /** Chunk of p for one element's dot product, over its lane-wise partial sums. */
+  private static final int KC = 1024;
+
+  private static int tile(int r, int col, int cols) {
+    return (r * cols + col) * L;
+  }
+
+  private static void chunk(
+      float[] a, int ai, float[] b, int bi, int p0, int p1, float[] partial, int at) {
+    FloatVector s = FloatVector.fromArray(S, partial, at);
+    for (int p = p0; p < p1; p += L)
+      s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
+    s.intoArray(partial, at);
   }
 
   // NOTE: every element, whichever loop computes it, goes through the same steps: lane-wise fma
-  // over the vector part, one lane sum, then the scalar tail. That keeps results independent of
-  // how rows and columns are split over threads.
-  private static float dot(float[] a, int ai, float[] b, int bi, int kv, int k) {
-    FloatVector s = FloatVector.zero(S);
-    for (int p = 0; p < kv; p += L)
-      s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
-    return finish(s, a, ai, b, bi, kv, k);
-  }
-
+  // over the vector part in chunks of KC (fixed boundaries, not the tile's), one lane sum, then the
+  // scalar tail. That keeps results independent of how rows and columns are split over threads.
   private static float finish(FloatVector s, float[] a, int ai, float[] b, int bi, int kv, int k) {
     float sum = s.reduceLanes(VectorOperators.ADD);
     for (int p = kv; p < k; p++) sum = Math.fma(a[ai + p], b[bi + p], sum);
