@@ -92,4 +92,83 @@ public interface Backend {
    * first).
    */
   void maxPool2d(View in, ConvGeometry g, View out, View indices);
+
+  // ------------------------------------------------------------------ batch normalisation
+  // Per-channel ops over x [N, C, …] with [C] vectors (contiguous) for the channel constants. The
+  // defaults compose the ops above (several passes and temporaries), so every backend has them; a
+  // backend overrides them with fused loops (the CPU backend does: one or two passes instead of
+  // about twenty for a batch-norm step).
+
+  /**
+   * Batch norm's statistics: {@code mean[c]} and the biased variance {@code var[c]} of x over every
+   * axis but 1.
+   */
+  default void channelMoments(View x, View mean, View var) {
+    int count = x.numel() / x.shape()[1];
+    View meanKeep = keepDims(mean, x), varKeep = keepDims(var, x);
+    View inverse = scalar(x.dtype(), 1.0 / count);
+    reduce(ReduceOp.SUM, x, meanKeep);
+    binary(BinaryOp.MUL, meanKeep, expandTo(inverse, meanKeep.shape()), meanKeep);
+    View centered = View.contiguous(allocate(x.dtype(), x.numel()), x.shape());
+    binary(BinaryOp.SUB, x, perChannel(mean, x.shape()), centered);
+    binary(BinaryOp.MUL, centered, centered, centered);
+    reduce(ReduceOp.SUM, centered, varKeep);
+    binary(BinaryOp.MUL, varKeep, expandTo(inverse, varKeep.shape()), varKeep);
+  }
+
+  /**
+   * {@code out = (x − center[c]) · scale[c] + shift[c]}, plus {@code g · gScale[c]} when {@code g}
+   * is not null: batch norm's forward, and with g its input gradient.
+   */
+  default void channelAffine(
+      View x, View center, View scale, View shift, View g, View gScale, View out) {
+    int[] shape = x.shape();
+    binary(BinaryOp.SUB, x, perChannel(center, shape), out);
+    binary(BinaryOp.MUL, out, perChannel(scale, shape), out);
+    binary(BinaryOp.ADD, out, perChannel(shift, shape), out);
+    if (g != null) {
+      View term = View.contiguous(allocate(out.dtype(), out.numel()), shape);
+      binary(BinaryOp.MUL, g, perChannel(gScale, shape), term);
+      binary(BinaryOp.ADD, out, term, out);
+    }
+  }
+
+  /**
+   * Batch norm's backward sums over every axis but 1: {@code sumG[c] = Σ g} and {@code sumGX[c] = Σ
+   * g · (x − center[c])}.
+   */
+  default void channelGradSums(View g, View x, View center, View sumG, View sumGX) {
+    reduce(ReduceOp.SUM, g, keepDims(sumG, x));
+    View term = View.contiguous(allocate(x.dtype(), x.numel()), x.shape());
+    binary(BinaryOp.SUB, x, perChannel(center, x.shape()), term);
+    binary(BinaryOp.MUL, term, g, term);
+    reduce(ReduceOp.SUM, term, keepDims(sumGX, x));
+  }
+
+  /** A [C] vector seen as [1, C, 1, …] (the shape a reduction over all but axis 1 writes). */
+  private static View keepDims(View perChannel, View x) {
+    int[] shape = new int[x.rank()];
+    java.util.Arrays.fill(shape, 1);
+    shape[1] = x.shape()[1];
+    int[] strides = new int[x.rank()];
+    strides[1] = perChannel.strides()[0];
+    return new View(perChannel.buffer(), shape, strides, perChannel.offset());
+  }
+
+  /** A [C] vector broadcast along every axis of {@code shape} but 1. */
+  private static View perChannel(View v, int[] shape) {
+    int[] strides = new int[shape.length];
+    strides[1] = v.strides()[0];
+    return new View(v.buffer(), shape.clone(), strides, v.offset());
+  }
+
+  private View scalar(DType dtype, double value) {
+    View s = View.contiguous(allocate(dtype, 1), new int[0]);
+    fill(s, value);
+    return s;
+  }
+
+  private static View expandTo(View scalar, int[] shape) {
+    return new View(scalar.buffer(), shape.clone(), new int[shape.length], scalar.offset());
+  }
 }

@@ -597,4 +597,64 @@ public final class TensorMath {
     }
     return out;
   }
+
+  // ---------------------------------------------------------------- batch normalisation
+
+  /**
+   * Per-channel mean and biased variance of x [N, C, …] over every axis but 1: {@code {mean, var}},
+   * each [C].
+   */
+  public static Tensor[] channelMoments(Tensor x) {
+    checkChannels("batchNorm", x);
+    Backend backend = x.buffer().backend();
+    Shape c = Shape.of(x.size(1));
+    Tensor mean = zeros(backend, c, x.dtype()), var = zeros(backend, c, x.dtype());
+    backend.channelMoments(x.view(), mean.view(), var.view());
+    return new Tensor[] {mean, var};
+  }
+
+  /**
+   * {@code (x − center[c]) · scale[c] + shift[c]} (+ {@code g · gScale[c]} when g is given) for x
+   * [N, C, …] and [C] vectors.
+   */
+  public static Tensor channelAffine(
+      Tensor x, Tensor center, Tensor scale, Tensor shift, Tensor g, Tensor gScale) {
+    checkChannels("batchNorm", x);
+    Backend backend =
+        g == null
+            ? backendOf("batchNorm", x, center, scale, shift)
+            : backendOf("batchNorm", x, center, scale, shift, g, gScale);
+    DType dtype = x.dtype();
+    Tensor out = zeros(backend, x.shape(), dtype);
+    backend.channelAffine(
+        x.view(),
+        vector(center, dtype),
+        vector(scale, dtype),
+        vector(shift, dtype),
+        g == null ? null : cast(g, dtype).view(),
+        g == null ? null : vector(gScale, dtype),
+        out.view());
+    return out;
+  }
+
+  /** {@code {Σ g, Σ g · (x − center[c])}} per channel over every axis but 1, each [C]. */
+  public static Tensor[] channelGradSums(Tensor g, Tensor x, Tensor center) {
+    checkChannels("batchNorm", x);
+    Backend backend = backendOf("batchNorm", g, x, center);
+    Shape c = Shape.of(x.size(1));
+    Tensor sumG = zeros(backend, c, x.dtype()), sumGX = zeros(backend, c, x.dtype());
+    backend.channelGradSums(
+        cast(g, x.dtype()).view(), x.view(), vector(center, x.dtype()), sumG.view(), sumGX.view());
+    return new Tensor[] {sumG, sumGX};
+  }
+
+  private static void checkChannels(String op, Tensor x) {
+    if (x.dim() < 2)
+      throw new IllegalArgumentException(op + ": expected input [N, C, ...], got " + x.shape());
+  }
+
+  /** A [C] per-channel vector as a view of the given dtype. */
+  private static View vector(Tensor v, DType dtype) {
+    return reshape(cast(v, dtype), Shape.of(v.numel())).view();
+  }
 }

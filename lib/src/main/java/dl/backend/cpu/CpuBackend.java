@@ -1029,4 +1029,195 @@ public final class CpuBackend implements Backend {
           }
         });
   }
+
+  // ------------------------------------------------------------------ batch normalisation
+  // NOTE: fused per-channel loops. Each channel is handled by one thread, reading its N planes in
+  // order, so sums are the same for any thread count. Accumulation is in double; the mean is
+  // subtracted before squaring (two passes), which keeps the variance accurate when |mean| ≫ std.
+
+  /** The axes after 1 of each operand, merged, for walking one (sample, channel) plane. */
+  private static Strided.Plan plane(View... views) {
+    int rank = views[0].rank();
+    int[][] strides = new int[views.length][];
+    for (int k = 0; k < views.length; k++)
+      strides[k] = Arrays.copyOfRange(views[k].strides(), 2, rank);
+    return Strided.plan(Arrays.copyOfRange(views[0].shape(), 2, rank), strides);
+  }
+
+  private static int innerStride(Strided.Plan plan, int operand) {
+    int[] st = plan.strides()[operand];
+    return st.length == 0 ? 0 : st[st.length - 1];
+  }
+
+  @Override
+  public void channelMoments(View x, View mean, View var) {
+    HostBuffer xb = host(x), mb = host(mean), vb = host(var);
+    int n = x.shape()[0], channels = x.shape()[1];
+    Strided.Plan plane = plane(x);
+    int sx = innerStride(plane, 0), rows = plane.rows();
+    double count = (double) x.numel() / channels;
+    parallelRows(
+        channels,
+        x.numel(),
+        (c0, c1) -> {
+          double[] acc = new double[1];
+          for (int c = c0; c < c1; c++) {
+            acc[0] = 0;
+            for (int i = 0; i < n; i++) {
+              int[] base = {x.offset() + i * x.strides()[0] + c * x.strides()[1]};
+              Strided.walk(
+                  plane,
+                  base,
+                  (off, len) -> {
+                    double sum = 0;
+                    if (xb.f != null)
+                      for (int j = 0, p = off[0]; j < len; j++, p += sx) sum += xb.f[p];
+                    else for (int j = 0, p = off[0]; j < len; j++, p += sx) sum += xb.d[p];
+                    acc[0] += sum;
+                  },
+                  0,
+                  rows);
+            }
+            double mu = acc[0] / count;
+            acc[0] = 0;
+            for (int i = 0; i < n; i++) {
+              int[] base = {x.offset() + i * x.strides()[0] + c * x.strides()[1]};
+              Strided.walk(
+                  plane,
+                  base,
+                  (off, len) -> {
+                    double sum = 0;
+                    if (xb.f != null)
+                      for (int j = 0, p = off[0]; j < len; j++, p += sx) {
+                        double d = xb.f[p] - mu;
+                        sum += d * d;
+                      }
+                    else
+                      for (int j = 0, p = off[0]; j < len; j++, p += sx) {
+                        double d = xb.d[p] - mu;
+                        sum += d * d;
+                      }
+                    acc[0] += sum;
+                  },
+                  0,
+                  rows);
+            }
+            mb.set(mean.offset() + c * mean.strides()[0], mu);
+            vb.set(var.offset() + c * var.strides()[0], acc[0] / count);
+          }
+        });
+  }
+
+  @Override
+  public void channelAffine(
+      View x, View center, View scale, View shift, View g, View gScale, View out) {
+    HostBuffer xb = host(x), ob = host(out), gb = g == null ? null : host(g);
+    HostBuffer cb = host(center), sb = host(scale), hb = host(shift);
+    HostBuffer kb = gScale == null ? null : host(gScale);
+    int n = x.shape()[0], channels = x.shape()[1];
+    Strided.Plan plane = g == null ? plane(x, out) : plane(x, out, g);
+    int sx = innerStride(plane, 0), so = innerStride(plane, 1);
+    int sg = g == null ? 0 : innerStride(plane, 2), rows = plane.rows();
+    boolean floats = xb.f != null && ob.f != null && (gb == null || gb.f != null);
+    parallelRows(
+        channels,
+        x.numel(),
+        (c0, c1) -> {
+          for (int c = c0; c < c1; c++) {
+            double ce = cb.get(center.offset() + c * center.strides()[0]);
+            double sc = sb.get(scale.offset() + c * scale.strides()[0]);
+            double sh = hb.get(shift.offset() + c * shift.strides()[0]);
+            double gs = kb == null ? 0 : kb.get(gScale.offset() + c * gScale.strides()[0]);
+            float cef = (float) ce, scf = (float) sc, shf = (float) sh, gsf = (float) gs;
+            for (int i = 0; i < n; i++) {
+              int[] base =
+                  g == null
+                      ? new int[] {
+                        x.offset() + i * x.strides()[0] + c * x.strides()[1],
+                        out.offset() + i * out.strides()[0] + c * out.strides()[1]
+                      }
+                      : new int[] {
+                        x.offset() + i * x.strides()[0] + c * x.strides()[1],
+                        out.offset() + i * out.strides()[0] + c * out.strides()[1],
+                        g.offset() + i * g.strides()[0] + c * g.strides()[1]
+                      };
+              Strided.walk(
+                  plane,
+                  base,
+                  (off, len) -> {
+                    int p = off[0], q = off[1], r = g == null ? 0 : off[2];
+                    if (floats && gb == null) {
+                      float[] xf = xb.f, of = ob.f;
+                      for (int j = 0; j < len; j++, p += sx, q += so)
+                        of[q] = (xf[p] - cef) * scf + shf;
+                    } else if (floats) {
+                      float[] xf = xb.f, of = ob.f, gf = gb.f;
+                      for (int j = 0; j < len; j++, p += sx, q += so, r += sg)
+                        of[q] = (xf[p] - cef) * scf + shf + gf[r] * gsf;
+                    } else {
+                      for (int j = 0; j < len; j++, p += sx, q += so, r += sg) {
+                        double v = (xb.get(p) - ce) * sc + sh;
+                        if (gb != null) v += gb.get(r) * gs;
+                        ob.set(q, v);
+                      }
+                    }
+                  },
+                  0,
+                  rows);
+            }
+          }
+        });
+  }
+
+  @Override
+  public void channelGradSums(View g, View x, View center, View sumG, View sumGX) {
+    HostBuffer gb = host(g), xb = host(x), cb = host(center);
+    HostBuffer ab = host(sumG), bb = host(sumGX);
+    int n = x.shape()[0], channels = x.shape()[1];
+    Strided.Plan plane = plane(g, x);
+    int sg = innerStride(plane, 0), sx = innerStride(plane, 1), rows = plane.rows();
+    boolean floats = gb.f != null && xb.f != null;
+    parallelRows(
+        channels,
+        x.numel(),
+        (c0, c1) -> {
+          double[] acc = new double[2];
+          for (int c = c0; c < c1; c++) {
+            double ce = cb.get(center.offset() + c * center.strides()[0]);
+            acc[0] = 0;
+            acc[1] = 0;
+            for (int i = 0; i < n; i++) {
+              int[] base = {
+                g.offset() + i * g.strides()[0] + c * g.strides()[1],
+                x.offset() + i * x.strides()[0] + c * x.strides()[1]
+              };
+              Strided.walk(
+                  plane,
+                  base,
+                  (off, len) -> {
+                    double s0 = 0, s1 = 0;
+                    int p = off[0], q = off[1];
+                    if (floats)
+                      for (int j = 0; j < len; j++, p += sg, q += sx) {
+                        double gv = gb.f[p];
+                        s0 += gv;
+                        s1 += gv * (xb.f[q] - ce);
+                      }
+                    else
+                      for (int j = 0; j < len; j++, p += sg, q += sx) {
+                        double gv = gb.get(p);
+                        s0 += gv;
+                        s1 += gv * (xb.get(q) - ce);
+                      }
+                    acc[0] += s0;
+                    acc[1] += s1;
+                  },
+                  0,
+                  rows);
+            }
+            ab.set(sumG.offset() + c * sumG.strides()[0], acc[0]);
+            bb.set(sumGX.offset() + c * sumGX.strides()[0], acc[1]);
+          }
+        });
+  }
 }

@@ -1,6 +1,7 @@
 package dl.nn.functional;
 
 import dl.autograd.NoGrad;
+import dl.autograd.ops.BatchNorm;
 import dl.autograd.ops.Fold;
 import dl.autograd.ops.MaxPool2d;
 import dl.autograd.ops.Scatter;
@@ -359,31 +360,32 @@ public final class Conv {
       throw new IllegalArgumentException(
           "batchNorm: expected input [N, " + c + ", ...], got " + x.shape());
     }
-    int[] axes = java.util.stream.IntStream.range(0, x.dim()).filter(a -> a != 1).toArray();
-    int[] paramShape = new int[x.dim()];
-    Arrays.fill(paramShape, 1);
-    paramShape[1] = c;
     Tensor mean, var;
     if (training) {
       int count = x.numel() / c;
       if (count < 2)
         throw new IllegalArgumentException(
             "batchNorm: training needs more than one value per channel, got input " + x.shape());
-      mean = x.mean(axes, true);
-      var = x.var(axes, true, false);
+      Tensor[] moments = TensorMath.channelMoments(x.detach());
+      mean = moments[0];
+      var = moments[1];
       try (NoGrad scope = NoGrad.enter()) {
-        runningMean.mulInPlace(1 - momentum).addInPlace(mean.reshape(c), momentum);
+        runningMean.mulInPlace(1 - momentum).addInPlace(mean, momentum);
         runningVar
             .mulInPlace(1 - momentum)
-            .addInPlace(var.reshape(c).mul((double) count / (count - 1)), momentum);
+            .addInPlace(var.mul((double) count / (count - 1)), momentum);
       }
     } else {
-      mean = runningMean.reshape(paramShape);
-      var = runningVar.reshape(paramShape);
+      mean = runningMean.detach();
+      var = runningVar.detach();
     }
-    Tensor xHat = x.sub(mean).div(var.add(eps).sqrt());
-    if (weight != null) xHat = xHat.mul(weight.reshape(paramShape));
-    return bias == null ? xHat : xHat.add(bias.reshape(paramShape));
+    Tensor invStd;
+    try (NoGrad scope = NoGrad.enter()) {
+      invStd = var.add(eps).sqrt().reciprocal();
+    }
+    Tensor gamma = weight != null ? weight : Tensor.onesLike(mean);
+    Tensor beta = bias != null ? bias : Tensor.zerosLike(mean);
+    return new BatchNorm(mean, invStd, training).apply(x, gamma, beta);
   }
 
   /**
