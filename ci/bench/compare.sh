@@ -97,6 +97,6 @@ if ((memory)); then
   echo "==> memory and scale (dl.bench.MemoryScale)"
   mq=(); ((quick)) && mq=(quick)
   DL_THREADS=$THREADS java --add-modules jdk.incubator.vector -Ddl.backend=cpu -Xmx3g \
-    -cp "$JAR" dl.bench.MemoryScale "${mq[@]}" 2>/dev/null | tee "$OUTDIR/memory.md"
+    -cp "$JAR" dl.bench.MemoryScale "${mq[@]}" 2>"$OUTDIR/memory.log" | tee "$OUTDIR/memory.md"
 fi
 echo "==> wrote $OUTDIR/compare.md"
