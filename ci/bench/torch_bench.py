@@ -65,7 +65,8 @@ def _iteration(fn, seconds):
             return t / calls * 1e3
 
 
-def torch_workloads(threads, quick):
+def torch_workloads(threads, quick, wanted=None):
+    """ms per call as (best, mean) for each workload key, or only for the keys in wanted."""
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -75,12 +76,19 @@ def torch_workloads(threads, quick):
     w, i, r = (2, 3, 1.0) if quick else (3, 5, 2.0)
     res = {}
 
+    def want(*keys):
+        return wanted is None or any(k in wanted for k in keys)
+
     for n in (256, 512, 1024):
+        if not want(f"gemm{n}"):
+            continue
         a, b = torch.randn(n, n), torch.randn(n, n)
         with torch.no_grad():
             res[f"gemm{n}"] = timeit(lambda: torch.mm(a, b), w, i, r)
 
     for name, (n, cin, cout, hw, k, pad, bias, input_grad) in CONV.items():
+        if not want(f"conv_{name}_fwd", f"conv_{name}_fwdbwd"):
+            continue
         x = torch.randn(n, cin, hw, hw, requires_grad=input_grad)
         wt = (torch.randn(cout, cin, k, k) * 0.1).requires_grad_(True)
         bs = torch.randn(cout, requires_grad=True) if bias else None
@@ -100,15 +108,18 @@ def torch_workloads(threads, quick):
         res[f"conv_{name}_fwd"] = timeit(fwd, w, i, r)
         res[f"conv_{name}_fwdbwd"] = timeit(fwdbwd, w, i, r)
 
-    x = torch.randn(64, 16, 28, 28, requires_grad=True)
-    dy = torch.randn(64, 16, 14, 14)
+    if want("pool_fwd", "pool_fwdbwd"):
+        x = torch.randn(64, 16, 28, 28, requires_grad=True)
+        dy = torch.randn(64, 16, 14, 14)
 
-    def pool_fwdbwd():
-        x.grad = None
-        F.max_pool2d(x, 2, 2).backward(dy)
+        def pool_fwdbwd():
+            x.grad = None
+            F.max_pool2d(x, 2, 2).backward(dy)
 
-    res["pool_fwd"] = timeit(lambda: F.max_pool2d(x, 2, 2), w, i, r)
-    res["pool_fwdbwd"] = timeit(pool_fwdbwd, w, i, r)
+        res["pool_fwd"] = timeit(lambda: F.max_pool2d(x, 2, 2), w, i, r)
+        res["pool_fwdbwd"] = timeit(pool_fwdbwd, w, i, r)
+    if not want("lenet_step"):
+        return res
 
     model = nn.Sequential(
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
@@ -209,9 +220,10 @@ def main():
     args = ap.parse_args()
 
     import torch
-    torch_ms = torch_workloads(args.threads, args.quick)
-    blas = blas_in_use()
     ours = jmh_scores(args.jmh)
+    # with JMH results, only the workloads they cover (a BENCH subset in compare.sh)
+    torch_ms = torch_workloads(args.threads, args.quick, set(ours) or None)
+    blas = blas_in_use()
     plain = jmh_scores(args.jmh_plain)
     cpu = cpu_info()
     load_after = open("/proc/loadavg").read().split()[:3]
