@@ -4,10 +4,14 @@
 #   bash ci/bench.sh lenet [epochs]    LeNet-5 on MNIST (8 epochs)
 #   bash ci/bench.sh resnet [epochs]   a small ResNet on Fashion-MNIST with augmentation
 #   bash ci/bench.sh opencl [quick]    CPU vs OpenCL backend: GEMM GFLOP/s, LeNet-5/ResNet images/s
+#   bash ci/bench.sh compare [--quick] [--plain] [--memory]
+#                                      JMH benchmarks side by side with PyTorch (ci/bench/compare.sh)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 what="${1:-mnist}"
+# compare builds what it needs itself and needs no data sets
+[[ "$what" == compare ]] && exec bash ci/bench/compare.sh "${@:2}"
 bash ci/setup.sh
 case "$what" in
   mnist)

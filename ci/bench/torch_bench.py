@@ -1,0 +1,299 @@
+#!/usr/bin/python3
+"""The JMH workloads of ci/bench in PyTorch, and the side-by-side table (issue #8).
+
+Run by ci/bench/compare.sh, which builds and runs the JMH benchmarks first; by hand:
+
+    /usr/bin/python3 ci/bench/torch_bench.py --threads 2 [--quick] \
+        [--jmh target/bench/jmh.json] [--jmh-plain target/bench/jmh-plain.json] \
+        [--out target/bench/compare.md]
+
+Every workload mirrors one JMH benchmark (same shapes, float32, same optimizer settings) and is
+timed the way JMH's average-time mode does it: warm-up iterations, then measurement iterations of a
+fixed duration, each giving the mean time per call; the score is the mean over iterations.
+
+FLOP counts (also in the Java benchmarks' Javadoc):
+  SGEMM n:        2·n³
+  conv, one pass: 2·N·C_out·OH·OW·C_in·kh·kw; forward = 1 pass, forward+backward = 3 passes
+                  (weight and input gradients), 2 for LeNet's first layer (no input gradient).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+
+# name -> (N, C_in, C_out, H=W, k, pad, bias, input_grad); batch 64 everywhere
+CONV = {
+    "lenet1": (64, 1, 6, 28, 5, 2, True, False),
+    "lenet2": (64, 6, 16, 14, 5, 0, True, True),
+    "resnet": (64, 64, 64, 14, 3, 1, False, True),
+}
+CONV_LABEL = {
+    "lenet1": "conv 1→6 5×5, 28×28 pad 2 (LeNet c1)",
+    "lenet2": "conv 6→16 5×5, 14×14 (LeNet c3)",
+    "resnet": "conv 64→64 3×3, 14×14 pad 1 (ResNet)",
+}
+
+
+def conv_flops(name, backward):
+    n, cin, cout, hw, k, pad, _, input_grad = CONV[name]
+    out = hw + 2 * pad - k + 1
+    one = 2.0 * n * cout * out * out * cin * k * k
+    return one * ((3 if input_grad else 2) if backward else 1)
+
+
+def timeit(fn, warmups, iters, seconds):
+    """JMH-style time per call in ms as (best, mean) over iterations of (iteration time / calls)."""
+    for _ in range(warmups):
+        _iteration(fn, seconds)
+    scores = [_iteration(fn, seconds) for _ in range(iters)]
+    return min(scores), sum(scores) / len(scores)
+
+
+def _iteration(fn, seconds):
+    calls, t0 = 0, time.perf_counter()
+    while True:
+        fn()
+        calls += 1
+        t = time.perf_counter() - t0
+        if t >= seconds:
+            return t / calls * 1e3
+
+
+def torch_workloads(threads, quick, wanted=None):
+    """ms per call as (best, mean) for each workload key, or only for the keys in wanted."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    w, i, r = (2, 3, 1.0) if quick else (3, 5, 2.0)
+    res = {}
+
+    def want(*keys):
+        return wanted is None or any(k in wanted for k in keys)
+
+    for n in (256, 512, 1024):
+        if not want(f"gemm{n}"):
+            continue
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        with torch.no_grad():
+            res[f"gemm{n}"] = timeit(lambda: torch.mm(a, b), w, i, r)
+
+    for name, (n, cin, cout, hw, k, pad, bias, input_grad) in CONV.items():
+        if not want(f"conv_{name}_fwd", f"conv_{name}_fwdbwd"):
+            continue
+        x = torch.randn(n, cin, hw, hw, requires_grad=input_grad)
+        wt = (torch.randn(cout, cin, k, k) * 0.1).requires_grad_(True)
+        bs = torch.randn(cout, requires_grad=True) if bias else None
+        out = hw + 2 * pad - k + 1
+        dy = torch.randn(n, cout, out, out)
+
+        def fwd():
+            return F.conv2d(x, wt, bs, padding=pad)
+
+        def fwdbwd():
+            x.grad = None
+            wt.grad = None
+            if bs is not None:
+                bs.grad = None
+            fwd().backward(dy)
+
+        res[f"conv_{name}_fwd"] = timeit(fwd, w, i, r)
+        res[f"conv_{name}_fwdbwd"] = timeit(fwdbwd, w, i, r)
+
+    if want("pool_fwd", "pool_fwdbwd"):
+        x = torch.randn(64, 16, 28, 28, requires_grad=True)
+        dy = torch.randn(64, 16, 14, 14)
+
+        def pool_fwdbwd():
+            x.grad = None
+            F.max_pool2d(x, 2, 2).backward(dy)
+
+        res["pool_fwd"] = timeit(lambda: F.max_pool2d(x, 2, 2), w, i, r)
+        res["pool_fwdbwd"] = timeit(pool_fwdbwd, w, i, r)
+    if not want("lenet_step"):
+        return res
+
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    xb = torch.randn(64, 1, 28, 28)
+    yb = torch.arange(64) % 10
+
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    res["lenet_step"] = timeit(step, w, i, r)
+    return res
+
+
+def blas_in_use():
+    """The BLAS library torch actually loaded (it links the generic libblas.so.3)."""
+    import torch
+    torch.mm(torch.randn(64, 64), torch.randn(64, 64))
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            m = re.search(r"(/\S*lib(?:open)?blas\S*\.so\S*)", line)
+            if m:
+                libs.add(os.path.realpath(m.group(1)))
+    return ", ".join(sorted(libs)) or "unknown"
+
+
+def jmh_scores(path):
+    """ms/op per workload key from a JMH JSON result file."""
+    if not path or not os.path.exists(path):
+        return {}
+    out = {}
+    for r in json.load(open(path)):
+        bench = r["benchmark"].rsplit(".", 2)
+        cls, method = bench[-2], bench[-1]
+        params = r.get("params", {})
+        # best iteration (JMH's 0th percentile) and the mean over iterations
+        best = r["primaryMetric"]["scorePercentiles"]["0.0"]
+        score = r["primaryMetric"]["score"]
+        unit = r["primaryMetric"]["scoreUnit"]
+        scale = {"ms/op": 1.0, "us/op": 1e-3, "s/op": 1e3, "ns/op": 1e-6}[unit]
+        if cls == "GemmBench":
+            key = f"gemm{params['n']}"
+        elif cls == "ConvBench":
+            key = f"conv_{params['shape']}_{'fwd' if method == 'forward' else 'fwdbwd'}"
+        elif cls == "MaxPoolBench":
+            key = "pool_fwd" if method == "forward" else "pool_fwdbwd"
+        elif cls == "LeNetStepBench":
+            key = "lenet_step"
+        else:
+            continue
+        out[key] = (best * scale, score * scale)
+    return out
+
+
+def cpu_info():
+    text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    info = dict(
+        (k.strip(), v.strip()) for k, v in
+        (line.split(":", 1) for line in text.splitlines() if ":" in line))
+    cores = os.cpu_count() or 1
+    flags = info.get("Flags", "").split()
+    mhz, mhz_src = None, None
+    if info.get("CPU max MHz"):
+        mhz, mhz_src = float(info["CPU max MHz"]), "lscpu 'CPU max MHz'"
+    else:
+        with open("/proc/cpuinfo") as f:
+            vals = [float(m.group(1)) for m in re.finditer(r"cpu MHz\s*:\s*([\d.]+)", f.read())]
+        if vals:
+            mhz, mhz_src = max(vals), "/proc/cpuinfo 'cpu MHz' (no max MHz reported, e.g. under a hypervisor; turbo not counted)"
+    lanes = 16 if "avx512f" in flags else 8 if "avx2" in flags else 4
+    isa = "AVX-512" if lanes == 16 else "AVX2" if lanes == 8 else "SSE"
+    return dict(model=info.get("Model name", platform.processor()), cores=cores, mhz=mhz,
+                mhz_src=mhz_src, lanes=lanes, isa=isa, fma="fma" in flags)
+
+
+def peak_gflops(cores, mhz, lanes):
+    # cores × clock × lanes × 2 FLOPs per FMA × 2 FMA units per core
+    return cores * mhz / 1e3 * lanes * 2 * 2
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--jmh", help="JMH JSON results (ours)")
+    ap.add_argument("--jmh-plain", help="JMH JSON results with -Ddl.simd=false")
+    ap.add_argument("--out", help="write the markdown report here too")
+    ap.add_argument("--java", default="", help="JDK description for the header")
+    ap.add_argument("--backend", default="", help="our backend's description for the header")
+    ap.add_argument("--load-before", default="")
+    args = ap.parse_args()
+
+    import torch
+    ours = jmh_scores(args.jmh)
+    # with JMH results, only the workloads they cover (a BENCH subset in compare.sh)
+    torch_ms = torch_workloads(args.threads, args.quick, set(ours) or None)
+    blas = blas_in_use()
+    plain = jmh_scores(args.jmh_plain)
+    cpu = cpu_info()
+    load_after = open("/proc/loadavg").read().split()[:3]
+
+    rows = []  # (workload, unit, key, work) where work turns ms into the unit (higher is better)
+    for n in (256, 512, 1024):
+        rows.append((f"SGEMM {n}×{n}·{n}×{n} (Tensor.matmul / torch.mm)", "GFLOP/s", f"gemm{n}", 2.0 * n ** 3 / 1e9))
+    for name in CONV:
+        rows.append((CONV_LABEL[name] + ", forward", "GFLOP/s", f"conv_{name}_fwd", conv_flops(name, False) / 1e9))
+        rows.append((CONV_LABEL[name] + ", fwd+bwd", "GFLOP/s", f"conv_{name}_fwdbwd", conv_flops(name, True) / 1e9))
+    rows.append(("max pool 2×2, [64,16,28,28], forward", "ms", "pool_fwd", None))
+    rows.append(("max pool 2×2, [64,16,28,28], fwd+bwd", "ms", "pool_fwdbwd", None))
+    rows.append(("LeNet-5 training step, batch 64 (SGD momentum)", "images/s", "lenet_step", 64.0))
+
+    def one(ms, work):
+        if work is None:
+            return f"{ms:.2f}"
+        v = work / (ms / 1e3)
+        return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
+
+    def fmt(r, work):  # best iteration, then the mean over iterations in parentheses
+        return "–" if r is None else f"{one(r[0], work)} ({one(r[1], work)})"
+
+    head = ["workload", "unit", "ours", "PyTorch", "ratio"] + (["ours, plain loops"] if plain else [])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 2)]
+    for label, unit, key, work in rows:
+        o, t = ours.get(key), torch_ms.get(key)
+        ratio = f"{t[0] / o[0]:.2f}" if o and t else "–"  # throughput ratio = time ratio inverted
+        cells = [label, unit, fmt(o, work), fmt(t, work), ratio]
+        if plain:
+            cells.append(fmt(plain.get(key), work))
+        lines.append("| " + " | ".join(cells) + " |")
+
+    peak = peak_gflops(cpu["cores"], cpu["mhz"], cpu["lanes"]) if cpu["mhz"] else None
+    peak_thr = peak_gflops(args.threads, cpu["mhz"], cpu["lanes"]) if cpu["mhz"] else None
+    notes = []
+    notes.append("Each cell: the best measurement iteration, then the mean over iterations in parentheses; "
+                 "on a shared machine the best is the steadier figure, so the ratio uses it.")
+    notes.append("ratio = ours ÷ PyTorch in throughput (for the max-pool rows: PyTorch's time ÷ ours); above 1 means we are faster.")
+    if peak:
+        notes.append(
+            f"FP32 peak estimate: {cpu['cores']} cores × {cpu['mhz'] / 1e3:.2f} GHz × {cpu['lanes']} lanes ({cpu['isa']}) "
+            f"× 2 FLOPs per FMA × 2 FMA units = {peak:.0f} GFLOP/s"
+            + (f" ({peak_thr:.0f} for the {args.threads} threads used)" if args.threads != cpu["cores"] else "")
+            + f". Assumptions: clock from {cpu['mhz_src']}; two FMA units per core; "
+            f"with AVX2 only (8 lanes) it would be {peak / cpu['lanes'] * 8:.0f}.")
+    g_o, g_t = ours.get("gemm1024"), torch_ms.get("gemm1024")
+    g_o, g_t = g_o and g_o[0], g_t and g_t[0]
+    if g_o and peak_thr:
+        gf = 2.0 * 1024 ** 3 / 1e9 / (g_o / 1e3)
+        s = f"Our SGEMM 1024: {gf:.1f} GFLOP/s = {100 * gf / peak_thr:.0f}% of that peak"
+        if g_t:
+            s += f" and {100 * g_t / g_o:.0f}% of PyTorch's torch.mm ({2.0 * 1024 ** 3 / 1e9 / (g_t / 1e3):.1f} GFLOP/s, BLAS: {blas})"
+        notes.append(s + ".")
+    header = [
+        f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} on {cpu['model']}, "
+        f"{cpu['cores']} cores, {args.threads} threads on both sides"
+        + ("; quick mode (short iterations)" if args.quick else "") + ".",
+        f"Ours: {args.java} {args.backend}".rstrip() + f". PyTorch {torch.__version__} (intra-op threads {torch.get_num_threads()}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}), BLAS {blas}.",
+        f"Load average before / after: {args.load_before or '?'} / {' '.join(load_after)}.",
+    ]
+    report = "\n".join(header) + "\n\n" + "\n".join(lines) + "\n\n" + "\n".join("- " + n for n in notes) + "\n"
+    print(report)
+    if args.out:
+        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+        with open(args.out, "w") as f:
+            f.write(report)
+    if not ours:
+        print("(no JMH results given: run ci/bench/compare.sh for the side-by-side table)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
