@@ -52,6 +52,10 @@ JDK17="$(find_jdk 17)" || die "no JDK 17 found: install package openjdk-17-jdk (
 info "JAVA_HOME=$JDK17"
 timed "mvn verify (JDK 17)" env JAVA_HOME="$JDK17" DL_REQUIRE_OPENCL=1 mvn -B verify
 
+# The JMH benchmarks (ci/bench, built only with -Pbench) must keep compiling against the library.
+step "Benchmarks compile (mvn -Pbench -pl ci/bench -am compile)"
+timed "benchmarks compile" env JAVA_HOME="$JDK17" mvn -B -q -Pbench -pl ci/bench -am compile
+
 # The README's worked example must print what the README shows (only once the README has one).
 if [[ -f "$ROOT/ci/readme_example.sh" ]] && grep -q '<!-- example:code -->' "$ROOT/README.md" 2>/dev/null; then
   step "README example (ci/readme_example.sh)"
