@@ -652,7 +652,7 @@ public final class CpuBackend implements Backend {
       int k) {
     // Both kernels read A along its rows; a transposed A (the weights in an input gradient, small)
     // is copied. B is read in place when its rows (NN) or its columns (NT) are contiguous.
-    if (csA != 1 && !(k == 1)) {
+    if (csA != 1 && k != 1) {
       float[] rows = new float[m * k];
       for (int i = 0; i < m; i++)
         for (int p = 0; p < k; p++) rows[i * k + p] = a[aOffset + i * rsA + p * csA];
