@@ -13,10 +13,13 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
- * Kernels as Java loops over heap arrays. Strided views are walked row by row ({@link Strided});
- * contiguous float32 operands take a flat loop the JIT can vectorise. The matrix product is split
- * over rows across a shared pool; every output element is summed by one thread in a fixed order, so
- * results are identical for any thread count.
+ * Kernels as Java loops over heap arrays. Strided views are walked row by row, with axes merged
+ * where the layout allows ({@link Strided}); contiguous float32 operands take a flat loop the JIT
+ * can vectorise. The float32 matrix product uses explicit SIMD ({@link SimdGemm}) when the JVM has
+ * the Vector API module, plain loops otherwise. Matrix products (in tiles), elementwise ops (by
+ * rows) and batch norm's per-channel loops (by channel) are split across a shared pool; every
+ * output element is computed by one thread in a fixed order, so results are identical for any
+ * thread count.
  */
 public final class CpuBackend implements Backend {
 

@@ -11,14 +11,17 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Two kernels, chosen by B's layout. With B row-major ({@link #multiplyNN}) the kernel keeps a 4
  * × {@link #width()} block of C in eight vector registers for the whole sum over k, so each loaded
- * vector of B feeds eight fused multiply-adds instead of a load and store of C. With B transposed
- * ({@link #multiplyNT}) every element is a dot product of two contiguous rows, and a 4 × 2 block of
- * them shares each loaded vector. Neither packs its operands: both read them in place from the
- * tensors' arrays.
+ * vector of B feeds eight fused multiply-adds instead of a load and store of C; each column block
+ * of B is first copied into a contiguous panel (and A into a padded stride when its rows are a
+ * multiple of 256 floats apart), which keeps rows of a power-of-two width from evicting each other
+ * in cache. With B transposed ({@link #multiplyNT}) every element is a dot product of two
+ * contiguous rows, vectorised along k in cache-sized chunks, and a 4 × 2 block of them shares each
+ * loaded vector.
  *
- * <p>Every element of C is {@code fma(a[p], b[p], s)} folded over p = 0, 1, …, k−1 in that order
- * with the same instructions whichever tile it falls in, so results are identical for any split
- * over threads.
+ * <p>Every element of C goes through the same sequence of instructions whichever tile and thread
+ * compute it (NN: {@code fma} over p = 0, 1, …, k−1 in order; NT: lane-wise {@code fma} in fixed
+ * chunks, one lane sum, then the tail in order), so results are identical for any split over
+ * threads.
  */
 final class SimdGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
