@@ -915,9 +915,7 @@ public final class CpuBackend implements Backend {
                 if (x.f != null && o.f != null) {
                   // Output columns [lo, hi) read inside the image; the rest are padding.
                   int off = kj * g.dilationW() - g.padLeft(), sw = g.strideW();
-                  int lo = Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
-                  int hi = Math.max(lo, Math.min(ow, (g.w() - 1 - off) / sw + 1));
-                  if (g.w() - 1 - off < 0) hi = lo;
+                  int lo = firstInside(off, sw, ow), hi = endInside(off, sw, g.w(), ow, lo);
                   Arrays.fill(o.f, at, at + lo, 0f);
                   if (sw == 1 && st[3] == 1) {
                     System.arraycopy(x.f, row + lo + off, o.f, at + lo, hi - lo);
@@ -940,6 +938,17 @@ public final class CpuBackend implements Backend {
             }
           }
         });
+  }
+
+  // The output columns xo of one kernel column whose input column iw = xo·sw + off lies inside
+  // [0, w) are [firstInside, endInside); the others read the padding.
+  private static int firstInside(int off, int sw, int ow) {
+    return Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
+  }
+
+  private static int endInside(int off, int sw, int w, int ow, int first) {
+    int last = w - 1 - off; // largest xo·sw inside the image
+    return last < 0 ? first : Math.max(first, Math.min(ow, last / sw + 1));
   }
 
   @Override
@@ -970,9 +979,7 @@ public final class CpuBackend implements Backend {
                   int row = out.offset() + n * chw + c * hw + ih * g.w();
                   if (o.f != null && cols.f != null) {
                     int off = kj * g.dilationW() - g.padLeft(), sw = g.strideW();
-                    int lo = Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
-                    int hi = Math.max(lo, Math.min(ow, (g.w() - 1 - off) / sw + 1));
-                    if (g.w() - 1 - off < 0) hi = lo;
+                    int lo = firstInside(off, sw, ow), hi = endInside(off, sw, g.w(), ow, lo);
                     float[] of = o.f, cf = cols.f;
                     for (int xo = lo, q = row + lo * sw + off; xo < hi; xo++, q += sw)
                       of[q] += cf[at + xo];
@@ -1047,6 +1054,11 @@ public final class CpuBackend implements Backend {
     return Strided.plan(Arrays.copyOfRange(views[0].shape(), 2, rank), strides);
   }
 
+  /** Offset of element (sample, channel, 0, …) of a view [N, C, …]. */
+  private static int planeStart(View v, int sample, int channel) {
+    return v.offset() + sample * v.strides()[0] + channel * v.strides()[1];
+  }
+
   private static int innerStride(Strided.Plan plan, int operand) {
     int[] st = plan.strides()[operand];
     return st.length == 0 ? 0 : st[st.length - 1];
@@ -1067,7 +1079,7 @@ public final class CpuBackend implements Backend {
           for (int c = c0; c < c1; c++) {
             acc[0] = 0;
             for (int i = 0; i < n; i++) {
-              int[] base = {x.offset() + i * x.strides()[0] + c * x.strides()[1]};
+              int[] base = {planeStart(x, i, c)};
               Strided.walk(
                   plane,
                   base,
@@ -1084,7 +1096,7 @@ public final class CpuBackend implements Backend {
             double mu = acc[0] / count;
             acc[0] = 0;
             for (int i = 0; i < n; i++) {
-              int[] base = {x.offset() + i * x.strides()[0] + c * x.strides()[1]};
+              int[] base = {planeStart(x, i, c)};
               Strided.walk(
                   plane,
                   base,
@@ -1135,15 +1147,8 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < n; i++) {
               int[] base =
                   g == null
-                      ? new int[] {
-                        x.offset() + i * x.strides()[0] + c * x.strides()[1],
-                        out.offset() + i * out.strides()[0] + c * out.strides()[1]
-                      }
-                      : new int[] {
-                        x.offset() + i * x.strides()[0] + c * x.strides()[1],
-                        out.offset() + i * out.strides()[0] + c * out.strides()[1],
-                        g.offset() + i * g.strides()[0] + c * g.strides()[1]
-                      };
+                      ? new int[] {planeStart(x, i, c), planeStart(out, i, c)}
+                      : new int[] {planeStart(x, i, c), planeStart(out, i, c), planeStart(g, i, c)};
               Strided.walk(
                   plane,
                   base,
@@ -1190,10 +1195,7 @@ public final class CpuBackend implements Backend {
             acc[0] = 0;
             acc[1] = 0;
             for (int i = 0; i < n; i++) {
-              int[] base = {
-                g.offset() + i * g.strides()[0] + c * g.strides()[1],
-                x.offset() + i * x.strides()[0] + c * x.strides()[1]
-              };
+              int[] base = {planeStart(g, i, c), planeStart(x, i, c)};
               Strided.walk(
                   plane,
                   base,

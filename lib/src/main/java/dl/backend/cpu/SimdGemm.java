@@ -92,7 +92,9 @@ final class SimdGemm {
         // and stores, which JDK 17 does not compile to vector instructions (measured 20x slower,
         // and they slowed the whole method once seen).
         int w = n - j, rows = i1 - i0;
-        float[] panel = new float[k * W];
+        // Reusing the packing buffer leaves the previous block in the lanes past w; they only
+        // reach tile columns that are never copied out.
+        float[] panel = packed != null ? packed : new float[k * W];
         for (int p = 0; p < k; p++) System.arraycopy(b, bOffset + p * ldb + j, panel, p * W, w);
         float[] tile = new float[rows * W];
         blockNN(a, aOffset + i0 * lda, lda, panel, 0, W, tile, 0, W, k, 0, rows);
