@@ -93,6 +93,124 @@ public interface Backend {
    */
   void maxPool2d(View in, ConvGeometry g, View out, View indices);
 
+  // ------------------------------------------------------------------ convolution
+  // A convolution is a matrix product over unfolded windows: per group, Y = W · im2col(X). The
+  // defaults do exactly that for the whole batch at once (one large unfolded matrix and a copy into
+  // NCHW order); a backend overrides them with per-image loops whose buffers stay in cache (the CPU
+  // backend does).
+
+  /**
+   * Convolution forward without bias: {@code out} [N, C_out, OH, OW] (contiguous) from {@code x}
+   * [N, C, H, W] and {@code weight} [C_out, C/groups, kh, kw] (contiguous). Group {@code q} maps
+   * input channels [q·C/G, (q+1)·C/G) to output channels [q·C_out/G, (q+1)·C_out/G).
+   */
+  default void conv2d(View x, View weight, ConvGeometry g, int groups, View out) {
+    int n = g.n(), cout = weight.shape()[0], cog = cout / groups, kg = g.rows() / groups;
+    int l = g.outH() * g.outW(), columns = g.columns();
+    View cols =
+        View.contiguous(allocate(x.dtype(), g.rows() * columns), new int[] {g.rows(), columns});
+    im2col(x, g, cols);
+    View product =
+        View.contiguous(allocate(out.dtype(), cout * columns), new int[] {cout * columns});
+    matmul(
+        grouped(weight, groups, cog, kg),
+        new View(
+            cols.buffer(),
+            new int[] {groups, kg, columns},
+            new int[] {kg * columns, columns, 1},
+            0),
+        new View(
+            product.buffer(),
+            new int[] {groups, cog, columns},
+            new int[] {cog * columns, columns, 1},
+            0));
+    // product[q, o, i·L + p] is out[i, q·cog + o, p]
+    copy(
+        new View(
+            product.buffer(),
+            new int[] {groups, cog, n, l},
+            new int[] {cog * columns, columns, l, 1},
+            0),
+        new View(
+            out.buffer(),
+            new int[] {groups, cog, n, l},
+            new int[] {cog * l, l, cout * l, 1},
+            out.offset()));
+  }
+
+  /**
+   * Convolution backward: given {@code gOut} = ∂L/∂Y [N, C_out, OH, OW] (contiguous), writes ∂L/∂X
+   * = col2im(Wᵀ · ∂L/∂Y) into {@code gx} and ∂L/∂W = Σ over images of ∂L/∂Y · im2col(X)ᵀ into
+   * {@code gw} (either may be null when not needed; both contiguous and overwritten).
+   */
+  default void conv2dBackward(
+      View gOut, View x, View weight, ConvGeometry g, int groups, View gx, View gw) {
+    int n = g.n(), cout = weight.shape()[0], cog = cout / groups, kg = g.rows() / groups;
+    int l = g.outH() * g.outW(), columns = g.columns();
+    // ∂L/∂Y in the product's layout [G, cog, N·L]
+    View gProduct =
+        View.contiguous(allocate(gOut.dtype(), cout * columns), new int[] {cout * columns});
+    copy(
+        new View(
+            gOut.buffer(),
+            new int[] {groups, cog, n, l},
+            new int[] {cog * l, l, cout * l, 1},
+            gOut.offset()),
+        new View(
+            gProduct.buffer(),
+            new int[] {groups, cog, n, l},
+            new int[] {cog * columns, columns, l, 1},
+            0));
+    View gy =
+        new View(
+            gProduct.buffer(),
+            new int[] {groups, cog, columns},
+            new int[] {cog * columns, columns, 1},
+            0);
+    if (gw != null) {
+      View cols =
+          View.contiguous(allocate(x.dtype(), g.rows() * columns), new int[] {g.rows(), columns});
+      im2col(x, g, cols);
+      View colsT =
+          new View(
+              cols.buffer(),
+              new int[] {groups, columns, kg},
+              new int[] {kg * columns, 1, columns},
+              0);
+      matmul(gy, colsT, grouped(gw, groups, cog, kg));
+    }
+    if (gx != null) {
+      View weightT =
+          new View(
+              weight.buffer(),
+              new int[] {groups, kg, cog},
+              new int[] {cog * kg, 1, kg},
+              weight.offset());
+      View gCols =
+          View.contiguous(
+              allocate(gOut.dtype(), g.rows() * columns), new int[] {g.rows() * columns});
+      matmul(
+          weightT,
+          gy,
+          new View(
+              gCols.buffer(),
+              new int[] {groups, kg, columns},
+              new int[] {kg * columns, columns, 1},
+              0));
+      fill(gx, 0);
+      col2im(
+          new View(gCols.buffer(), new int[] {g.rows(), columns}, new int[] {columns, 1}, 0),
+          g,
+          gx);
+    }
+  }
+
+  /** A contiguous [C_out, C/G, kh, kw] weight seen as [G, C_out/G, C/G·kh·kw]. */
+  private static View grouped(View weight, int groups, int cog, int kg) {
+    return new View(
+        weight.buffer(), new int[] {groups, cog, kg}, new int[] {cog * kg, kg, 1}, weight.offset());
+  }
+
   // ------------------------------------------------------------------ batch normalisation
   // Per-channel ops over x [N, C, …] with [C] vectors (contiguous) for the channel constants. The
   // defaults compose the ops above (several passes and temporaries), so every backend has them; a

@@ -340,6 +340,49 @@ public final class TensorMath {
     return out;
   }
 
+  /**
+   * Convolution without bias: x [N, C, H, W] with weight [C_out, C/groups, kh, kw] → [N, C_out, OH,
+   * OW]. Operands of different float types are both taken to the wider one.
+   */
+  public static Tensor conv2d(Tensor x, Tensor weight, ConvGeometry g, int groups) {
+    Backend backend = backendOf("conv2d", x, weight);
+    checkImages("conv2d", x, g);
+    DType t = DType.promote(x.dtype(), weight.dtype());
+    Tensor xt = cast(x, t), w = contiguous(cast(weight, t));
+    Tensor out = zeros(backend, Shape.of(g.n(), weight.size(0), g.outH(), g.outW()), t);
+    backend.conv2d(xt.view(), w.view(), g, groups, out.view());
+    return out;
+  }
+
+  /**
+   * The two gradients of {@link #conv2d} from ∂L/∂Y: {∂L/∂X, ∂L/∂W}, each null unless asked for.
+   */
+  public static Tensor[] conv2dBackward(
+      Tensor gOut,
+      Tensor x,
+      Tensor weight,
+      ConvGeometry g,
+      int groups,
+      boolean input,
+      boolean weights) {
+    Backend backend = backendOf("conv2d backward", gOut, x, weight);
+    DType t = DType.promote(x.dtype(), weight.dtype());
+    Tensor dy = contiguous(cast(gOut, t)), xt = cast(x, t), w = contiguous(cast(weight, t));
+    Tensor gx = input ? zeros(backend, x.shape(), t) : null;
+    Tensor gw = weights ? zeros(backend, weight.shape(), t) : null;
+    backend.conv2dBackward(
+        dy.view(),
+        xt.view(),
+        w.view(),
+        g,
+        groups,
+        gx == null ? null : gx.view(),
+        gw == null ? null : gw.view());
+    return new Tensor[] {
+      gx == null ? null : cast(gx, x.dtype()), gw == null ? null : cast(gw, weight.dtype())
+    };
+  }
+
   /** Max pooling; returns {output, indices} with indices as flat positions ih·W + iw per plane. */
   public static Tensor[] maxPool2d(Tensor x, ConvGeometry g) {
     checkImages("maxPool2d", x, g);

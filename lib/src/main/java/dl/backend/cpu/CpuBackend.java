@@ -695,7 +695,7 @@ public final class CpuBackend implements Backend {
           work,
           (i0, i1, q0, q1) ->
               SimdGemm.multiplyNN(
-                  aIn, aAt, lda, bIn, bAt, ldb, c, cStart, ldc, k, n, i0, i1, q0, q1));
+                  aIn, aAt, lda, bIn, bAt, ldb, c, cStart, ldc, k, n, i0, i1, q0, q1, null));
     }
     if (!direct)
       for (int i = 0; i < m; i++)
@@ -893,7 +893,7 @@ public final class CpuBackend implements Backend {
     HostBuffer x = host(in), o = host(out);
     if (!out.isContiguous())
       throw new IllegalArgumentException("im2col: output must be contiguous");
-    int oh = g.outH(), ow = g.outW(), cols = g.columns(), khw = g.kh() * g.kw();
+    int oh = g.outH(), ow = g.outW(), cols = g.columns(), khw = g.kh() * g.kw(), l = oh * ow;
     int[] st = in.strides();
     int base = in.offset();
     // Each thread fills whole rows (one channel and kernel offset each), so no two write together.
@@ -901,43 +901,68 @@ public final class CpuBackend implements Backend {
         g.rows(),
         (long) g.rows() * cols,
         (r0, r1) -> {
+          if (x.f != null && o.f != null) {
+            for (int n = 0; n < g.n(); n++)
+              unfoldImage(x.f, base + n * st[0], st, g, r0, r1, o.f, out.offset() + n * l, cols);
+            return;
+          }
           for (int r = r0; r < r1; r++) {
             int c = r / khw, ki = (r / g.kw()) % g.kh(), kj = r % g.kw();
             int at = out.offset() + r * cols;
             for (int n = 0; n < g.n(); n++) {
               for (int y = 0; y < oh; y++) {
                 int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
-                if (ih < 0 || ih >= g.h()) {
-                  for (int xo = 0; xo < ow; xo++) o.set(at++, 0);
-                  continue;
-                }
                 int row = base + n * st[0] + c * st[1] + ih * st[2];
-                if (x.f != null && o.f != null) {
-                  // Output columns [lo, hi) read inside the image; the rest are padding.
-                  int off = kj * g.dilationW() - g.padLeft(), sw = g.strideW();
-                  int lo = firstInside(off, sw, ow), hi = endInside(off, sw, g.w(), ow, lo);
-                  Arrays.fill(o.f, at, at + lo, 0f);
-                  if (sw == 1 && st[3] == 1) {
-                    System.arraycopy(x.f, row + lo + off, o.f, at + lo, hi - lo);
-                  } else {
-                    for (int xo = lo, p = row + (lo * sw + off) * st[3];
-                        xo < hi;
-                        xo++, p += sw * st[3]) o.f[at + xo] = x.f[p];
-                  }
-                  Arrays.fill(o.f, at + hi, at + ow, 0f);
-                  at += ow;
-                  continue;
-                }
                 for (int xo = 0; xo < ow; xo++) {
                   int iw = xo * g.strideW() - g.padLeft() + kj * g.dilationW();
-                  if (x.f != null && o.f != null)
-                    o.f[at++] = iw >= 0 && iw < g.w() ? x.f[row + iw * st[3]] : 0f;
-                  else o.set(at++, iw >= 0 && iw < g.w() ? x.get(row + iw * st[3]) : 0);
+                  boolean inside = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w();
+                  o.set(at++, inside ? x.get(row + iw * st[3]) : 0);
                 }
               }
             }
           }
         });
+  }
+
+  /**
+   * One image's windows as columns: rows r ∈ [r0, r1) of its unfolded matrix (one per channel,
+   * kernel row and kernel column) go to {@code out[outStart + r·ld + y·OW + x]}; {@code base} is
+   * the image's first element in {@code x}, whose strides are {@code st}.
+   */
+  private static void unfoldImage(
+      float[] x,
+      int base,
+      int[] st,
+      ConvGeometry g,
+      int r0,
+      int r1,
+      float[] out,
+      int outStart,
+      int ld) {
+    int oh = g.outH(), ow = g.outW(), khw = g.kh() * g.kw(), sw = g.strideW();
+    for (int r = r0; r < r1; r++) {
+      int c = r / khw, ki = (r / g.kw()) % g.kh(), kj = r % g.kw();
+      // Output columns [lo, hi) read inside the image; the rest are padding.
+      int off = kj * g.dilationW() - g.padLeft();
+      int lo = firstInside(off, sw, ow), hi = endInside(off, sw, g.w(), ow, lo);
+      int at = outStart + r * ld;
+      for (int y = 0; y < oh; y++, at += ow) {
+        int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
+        if (ih < 0 || ih >= g.h()) {
+          Arrays.fill(out, at, at + ow, 0f);
+          continue;
+        }
+        int row = base + c * st[1] + ih * st[2];
+        Arrays.fill(out, at, at + lo, 0f);
+        if (sw == 1 && st[3] == 1) {
+          System.arraycopy(x, row + lo + off, out, at + lo, hi - lo);
+        } else {
+          for (int xo = lo, p = row + (lo * sw + off) * st[3]; xo < hi; xo++, p += sw * st[3])
+            out[at + xo] = x[p];
+        }
+        Arrays.fill(out, at + hi, at + ow, 0f);
+      }
+    }
   }
 
   // The output columns xo of one kernel column whose input column iw = xo·sw + off lies inside
@@ -957,7 +982,7 @@ public final class CpuBackend implements Backend {
     if (!colsView.isContiguous() || !out.isContiguous()) {
       throw new IllegalArgumentException("col2im: columns and output must be contiguous");
     }
-    int oh = g.outH(), ow = g.outW(), ncols = g.columns(), khw = g.kh() * g.kw();
+    int oh = g.outH(), ow = g.outW(), ncols = g.columns(), khw = g.kh() * g.kw(), l = oh * ow;
     int hw = g.h() * g.w(), chw = g.c() * hw;
     // NOTE: split by channel: every input element belongs to one channel, so each is summed by a
     // single thread in a fixed order and the result does not depend on the thread count.
@@ -965,6 +990,12 @@ public final class CpuBackend implements Backend {
         g.c(),
         (long) g.rows() * ncols,
         (c0, c1) -> {
+          if (o.f != null && cols.f != null) {
+            for (int n = 0; n < g.n(); n++)
+              foldImage(
+                  cols.f, colsView.offset() + n * l, ncols, g, c0, c1, o.f, out.offset() + n * chw);
+            return;
+          }
           for (int c = c0; c < c1; c++) {
             for (int k = 0; k < khw; k++) {
               int ki = k / g.kw(), kj = k % g.kw();
@@ -972,31 +1003,220 @@ public final class CpuBackend implements Backend {
               for (int n = 0; n < g.n(); n++) {
                 for (int y = 0; y < oh; y++) {
                   int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
-                  if (ih < 0 || ih >= g.h()) {
-                    at += ow;
-                    continue;
-                  }
                   int row = out.offset() + n * chw + c * hw + ih * g.w();
-                  if (o.f != null && cols.f != null) {
-                    int off = kj * g.dilationW() - g.padLeft(), sw = g.strideW();
-                    int lo = firstInside(off, sw, ow), hi = endInside(off, sw, g.w(), ow, lo);
-                    float[] of = o.f, cf = cols.f;
-                    for (int xo = lo, q = row + lo * sw + off; xo < hi; xo++, q += sw)
-                      of[q] += cf[at + xo];
-                    at += ow;
-                    continue;
-                  }
                   for (int xo = 0; xo < ow; xo++, at++) {
                     int iw = xo * g.strideW() - g.padLeft() + kj * g.dilationW();
-                    if (iw < 0 || iw >= g.w()) continue;
-                    if (o.f != null && cols.f != null) o.f[row + iw] += cols.f[at];
-                    else o.set(row + iw, o.get(row + iw) + cols.get(at));
+                    if (ih < 0 || ih >= g.h() || iw < 0 || iw >= g.w()) continue;
+                    o.set(row + iw, o.get(row + iw) + cols.get(at));
                   }
                 }
               }
             }
           }
         });
+  }
+
+  /**
+   * The adjoint of {@link #unfoldImage}: adds the rows of channels [c0, c1) of one image's columns
+   * ({@code cols[colsStart + r·ld + y·OW + x]}) back into the image at {@code out[base + c·H·W +
+   * ih·W + iw]}. Each input element sums its contributions over kernel offsets, then output rows,
+   * in order, however images and channels are split.
+   */
+  private static void foldImage(
+      float[] cols, int colsStart, int ld, ConvGeometry g, int c0, int c1, float[] out, int base) {
+    int oh = g.outH(), ow = g.outW(), khw = g.kh() * g.kw(), hw = g.h() * g.w();
+    int sw = g.strideW();
+    for (int c = c0; c < c1; c++) {
+      for (int k = 0; k < khw; k++) {
+        int ki = k / g.kw(), kj = k % g.kw();
+        int off = kj * g.dilationW() - g.padLeft();
+        int lo = firstInside(off, sw, ow), hi = endInside(off, sw, g.w(), ow, lo);
+        int at = colsStart + (c * khw + k) * ld;
+        for (int y = 0; y < oh; y++, at += ow) {
+          int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
+          if (ih < 0 || ih >= g.h()) continue;
+          int row = base + c * hw + ih * g.w();
+          for (int xo = lo, q = row + lo * sw + off; xo < hi; xo++, q += sw)
+            out[q] += cols[at + xo];
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- convolution, one image at a
+  // time
+  // NOTE: the batch-wide default unfolds all N images into one matrix (N·OH·OW columns, tens of
+  // megabytes for a ResNet layer) and then reads it back, from memory, for the product. One image's
+  // windows fit in the core's cache, so each thread unfolds an image into a scratch buffer it keeps
+  // and multiplies it right away. The products are the same kernel with the same order of terms,
+  // so forward and input-gradient results equal the batch-wide ones bit for bit.
+
+  /** Images per partial sum of a weight gradient: a constant, so sums never depend on threads. */
+  private static final int IMAGES_PER_SUM = 4;
+
+  private static final int COLUMNS = 0, PANEL = 1, PRODUCT = 2;
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[3][]);
+
+  /**
+   * This thread's reusable buffer {@code slot} with room for {@code size} floats (contents stale).
+   */
+  private static float[] scratch(int slot, int size) {
+    float[][] mine = SCRATCH.get();
+    if (mine[slot] == null || mine[slot].length < size) mine[slot] = new float[size];
+    return mine[slot];
+  }
+
+  private boolean perImage(View... views) {
+    if (!simd) return false;
+    for (View v : views) {
+      if (v == null) continue;
+      if (host(v).f == null) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void conv2d(View x, View weight, ConvGeometry g, int groups, View out) {
+    if (!perImage(x, weight, out) || !weight.isContiguous() || !out.isContiguous()) {
+      Backend.super.conv2d(x, weight, g, groups, out);
+      return;
+    }
+    float[] xs = host(x).f, w = host(weight).f, y = host(out).f;
+    int cout = weight.shape()[0], cog = cout / groups, kg = g.rows() / groups;
+    int l = g.outH() * g.outW(), blocks = (l + SimdGemm.width() - 1) / SimdGemm.width();
+    int[] st = x.strides();
+    parallelRows(
+        g.n(),
+        (long) g.n() * cout * kg * l,
+        (i0, i1) -> {
+          float[] cols = scratch(COLUMNS, g.rows() * l),
+              panel = scratch(PANEL, kg * SimdGemm.width());
+          for (int i = i0; i < i1; i++) {
+            unfoldImage(xs, x.offset() + i * st[0], st, g, 0, g.rows(), cols, 0, l);
+            // Y_q = W_q · cols_q, written straight into the image's output channels
+            for (int q = 0; q < groups; q++)
+              SimdGemm.multiplyNN(
+                  w,
+                  weight.offset() + q * cog * kg,
+                  kg,
+                  cols,
+                  q * kg * l,
+                  l,
+                  y,
+                  out.offset() + (i * cout + q * cog) * l,
+                  l,
+                  kg,
+                  l,
+                  0,
+                  cog,
+                  0,
+                  blocks,
+                  panel);
+          }
+        });
+  }
+
+  @Override
+  public void conv2dBackward(
+      View gOut, View x, View weight, ConvGeometry g, int groups, View gx, View gw) {
+    if (!perImage(gOut, x, weight, gx, gw)
+        || !gOut.isContiguous()
+        || !weight.isContiguous()
+        || (gx != null && !gx.isContiguous())
+        || (gw != null && !gw.isContiguous())) {
+      Backend.super.conv2dBackward(gOut, x, weight, g, groups, gx, gw);
+      return;
+    }
+    float[] dy = host(gOut).f, w = host(weight).f;
+    int n = g.n(), cout = weight.shape()[0], cog = cout / groups, kg = g.rows() / groups;
+    int l = g.outH() * g.outW(), chw = g.c() * g.h() * g.w(), width = SimdGemm.width();
+    long work = (long) n * cout * kg * l;
+    if (gx != null) {
+      // ∂L/∂X_i = col2im(W_qᵀ · ∂L/∂Y_i,q): Wᵀ is copied once, row-major, for the product.
+      float[] wT = new float[groups * kg * cog];
+      for (int q = 0; q < groups; q++)
+        for (int o = 0; o < cog; o++)
+          for (int p = 0; p < kg; p++)
+            wT[(q * kg + p) * cog + o] = w[weight.offset() + (q * cog + o) * kg + p];
+      float[] dx = host(gx).f;
+      int blocks = (l + width - 1) / width;
+      parallelRows(
+          n,
+          work,
+          (i0, i1) -> {
+            float[] gCols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, cog * width);
+            for (int i = i0; i < i1; i++) {
+              for (int q = 0; q < groups; q++)
+                SimdGemm.multiplyNN(
+                    wT,
+                    q * kg * cog,
+                    cog,
+                    dy,
+                    gOut.offset() + (i * cout + q * cog) * l,
+                    l,
+                    gCols,
+                    q * kg * l,
+                    l,
+                    cog,
+                    l,
+                    0,
+                    kg,
+                    0,
+                    blocks,
+                    panel);
+              int image = gx.offset() + i * chw;
+              Arrays.fill(dx, image, image + chw, 0f);
+              foldImage(gCols, 0, l, g, 0, g.c(), dx, image);
+            }
+          });
+    }
+    if (gw != null) {
+      // ∂L/∂W_q = Σ_i ∂L/∂Y_i,q · cols_i,qᵀ, summed image by image within fixed groups of
+      // IMAGES_PER_SUM, then over the groups in order.
+      int sums = (n + IMAGES_PER_SUM - 1) / IMAGES_PER_SUM, size = cout * kg;
+      float[] partial = new float[sums * size];
+      int[] st = x.strides();
+      float[] xs = host(x).f;
+      parallelRows(
+          sums,
+          work,
+          (s0, s1) -> {
+            float[] cols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, l * width);
+            float[] product = scratch(PRODUCT, size);
+            for (int s = s0; s < s1; s++) {
+              for (int i = s * IMAGES_PER_SUM; i < Math.min(n, (s + 1) * IMAGES_PER_SUM); i++) {
+                unfoldImage(xs, x.offset() + i * st[0], st, g, 0, g.rows(), cols, 0, l);
+                boolean first = i == s * IMAGES_PER_SUM;
+                float[] into = first ? partial : product;
+                int at = first ? s * size : 0;
+                for (int q = 0; q < groups; q++)
+                  SimdGemm.multiplyNTPacked(
+                      dy,
+                      gOut.offset() + (i * cout + q * cog) * l,
+                      l,
+                      cols,
+                      q * kg * l,
+                      l,
+                      into,
+                      at + q * cog * kg,
+                      kg,
+                      l,
+                      kg,
+                      0,
+                      cog,
+                      panel);
+                if (!first) for (int j = 0; j < size; j++) partial[s * size + j] += product[j];
+              }
+            }
+          });
+      float[] dw = host(gw).f;
+      for (int j = 0; j < size; j++) {
+        float sum = partial[j];
+        for (int s = 1; s < sums; s++) sum += partial[s * size + j];
+        dw[gw.offset() + j] = sum;
+      }
+    }
   }
 
   @Override

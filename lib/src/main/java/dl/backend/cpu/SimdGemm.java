@@ -44,7 +44,8 @@ final class SimdGemm {
    * C[i, j] = Σ_p A[i, p] · B[p, j] for rows [i0, i1) and column blocks [q0, q1) of {@link
    * #width()} columns, with A, B and C all row-major with unit column stride ({@code a[aOffset +
    * i·lda + p]}, {@code b[bOffset + p·ldb + j]}, {@code c[cOffset + i·ldc + j]}); {@code n} is C's
-   * width; the last block may be narrower than the others.
+   * width; the last block may be narrower than the others. {@code panel}, when not null, is a
+   * buffer of at least k·{@link #width()} floats the caller reuses for packing.
    */
   static void multiplyNN(
       float[] a,
@@ -61,13 +62,14 @@ final class SimdGemm {
       int i0,
       int i1,
       int q0,
-      int q1) {
+      int q1,
+      float[] panel) {
     // NOTE: with more than a few rows, each block's k × W slice of B is first copied into one
     // contiguous panel. Read in place, its rows lie ldb floats apart; when ldb is a multiple of
     // 1024 (a 1024 × 1024 product) they all map to the same few cache sets and evict each other
     // (measured: 7 GFLOP/s at n = 1024, 25 at n = 1000).
     boolean pack = i1 - i0 > 4 && ldb != W;
-    float[] packed = pack ? new float[k * W] : null;
+    float[] packed = !pack ? null : panel != null ? panel : new float[k * W];
     if (pack && lda % 256 == 0) {
       // Same for A's rows, which the kernel reads four at a time: copied with a padded stride.
       int padded = k + 16, rows = i1 - i0;
@@ -94,8 +96,49 @@ final class SimdGemm {
         int w = n - j, rows = i1 - i0;
         // Reusing the packing buffer leaves the previous block in the lanes past w; they only
         // reach tile columns that are never copied out.
-        float[] panel = packed != null ? packed : new float[k * W];
-        for (int p = 0; p < k; p++) System.arraycopy(b, bOffset + p * ldb + j, panel, p * W, w);
+        float[] last = packed != null ? packed : panel != null ? panel : new float[k * W];
+        for (int p = 0; p < k; p++) System.arraycopy(b, bOffset + p * ldb + j, last, p * W, w);
+        float[] tile = new float[rows * W];
+        blockNN(a, aOffset + i0 * lda, lda, last, 0, W, tile, 0, W, k, 0, rows);
+        for (int r = 0; r < rows; r++)
+          System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc + j, w);
+      }
+    }
+  }
+
+  /**
+   * C[i, j] = Σ_p A[i, p] · Bᵀ[j, p] for rows [i0, i1) and all n columns, with Bᵀ's rows contiguous
+   * ({@code bt[btOffset + j·ldbt + p]}) and k short enough that a k × {@link #width()} panel stays
+   * in cache (a weight gradient of one image: k = OH·OW). Each block of columns is gathered from
+   * {@link #width()} rows of Bᵀ into a contiguous panel, which transposes it, and then goes through
+   * the same register-blocked kernel as {@link #multiplyNN}: every element is an fma over p in
+   * order. {@code panel} holds at least k·{@link #width()} floats.
+   */
+  static void multiplyNTPacked(
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] bt,
+      int btOffset,
+      int ldbt,
+      float[] c,
+      int cOffset,
+      int ldc,
+      int k,
+      int n,
+      int i0,
+      int i1,
+      float[] panel) {
+    for (int j = 0; j < n; j += W) {
+      int w = Math.min(W, n - j);
+      for (int col = 0; col < w; col++)
+        for (int p = 0, from = btOffset + (j + col) * ldbt; p < k; p++)
+          panel[p * W + col] = bt[from + p];
+      if (w == W) {
+        blockNN(a, aOffset, lda, panel, 0, W, c, cOffset + j, ldc, k, i0, i1);
+      } else {
+        // Lanes past w hold the previous block's values; they only reach tile columns never copied.
+        int rows = i1 - i0;
         float[] tile = new float[rows * W];
         blockNN(a, aOffset + i0 * lda, lda, panel, 0, W, tile, 0, W, k, 0, rows);
         for (int r = 0; r < rows; r++)

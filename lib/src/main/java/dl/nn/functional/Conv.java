@@ -2,6 +2,7 @@ package dl.nn.functional;
 
 import dl.autograd.NoGrad;
 import dl.autograd.ops.BatchNorm;
+import dl.autograd.ops.Convolution;
 import dl.autograd.ops.Fold;
 import dl.autograd.ops.MaxPool2d;
 import dl.autograd.ops.Scatter;
@@ -14,9 +15,9 @@ import dl.tensor.TensorMath;
 import java.util.Arrays;
 
 /**
- * The stateless functions behind the CNN layers, all on images [N, C, H, W]. Convolution is one
- * matrix product over unfolded windows (im2col), so its backward pass comes from the matrix
- * product's and the unfold's; everything else is composed from tensor ops.
+ * The stateless functions behind the CNN layers, all on images [N, C, H, W]. Convolution is a
+ * matrix product over unfolded windows (im2col), one primitive ({@link Convolution}) with its
+ * forward and backward equations side by side; everything else is composed from tensor ops.
  *
  * <p>Sizes come as {@code {h, w}} pairs and padding as {@code {top, bottom, left, right}}.
  */
@@ -132,13 +133,8 @@ public final class Conv {
           layer + ": groups " + groups + " does not divide " + cout + " output channels");
     images(layer, x, cin);
     ConvGeometry g = geometry(layer, x, kh, kw, stride, padding, dilation);
-    int n = x.size(0), columns = g.columns(), k = (cin / groups) * kh * kw;
-    Tensor cols = new Unfold(g).apply(x); // [C_in·kh·kw, N·OH·OW]
-    Tensor y =
-        weight
-            .reshape(groups, cout / groups, k)
-            .matmul(cols.reshape(groups, k, columns)); // [G, C_out/G, N·L]
-    y = y.reshape(cout, n, g.outH(), g.outW()).permute(1, 0, 2, 3);
+    // Per group, Y = W · im2col(X): see Convolution for the forward and backward equations.
+    Tensor y = new Convolution(g, groups).apply(x, weight);
     return bias == null ? y : y.add(bias.reshape(1, cout, 1, 1));
   }
 

@@ -1,0 +1,111 @@
+package dl.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dl.backend.ConvGeometry;
+import dl.backend.DType;
+import dl.backend.View;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The CPU backend's image-by-image float32 convolution (forward, input gradient, weight gradient)
+ * against a float64 direct loop over the definition, on geometries that exercise every branch of
+ * the unfold (padding on each side, stride, dilation, groups, 1×1 kernels, batches that are not a
+ * multiple of the weight gradient's partial sums); and the same results whatever the thread count.
+ */
+class ConvKernelsTest {
+
+  @ParameterizedTest(
+      name = "n={0} c={1} {2}x{3} cout={4} k={5}x{6} s={7} pad={8},{9},{10},{11} d={12} g={13}")
+  @CsvSource({
+    "1, 1, 5, 5, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+    "5, 3, 7, 9, 4, 3, 2, 2, 1, 0, 2, 1, 1, 1",
+    "6, 4, 10, 8, 6, 3, 3, 1, 2, 2, 2, 2, 2, 2",
+    "3, 6, 9, 9, 6, 3, 3, 2, 1, 1, 1, 1, 1, 6",
+    "9, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+    "2, 3, 28, 28, 6, 5, 5, 1, 0, 0, 0, 0, 1, 1",
+    "4, 8, 7, 7, 16, 1, 1, 2, 0, 0, 0, 0, 1, 1",
+    "7, 2, 6, 11, 3, 2, 4, 3, 0, 2, 3, 0, 2, 1",
+  })
+  void imageByImageMatchesTheDefinition(
+      int n,
+      int c,
+      int h,
+      int w,
+      int cout,
+      int kh,
+      int kw,
+      int stride,
+      int top,
+      int bottom,
+      int left,
+      int right,
+      int dilation,
+      int groups) {
+    ConvGeometry g =
+        new ConvGeometry(
+            n, c, h, w, kh, kw, stride, stride, top, bottom, left, right, dilation, dilation);
+    int oh = g.outH(), ow = g.outW(), cg = c / groups, cog = cout / groups;
+    Random rng = new Random(n * 1000L + c * 100L + h + kw);
+    float[] x = random(rng, n * c * h * w), wt = random(rng, cout * cg * kh * kw);
+    float[] dy = random(rng, n * cout * oh * ow);
+
+    double[] y = new double[n * cout * oh * ow],
+        dx = new double[x.length],
+        dw = new double[wt.length];
+    for (int i = 0; i < n; i++)
+      for (int o = 0; o < cout; o++)
+        for (int r = 0; r < oh; r++)
+          for (int s = 0; s < ow; s++) {
+            int out = ((i * cout + o) * oh + r) * ow + s;
+            for (int ci = 0; ci < cg; ci++)
+              for (int a = 0; a < kh; a++)
+                for (int b = 0; b < kw; b++) {
+                  int ih = r * stride - top + a * dilation, iw = s * stride - left + b * dilation;
+                  if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                  int in = ((i * c + (o / cog) * cg + ci) * h + ih) * w + iw;
+                  int k = ((o * cg + ci) * kh + a) * kw + b;
+                  y[out] += (double) wt[k] * x[in];
+                  dx[in] += (double) wt[k] * dy[out];
+                  dw[k] += (double) x[in] * dy[out];
+                }
+          }
+
+    float[][] previous = null;
+    for (int threads : new int[] {1, 3}) {
+      CpuBackend cpu = new CpuBackend(threads, true);
+      View xv = View.contiguous(cpu.fromArray(x), new int[] {n, c, h, w});
+      View wv = View.contiguous(cpu.fromArray(wt), new int[] {cout, cg, kh, kw});
+      View yv = View.contiguous(cpu.allocate(DType.FLOAT32, y.length), new int[] {n, cout, oh, ow});
+      View dyv = View.contiguous(cpu.fromArray(dy), new int[] {n, cout, oh, ow});
+      View dxv = View.contiguous(cpu.allocate(DType.FLOAT32, x.length), new int[] {n, c, h, w});
+      View dwv =
+          View.contiguous(cpu.allocate(DType.FLOAT32, wt.length), new int[] {cout, cg, kh, kw});
+      cpu.conv2d(xv, wv, g, groups, yv);
+      cpu.conv2dBackward(dyv, xv, wv, g, groups, dxv, dwv);
+      float[][] got = {cpu.toFloatArray(yv), cpu.toFloatArray(dxv), cpu.toFloatArray(dwv)};
+      String at = threads + " thread(s): ";
+      assertArrayEquals(floats(y), got[0], 1e-4f * cg * kh * kw, at + "forward");
+      assertArrayEquals(floats(dx), got[1], 1e-4f * cog * kh * kw, at + "input gradient");
+      assertArrayEquals(floats(dw), got[2], 1e-4f * n * oh * ow, at + "weight gradient");
+      if (previous != null)
+        for (int t = 0; t < 3; t++)
+          assertArrayEquals(previous[t], got[t], 0f, "result " + t + ": 1 vs 3 threads");
+      previous = got;
+    }
+  }
+
+  private static float[] random(Random rng, int size) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) v[i] = (float) rng.nextGaussian();
+    return v;
+  }
+
+  private static float[] floats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+    return f;
+  }
+}
