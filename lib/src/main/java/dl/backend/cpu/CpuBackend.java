@@ -217,8 +217,21 @@ public final class CpuBackend implements Backend {
         new int[] {in.offset(), out.offset()},
         (off, n) -> {
           if (a.f != null && o.f != null && op == UnaryOp.RELU) {
+            float[] x = a.f, y = o.f;
+            if (sa == 1 && so == 1)
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++) y[q + i] = Math.max(x[p + i], 0f);
+            else
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+                y[q] = Math.max(x[p], 0f);
+          } else if (a.f != null && o.f != null && op == UnaryOp.STEP) {
+            // ReLU's derivative, on every backward pass through a ReLU
+            float[] x = a.f, y = o.f;
             for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
-              o.f[q] = Math.max(a.f[p], 0f);
+              y[q] = x[p] > 0f ? 1f : 0f;
+          } else if (a.f != null && o.f != null) {
+            float[] x = a.f, y = o.f;
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+              y[q] = (float) op.apply(x[p]);
           } else {
             for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
               o.set(q, op.apply(a.get(p)));
@@ -953,14 +966,14 @@ public final class CpuBackend implements Backend {
           continue;
         }
         int row = base + c * st[1] + ih * st[2];
-        Arrays.fill(out, at, at + lo, 0f);
+        for (int xo = 0; xo < lo; xo++) out[at + xo] = 0f; // a pixel or two: no call
         if (sw == 1 && st[3] == 1) {
           System.arraycopy(x, row + lo + off, out, at + lo, hi - lo);
         } else {
           for (int xo = lo, p = row + (lo * sw + off) * st[3]; xo < hi; xo++, p += sw * st[3])
             out[at + xo] = x[p];
         }
-        Arrays.fill(out, at + hi, at + ow, 0f);
+        for (int xo = hi; xo < ow; xo++) out[at + xo] = 0f;
       }
     }
   }
@@ -1036,8 +1049,13 @@ public final class CpuBackend implements Backend {
           int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
           if (ih < 0 || ih >= g.h()) continue;
           int row = base + c * hw + ih * g.w();
-          for (int xo = lo, q = row + lo * sw + off; xo < hi; xo++, q += sw)
-            out[q] += cols[at + xo];
+          if (sw == 1) {
+            int shift = row + off; // column xo goes to out[shift + xo]: one unit-stride loop
+            for (int xo = lo; xo < hi; xo++) out[shift + xo] += cols[at + xo];
+          } else {
+            for (int xo = lo, q = row + lo * sw + off; xo < hi; xo++, q += sw)
+              out[q] += cols[at + xo];
+          }
         }
       }
     }
@@ -1219,6 +1237,37 @@ public final class CpuBackend implements Backend {
     }
   }
 
+  /** {@link #maxPool2d} for one float32 window, with the same rules for padding, ties and NaN. */
+  private static void maxWindow(
+      float[] x,
+      int base,
+      int[] st,
+      ConvGeometry g,
+      int y,
+      int xo,
+      float[] out,
+      int at,
+      float[] idx,
+      int idxAt) {
+    float best = Float.NEGATIVE_INFINITY;
+    int bestIndex = -1;
+    for (int ki = 0; ki < g.kh(); ki++) {
+      int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
+      if (ih < 0 || ih >= g.h()) continue;
+      for (int kj = 0; kj < g.kw(); kj++) {
+        int iw = xo * g.strideW() - g.padLeft() + kj * g.dilationW();
+        if (iw < 0 || iw >= g.w()) continue;
+        float v = x[base + ih * st[2] + iw * st[3]];
+        if (v > best || bestIndex < 0 || (Float.isNaN(v) && !Float.isNaN(best))) {
+          best = v;
+          bestIndex = ih * g.w() + iw;
+        }
+      }
+    }
+    out[at] = best;
+    idx[idxAt] = bestIndex;
+  }
+
   @Override
   public void maxPool2d(View in, ConvGeometry g, View out, View indices) {
     HostBuffer x = host(in), o = host(out), idx = host(indices);
@@ -1237,6 +1286,20 @@ public final class CpuBackend implements Backend {
             int at = plane * oh * ow;
             for (int y = 0; y < oh; y++) {
               for (int xo = 0; xo < ow; xo++, at++) {
+                if (x.f != null && o.f != null && idx.f != null) {
+                  maxWindow(
+                      x.f,
+                      base,
+                      st,
+                      g,
+                      y,
+                      xo,
+                      o.f,
+                      out.offset() + at,
+                      idx.f,
+                      indices.offset() + at);
+                  continue;
+                }
                 double best = Double.NEGATIVE_INFINITY;
                 int bestIndex = -1;
                 for (int ki = 0; ki < g.kh(); ki++) {

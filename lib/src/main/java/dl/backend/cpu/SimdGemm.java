@@ -67,8 +67,9 @@ final class SimdGemm {
     // NOTE: with more than a few rows, each block's k × W slice of B is first copied into one
     // contiguous panel. Read in place, its rows lie ldb floats apart; when ldb is a multiple of
     // 1024 (a 1024 × 1024 product) they all map to the same few cache sets and evict each other
-    // (measured: 7 GFLOP/s at n = 1024, 25 at n = 1000).
-    boolean pack = i1 - i0 > 4 && ldb != W;
+    // (measured: 7 GFLOP/s at n = 1024, 25 at n = 1000). Other strides (a convolution's OH·OW
+    // columns) read well in place, where packing cost about as much as it saved.
+    boolean pack = i1 - i0 > 4 && ldb != W && ldb % 256 == 0;
     float[] packed = !pack ? null : panel != null ? panel : new float[k * W];
     if (pack && lda % 256 == 0) {
       // Same for A's rows, which the kernel reads four at a time: copied with a padded stride.
