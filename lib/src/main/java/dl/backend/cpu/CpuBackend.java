@@ -218,7 +218,8 @@ public final class CpuBackend implements Backend {
         (off, n) -> {
           if (a.f != null && o.f != null && op == UnaryOp.RELU) {
             float[] x = a.f, y = o.f;
-            if (sa == 1 && so == 1)
+            if (sa == 1 && so == 1 && simd) SimdOps.relu(x, off[0], y, off[1], n);
+            else if (sa == 1 && so == 1)
               for (int i = 0, p = off[0], q = off[1]; i < n; i++) y[q + i] = Math.max(x[p + i], 0f);
             else
               for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
@@ -226,8 +227,10 @@ public final class CpuBackend implements Backend {
           } else if (a.f != null && o.f != null && op == UnaryOp.STEP) {
             // ReLU's derivative, on every backward pass through a ReLU
             float[] x = a.f, y = o.f;
-            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
-              y[q] = x[p] > 0f ? 1f : 0f;
+            if (sa == 1 && so == 1 && simd) SimdOps.step(x, off[0], y, off[1], n);
+            else
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+                y[q] = x[p] > 0f ? 1f : 0f;
           } else if (a.f != null && o.f != null) {
             float[] x = a.f, y = o.f;
             for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
@@ -872,6 +875,17 @@ public final class CpuBackend implements Backend {
         new int[][] {index.strides(), src.strides(), outBase},
         new int[] {index.offset(), src.offset(), out.offset()},
         (off, n) -> {
+          if (a.f != null && o.f != null && idx.f != null) {
+            // float32 (max pooling's backward pass): the same loop on the arrays themselves
+            float[] src0 = a.f, out0 = o.f, index0 = idx.f;
+            for (int i = 0, p = off[0], q = off[1], s = off[2];
+                i < n;
+                i++, p += si, q += ss, s += so) {
+              int target = s + checkedIndex(op, index0[p], limit, axis) * step;
+              out0[target] = accumulate ? out0[target] + src0[q] : src0[q];
+            }
+            return;
+          }
           for (int i = 0, p = off[0], q = off[1], s = off[2];
               i < n;
               i++, p += si, q += ss, s += so) {
@@ -1237,35 +1251,43 @@ public final class CpuBackend implements Backend {
     }
   }
 
-  /** {@link #maxPool2d} for one float32 window, with the same rules for padding, ties and NaN. */
-  private static void maxWindow(
+  /**
+   * {@link #maxPool2d} for one float32 plane (rows {@code sh}, columns {@code sw} apart from {@code
+   * base}), with the same rules for padding, ties and NaN.
+   */
+  private static void maxPlane(
       float[] x,
       int base,
-      int[] st,
+      int sh,
+      int sw,
       ConvGeometry g,
-      int y,
-      int xo,
       float[] out,
       int at,
       float[] idx,
       int idxAt) {
-    float best = Float.NEGATIVE_INFINITY;
-    int bestIndex = -1;
-    for (int ki = 0; ki < g.kh(); ki++) {
-      int ih = y * g.strideH() - g.padTop() + ki * g.dilationH();
-      if (ih < 0 || ih >= g.h()) continue;
-      for (int kj = 0; kj < g.kw(); kj++) {
-        int iw = xo * g.strideW() - g.padLeft() + kj * g.dilationW();
-        if (iw < 0 || iw >= g.w()) continue;
-        float v = x[base + ih * st[2] + iw * st[3]];
-        if (v > best || bestIndex < 0 || (Float.isNaN(v) && !Float.isNaN(best))) {
-          best = v;
-          bestIndex = ih * g.w() + iw;
+    int oh = g.outH(), ow = g.outW(), kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w();
+    int strideH = g.strideH(), strideW = g.strideW(), dh = g.dilationH(), dw = g.dilationW();
+    for (int y = 0; y < oh; y++) {
+      int top = y * strideH - g.padTop();
+      for (int xo = 0; xo < ow; xo++, at++, idxAt++) {
+        int left = xo * strideW - g.padLeft();
+        float best = Float.NEGATIVE_INFINITY;
+        int bestIndex = -1;
+        for (int ki = 0, ih = top; ki < kh; ki++, ih += dh) {
+          if (ih < 0 || ih >= h) continue;
+          for (int kj = 0, iw = left; kj < kw; kj++, iw += dw) {
+            if (iw < 0 || iw >= w) continue;
+            float v = x[base + ih * sh + iw * sw];
+            if (v > best || bestIndex < 0 || (Float.isNaN(v) && !Float.isNaN(best))) {
+              best = v;
+              bestIndex = ih * w + iw;
+            }
+          }
         }
+        out[at] = best;
+        idx[idxAt] = bestIndex;
       }
     }
-    out[at] = best;
-    idx[idxAt] = bestIndex;
   }
 
   @Override
@@ -1284,22 +1306,13 @@ public final class CpuBackend implements Backend {
             int n = plane / g.c(), c = plane % g.c();
             int base = in.offset() + n * st[0] + c * st[1];
             int at = plane * oh * ow;
+            if (x.f != null && o.f != null && idx.f != null) {
+              maxPlane(
+                  x.f, base, st[2], st[3], g, o.f, out.offset() + at, idx.f, indices.offset() + at);
+              continue;
+            }
             for (int y = 0; y < oh; y++) {
               for (int xo = 0; xo < ow; xo++, at++) {
-                if (x.f != null && o.f != null && idx.f != null) {
-                  maxWindow(
-                      x.f,
-                      base,
-                      st,
-                      g,
-                      y,
-                      xo,
-                      o.f,
-                      out.offset() + at,
-                      idx.f,
-                      indices.offset() + at);
-                  continue;
-                }
                 double best = Double.NEGATIVE_INFINITY;
                 int bestIndex = -1;
                 for (int ki = 0; ki < g.kh(); ki++) {
@@ -1437,7 +1450,10 @@ public final class CpuBackend implements Backend {
                   base,
                   (off, len) -> {
                     int p = off[0], q = off[1], r = g == null ? 0 : off[2];
-                    if (floats && gb == null) {
+                    if (floats && simd && sx == 1 && so == 1 && (gb == null || sg == 1)) {
+                      if (gb == null) SimdOps.affine(xb.f, p, ob.f, q, len, cef, scf, shf);
+                      else SimdOps.affine(xb.f, p, ob.f, q, len, cef, scf, shf, gb.f, r, gsf);
+                    } else if (floats && gb == null) {
                       float[] xf = xb.f, of = ob.f;
                       for (int j = 0; j < len; j++, p += sx, q += so)
                         of[q] = (xf[p] - cef) * scf + shf;
