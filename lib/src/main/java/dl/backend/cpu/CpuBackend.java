@@ -10,7 +10,10 @@ import dl.backend.UnaryOp;
 import dl.backend.View;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * Kernels as Java loops over heap arrays. Strided views are walked row by row, with axes merged
@@ -606,19 +609,57 @@ public final class CpuBackend implements Backend {
       return;
     }
     int chunks = Math.min(rows, threads * 4);
-    pool.submit(
-            () ->
-                IntStream.range(0, chunks)
-                    .parallel()
-                    .forEach(
-                        c ->
-                            Strided.walk(
-                                plan,
-                                base,
-                                visitor,
-                                (int) ((long) rows * c / chunks),
-                                (int) ((long) rows * (c + 1) / chunks))))
-        .join();
+    forChunks(
+        chunks,
+        c ->
+            Strided.walk(
+                plan,
+                base,
+                visitor,
+                (int) ((long) rows * c / chunks),
+                (int) ((long) rows * (c + 1) / chunks)));
+  }
+
+  /**
+   * Runs {@code body} for chunks 0 … chunks − 1 on the calling thread and the pool together: each
+   * thread claims the next chunk until none is left, and the call returns once every chunk has
+   * finished (rethrowing the first failure). Which thread runs a chunk never changes its result.
+   *
+   * <p>NOTE: the calling thread works instead of only waiting, and never waits for a pool thread
+   * that wakes up after the work is gone: handing each op to the pool and blocking on it cost tens
+   * of microseconds in thread wake-ups, and a training step runs hundreds of ops.
+   */
+  private void forChunks(int chunks, IntConsumer body) {
+    if (pool == null || chunks < 2) {
+      for (int c = 0; c < chunks; c++) body.accept(c);
+      return;
+    }
+    AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread caller = Thread.currentThread();
+    Runnable work =
+        () -> {
+          for (int c; (c = next.getAndIncrement()) < chunks; ) {
+            try {
+              body.accept(c);
+            } catch (Throwable t) {
+              failure.compareAndSet(null, t);
+            } finally {
+              if (done.incrementAndGet() == chunks) LockSupport.unpark(caller);
+            }
+          }
+        };
+    for (int helper = 1; helper < Math.min(threads, chunks); helper++) pool.execute(work);
+    work.run();
+    // The other threads are finishing their last chunk: spin briefly, then sleep until woken.
+    for (int spins = 0; done.get() < chunks; spins++) {
+      if (spins < 2000) Thread.onSpinWait();
+      else LockSupport.parkNanos(this, 200_000);
+    }
+    Throwable t = failure.get();
+    if (t instanceof RuntimeException e) throw e;
+    if (t instanceof Error e) throw e;
+    if (t != null) throw new IllegalStateException(t);
   }
 
   private interface RowRange {
@@ -631,17 +672,9 @@ public final class CpuBackend implements Backend {
       return;
     }
     int chunks = Math.min(rows, threads * 4);
-    pool.submit(
-            () ->
-                IntStream.range(0, chunks)
-                    .parallel()
-                    .forEach(
-                        c -> {
-                          int from = (int) ((long) rows * c / chunks),
-                              to = (int) ((long) rows * (c + 1) / chunks);
-                          body.run(from, to);
-                        }))
-        .join();
+    forChunks(
+        chunks,
+        c -> body.run((int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks)));
   }
 
   private interface Tile {
@@ -727,21 +760,17 @@ public final class CpuBackend implements Backend {
     int rowBlocks = (m + 3) / 4;
     int rowChunks = Math.min(rowBlocks, tasks);
     int colChunks = Math.max(1, Math.min(tasks / rowChunks, n / grain));
-    pool.submit(
-            () ->
-                IntStream.range(0, rowChunks * colChunks)
-                    .parallel()
-                    .forEach(
-                        t -> {
-                          int r = t / colChunks, c = t % colChunks;
-                          int i0 = Math.min(m, 4 * (int) ((long) rowBlocks * r / rowChunks));
-                          int i1 = Math.min(m, 4 * (int) ((long) rowBlocks * (r + 1) / rowChunks));
-                          // Column cuts on multiples of the grain keep vector loops whole.
-                          int j0 = c == 0 ? 0 : cut(n, c, colChunks, grain);
-                          int j1 = c == colChunks - 1 ? n : cut(n, c + 1, colChunks, grain);
-                          if (i0 < i1 && j0 < j1) body.run(i0, i1, j0, j1);
-                        }))
-        .join();
+    forChunks(
+        rowChunks * colChunks,
+        t -> {
+          int r = t / colChunks, c = t % colChunks;
+          int i0 = Math.min(m, 4 * (int) ((long) rowBlocks * r / rowChunks));
+          int i1 = Math.min(m, 4 * (int) ((long) rowBlocks * (r + 1) / rowChunks));
+          // Column cuts on multiples of the grain keep vector loops whole.
+          int j0 = c == 0 ? 0 : cut(n, c, colChunks, grain);
+          int j1 = c == colChunks - 1 ? n : cut(n, c + 1, colChunks, grain);
+          if (i0 < i1 && j0 < j1) body.run(i0, i1, j0, j1);
+        });
   }
 
   private static int cut(int n, int c, int chunks, int grain) {

@@ -108,6 +108,78 @@ final class SimdGemm {
   }
 
   /**
+   * With 32 vector registers (AVX-512) an 8 × {@link #width()} block of C fits in sixteen of them:
+   * each pair of B vectors then feeds sixteen fused multiply-adds (ten loads for sixteen, against
+   * six for eight in the four-row block). With 16 registers (AVX2) it would spill, so only wide
+   * vectors use it.
+   */
+  private static final boolean EIGHT_ROWS = L >= 16;
+
+  /** Eight rows of C from {@code a[aRow + r·lda + p]}, one {@link #width()}-column block. */
+  private static void blockNN8(
+      float[] a,
+      int aRow,
+      int lda,
+      float[] b,
+      int bOffset,
+      int ldb,
+      float[] c,
+      int cRow,
+      int ldc,
+      int k) {
+    int a0 = aRow, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+    int a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+    FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
+    FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+    FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00;
+    FloatVector s60 = s00, s61 = s00, s70 = s00, s71 = s00;
+    for (int p = 0, pb = bOffset; p < k; p++, pb += ldb) {
+      FloatVector b0 = FloatVector.fromArray(S, b, pb);
+      FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      s00 = x.fma(b0, s00);
+      s01 = x.fma(b1, s01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      s10 = x.fma(b0, s10);
+      s11 = x.fma(b1, s11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      s20 = x.fma(b0, s20);
+      s21 = x.fma(b1, s21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      s30 = x.fma(b0, s30);
+      s31 = x.fma(b1, s31);
+      x = FloatVector.broadcast(S, a[a4 + p]);
+      s40 = x.fma(b0, s40);
+      s41 = x.fma(b1, s41);
+      x = FloatVector.broadcast(S, a[a5 + p]);
+      s50 = x.fma(b0, s50);
+      s51 = x.fma(b1, s51);
+      x = FloatVector.broadcast(S, a[a6 + p]);
+      s60 = x.fma(b0, s60);
+      s61 = x.fma(b1, s61);
+      x = FloatVector.broadcast(S, a[a7 + p]);
+      s70 = x.fma(b0, s70);
+      s71 = x.fma(b1, s71);
+    }
+    s00.intoArray(c, cRow);
+    s01.intoArray(c, cRow + L);
+    s10.intoArray(c, cRow + ldc);
+    s11.intoArray(c, cRow + ldc + L);
+    s20.intoArray(c, cRow + 2 * ldc);
+    s21.intoArray(c, cRow + 2 * ldc + L);
+    s30.intoArray(c, cRow + 3 * ldc);
+    s31.intoArray(c, cRow + 3 * ldc + L);
+    s40.intoArray(c, cRow + 4 * ldc);
+    s41.intoArray(c, cRow + 4 * ldc + L);
+    s50.intoArray(c, cRow + 5 * ldc);
+    s51.intoArray(c, cRow + 5 * ldc + L);
+    s60.intoArray(c, cRow + 6 * ldc);
+    s61.intoArray(c, cRow + 6 * ldc + L);
+    s70.intoArray(c, cRow + 7 * ldc);
+    s71.intoArray(c, cRow + 7 * ldc + L);
+  }
+
+  /**
    * C[i, j] = Σ_p A[i, p] · Bᵀ[j, p] for rows [i0, i1) and all n columns, with Bᵀ's rows contiguous
    * ({@code bt[btOffset + j·ldbt + p]}) and k short enough that a k × {@link #width()} panel stays
    * in cache (a weight gradient of one image: k = OH·OW). Each block of columns is gathered from
@@ -165,6 +237,9 @@ final class SimdGemm {
       int i0,
       int i1) {
     int i = i0;
+    if (EIGHT_ROWS)
+      for (; i + 7 < i1; i += 8)
+        blockNN8(a, aOffset + i * lda, lda, b, bOffset, ldb, c, cOffset + i * ldc, ldc, k);
     for (; i + 3 < i1; i += 4) {
       int a0 = aOffset + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
       FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
