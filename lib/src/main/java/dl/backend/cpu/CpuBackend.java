@@ -735,6 +735,23 @@ public final class CpuBackend implements Backend {
           work,
           (i0, i1, j0, j1) ->
               SimdGemm.multiplyNT(aIn, aAt, lda, bIn, bAt, ldb, c, cStart, ldc, k, i0, i1, j0, j1));
+    } else if (SimdGemm.packs(m, ldb)) {
+      int blocks = (n + SimdGemm.width() - 1) / SimdGemm.width();
+      float[] packed = new float[SimdGemm.packedSize(k, n)];
+      int chunks = (long) k * n < PARALLEL_ELEMENTS ? 1 : Math.min(blocks, threads * 4);
+      forChunks(
+          chunks,
+          t ->
+              SimdGemm.packB(
+                  bIn, bAt, ldb, k, n, blocks * t / chunks, blocks * (t + 1) / chunks, packed));
+      parallelTiles(
+          m,
+          blocks,
+          1,
+          work,
+          (i0, i1, q0, q1) ->
+              SimdGemm.multiplyPackedNN(
+                  aIn, aAt, lda, packed, c, cStart, ldc, k, n, i0, i1, q0, q1));
     } else {
       int blocks = (n + SimdGemm.width() - 1) / SimdGemm.width();
       parallelTiles(

@@ -221,6 +221,77 @@ final class SimdGemm {
   }
 
   /**
+   * Whether a product with {@code m} rows and B's rows {@code ldb} floats apart should first copy B
+   * into panels ({@link #packB}): when B's rows are a multiple of 256 floats apart they map to the
+   * same few cache sets (see {@link #multiplyNN}).
+   */
+  static boolean packs(int m, int ldb) {
+    return m > 4 && ldb != W && ldb % 256 == 0;
+  }
+
+  /** Floats {@link #packB} needs for a k × n matrix. */
+  static int packedSize(int k, int n) {
+    return (n + W - 1) / W * k * W;
+  }
+
+  /**
+   * Copies column blocks [q0, q1) of B (k × n, rows {@code ldb} apart) into contiguous k × {@link
+   * #width()} panels, block q at {@code packed[q·k·W]}; the last block's missing columns are zero.
+   * Done once per product and shared by every thread, instead of once per tile.
+   */
+  static void packB(float[] b, int bOffset, int ldb, int k, int n, int q0, int q1, float[] packed) {
+    for (int q = q0; q < q1; q++) {
+      int j = q * W, w = Math.min(W, n - j), at = q * k * W;
+      for (int p = 0; p < k; p++, at += W) {
+        System.arraycopy(b, bOffset + p * ldb + j, packed, at, w);
+        for (int col = w; col < W; col++) packed[at + col] = 0f;
+      }
+    }
+  }
+
+  /**
+   * {@link #multiplyNN} on a B already packed by {@link #packB}: the same kernel and the same order
+   * of terms, so the same results.
+   */
+  static void multiplyPackedNN(
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] packed,
+      float[] c,
+      int cOffset,
+      int ldc,
+      int k,
+      int n,
+      int i0,
+      int i1,
+      int q0,
+      int q1) {
+    if (i1 - i0 > 4 && lda % 256 == 0) {
+      // A's rows, read several at a time, get a padded stride for the same reason as B's.
+      int padded = k + 16, rows = i1 - i0;
+      float[] copy = new float[rows * padded];
+      for (int r = 0; r < rows; r++)
+        System.arraycopy(a, aOffset + (i0 + r) * lda, copy, r * padded, k);
+      a = copy;
+      aOffset = -i0 * padded;
+      lda = padded;
+    }
+    for (int q = q0; q < q1; q++) {
+      int j = q * W, panel = q * k * W;
+      if (j + W <= n) {
+        blockNN(a, aOffset, lda, packed, panel, W, c, cOffset + j, ldc, k, i0, i1);
+      } else {
+        int w = n - j, rows = i1 - i0;
+        float[] tile = new float[rows * W];
+        blockNN(a, aOffset + i0 * lda, lda, packed, panel, W, tile, 0, W, k, 0, rows);
+        for (int r = 0; r < rows; r++)
+          System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc + j, w);
+      }
+    }
+  }
+
+  /**
    * One block of {@link #width()} columns starting at {@code b[bOffset]} and {@code c[cOffset]}.
    */
   private static void blockNN(

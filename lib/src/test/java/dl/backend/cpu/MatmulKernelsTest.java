@@ -42,6 +42,9 @@ class MatmulKernelsTest {
     "5, 7, 33, false, false, 2, false",
     "37, 5, 65, true, true, 2, false",
     "64, 130, 129, false, false, 2, false",
+    "20, 40, 256, false, false, 2, true",
+    "37, 5, 512, true, false, 3, true",
+    "6, 256, 256, false, false, 1, true",
   })
   void floatMatmulMatchesFloat64TripleLoop(
       int m, int k, int n, boolean aTransposed, boolean bTransposed, int threads, boolean simd) {
@@ -60,6 +63,29 @@ class MatmulKernelsTest {
         want[i * n + j] = (float) s;
       }
     assertArrayEquals(want, got, 1e-4f * k, "m=" + m + " k=" + k + " n=" + n);
+  }
+
+  @Test
+  void packedPanelsHandleANarrowSliceOfAWideMatrix() {
+    // B is columns [3, 73) of a k × 256 matrix: rows 256 floats apart (so B is packed first) and a
+    // last column block narrower than the vector width.
+    int m = 13, k = 21, n = 70, stride = 256;
+    Random rng = new Random(11);
+    float[] a = random(rng, m * k), wide = random(rng, k * stride);
+    for (int threads : new int[] {1, 2}) {
+      CpuBackend cpu = new CpuBackend(threads, true);
+      View bv = new View(cpu.fromArray(wide), new int[] {k, n}, new int[] {stride, 1}, 3);
+      View out = View.contiguous(cpu.allocate(DType.FLOAT32, m * n), new int[] {m, n});
+      cpu.matmul(operand(cpu, a, m, k, false), bv, out);
+      float[] got = cpu.toFloatArray(out), want = new float[m * n];
+      for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+          double s = 0;
+          for (int p = 0; p < k; p++) s += (double) a[i * k + p] * wide[p * stride + 3 + j];
+          want[i * n + j] = (float) s;
+        }
+      assertArrayEquals(want, got, 1e-4f * k, threads + " thread(s)");
+    }
   }
 
   @Test
