@@ -259,6 +259,28 @@ public final class CpuBackend implements Backend {
       // Whole tensors in one flat row: the common case of same-shape or tensor-with-scalar
       // operands.
       int n = out.numel();
+      int unitA = isScalarView(av) ? 0 : 1, unitB = isScalarView(bv) ? 0 : 1;
+      if (simd && SimdOps.handles(op)) {
+        // Large tensors are split over the pool like any other elementwise op.
+        int chunks = n < PARALLEL_ELEMENTS ? 1 : threads * 4;
+        forChunks(
+            chunks,
+            t -> {
+              int from = (int) ((long) n * t / chunks), to = (int) ((long) n * (t + 1) / chunks);
+              SimdOps.binary(
+                  op,
+                  a.f,
+                  av.offset() + from * unitA,
+                  unitA,
+                  b.f,
+                  bv.offset() + from * unitB,
+                  unitB,
+                  o.f,
+                  out.offset() + from,
+                  to - from);
+            });
+        return;
+      }
       if (fastFloatRow(
           op,
           a.f,
@@ -276,6 +298,10 @@ public final class CpuBackend implements Backend {
         new int[][] {av.strides(), bv.strides(), out.strides()},
         new int[] {av.offset(), bv.offset(), out.offset()},
         (off, n) -> {
+          if (floats
+              && so == 1
+              && simd
+              && SimdOps.binary(op, a.f, off[0], sa, b.f, off[1], sb, o.f, off[2], n)) return;
           if (floats
               && so == 1
               && fastFloatRow(op, a.f, off[0], sa, b.f, off[1], sb, o.f, off[2], n)) return;

@@ -1,5 +1,6 @@
 package dl.backend.cpu;
 
+import dl.backend.BinaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -36,6 +37,49 @@ final class SimdOps {
       zero.blend(one, v.compare(VectorOperators.GT, 0f)).intoArray(y, q + i);
     }
     for (; i < n; i++) y[q + i] = x[p + i] > 0f ? 1f : 0f;
+  }
+
+  /** Whether {@link #binary} takes {@code op}. */
+  static boolean handles(BinaryOp op) {
+    return op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV;
+  }
+
+  /**
+   * o[po + i] = a[pa + i·sa] ∘ b[pb + i·sb] for + − × ÷, each stride 0 (one broadcast value) or 1;
+   * false (nothing written) for other ops and strides. Each operator gets its own loops: the Vector
+   * API compiles to SIMD instructions only when the operation is known where it is called.
+   */
+  static boolean binary(
+      BinaryOp op, float[] a, int pa, int sa, float[] b, int pb, int sb, float[] o, int po, int n) {
+    if (sa < 0 || sa > 1 || sb < 0 || sb > 1) return false;
+    int i = 0, end = sa == 0 && sb == 0 ? -1 : n - L; // two broadcasts: the scalar loop does it
+    switch (op) {
+      case ADD -> {
+        for (; i <= end; i += L) load(a, pa, sa, i).add(load(b, pb, sb, i)).intoArray(o, po + i);
+        for (; i < n; i++) o[po + i] = a[pa + i * sa] + b[pb + i * sb];
+      }
+      case SUB -> {
+        for (; i <= end; i += L) load(a, pa, sa, i).sub(load(b, pb, sb, i)).intoArray(o, po + i);
+        for (; i < n; i++) o[po + i] = a[pa + i * sa] - b[pb + i * sb];
+      }
+      case MUL -> {
+        for (; i <= end; i += L) load(a, pa, sa, i).mul(load(b, pb, sb, i)).intoArray(o, po + i);
+        for (; i < n; i++) o[po + i] = a[pa + i * sa] * b[pb + i * sb];
+      }
+      case DIV -> {
+        for (; i <= end; i += L) load(a, pa, sa, i).div(load(b, pb, sb, i)).intoArray(o, po + i);
+        for (; i < n; i++) o[po + i] = a[pa + i * sa] / b[pb + i * sb];
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Lanes i … i + L − 1 of a row with stride 1, or its one value repeated (stride 0). */
+  private static FloatVector load(float[] x, int p, int stride, int i) {
+    return stride == 1 ? FloatVector.fromArray(S, x, p + i) : FloatVector.broadcast(S, x[p]);
   }
 
   /** y[q + i] = (x[p + i] − center)·scale + shift: batch norm's normalise-and-affine map. */

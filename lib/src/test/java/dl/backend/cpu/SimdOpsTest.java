@@ -34,6 +34,37 @@ class SimdOpsTest {
     }
   }
 
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {1, 15, 16, 40, 70000})
+  void binaryRowsMatchTheScalarLoopsBitForBit(int n) {
+    Random rng = new Random(n);
+    float[] x = values(rng, n), y = values(rng, n), one = {(float) rng.nextGaussian()};
+    // [2, n/2-ish] with a per-row broadcast, same shapes, and a scalar on either side
+    for (dl.backend.BinaryOp op : dl.backend.BinaryOp.values()) {
+      if (!SimdOps.handles(op)) continue;
+      for (int form = 0; form < 3; form++) {
+        float[][] got = new float[2][];
+        int k = 0;
+        for (CpuBackend cpu : new CpuBackend[] {SIMD, PLAIN}) {
+          View a = View.contiguous(cpu.fromArray(x), new int[] {n});
+          View b =
+              form == 0
+                  ? View.contiguous(cpu.fromArray(y), new int[] {n})
+                  : new View(cpu.fromArray(one), new int[] {n}, new int[] {0}, 0);
+          if (form == 2) {
+            View t = a;
+            a = b;
+            b = t;
+          }
+          View out = View.contiguous(cpu.allocate(DType.FLOAT32, n), new int[] {n});
+          cpu.binary(op, a, b, out);
+          got[k++] = cpu.toFloatArray(out);
+        }
+        assertArrayEquals(got[1], got[0], 0f, op + " form " + form + " n=" + n);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "plane={0}")
   @ValueSource(ints = {1, 15, 49, 196})
   void batchNormAffineMatchesTheScalarLoopBitForBit(int plane) {
