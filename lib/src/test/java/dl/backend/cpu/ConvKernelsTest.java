@@ -1,11 +1,13 @@
 package dl.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dl.backend.ConvGeometry;
 import dl.backend.DType;
 import dl.backend.View;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -94,6 +96,34 @@ class ConvKernelsTest {
         for (int t = 0; t < 3; t++)
           assertArrayEquals(previous[t], got[t], 0f, "result " + t + ": 1 vs 3 threads");
       previous = got;
+    }
+  }
+
+  @Test
+  void twoByTwoPoolingKeepsTheGeneralRuleForTiesSignedZerosAndNaN() {
+    // Few distinct values, so windows often tie; the float64 path runs the general window loop.
+    float[] pool = {-1f, 0f, -0f, 1f, 2f, 2f, Float.NaN, 0.5f};
+    for (int[] size : new int[][] {{8, 10}, {9, 11}}) {
+      int n = 3, c = 4, h = size[0], w = size[1];
+      ConvGeometry g = new ConvGeometry(n, c, h, w, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1);
+      Random rng = new Random(h);
+      float[] x = new float[n * c * h * w];
+      double[] xd = new double[x.length];
+      for (int i = 0; i < x.length; i++) xd[i] = x[i] = pool[rng.nextInt(pool.length)];
+      CpuBackend cpu = new CpuBackend(2, true);
+      int[] outShape = {n, c, g.outH(), g.outW()};
+      int outSize = n * c * g.outH() * g.outW();
+      View out = View.contiguous(cpu.allocate(DType.FLOAT32, outSize), outShape);
+      View idx = View.contiguous(cpu.allocate(DType.FLOAT32, outSize), outShape);
+      View outD = View.contiguous(cpu.allocate(DType.FLOAT64, outSize), outShape);
+      View idxD = View.contiguous(cpu.allocate(DType.FLOAT64, outSize), outShape);
+      cpu.maxPool2d(View.contiguous(cpu.fromArray(x), new int[] {n, c, h, w}), g, out, idx);
+      cpu.maxPool2d(View.contiguous(cpu.fromArray(xd), new int[] {n, c, h, w}), g, outD, idxD);
+      float[] got = cpu.toFloatArray(out), want = cpu.toFloatArray(outD);
+      for (int i = 0; i < outSize; i++)
+        assertEquals(
+            Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), "value " + i + " (bits)");
+      assertArrayEquals(cpu.toFloatArray(idxD), cpu.toFloatArray(idx), 0f, "argmax positions");
     }
   }
 
