@@ -1053,11 +1053,8 @@ public final class CpuBackend implements Backend {
         }
         int row = base + c * st[1] + ih * st[2];
         for (int xo = 0; xo < lo; xo++) out[at + xo] = 0f; // a pixel or two: no call
-        if (sw == 1 && st[3] == 1 && hi - lo >= 64) {
+        if (sw == 1 && st[3] == 1) {
           System.arraycopy(x, row + lo + off, out, at + lo, hi - lo);
-        } else if (sw == 1 && st[3] == 1) {
-          // a short row (28 pixels): a loop costs less than the call
-          for (int xo = lo, p = row + lo + off; xo < hi; xo++, p++) out[at + xo] = x[p];
         } else {
           for (int xo = lo, p = row + (lo * sw + off) * st[3]; xo < hi; xo++, p += sw * st[3])
             out[at + xo] = x[p];
