@@ -7,6 +7,9 @@
 #   bash ci/bench/compare.sh --quick    # 2×1 s warm-up, 3×1 s measurement (~3 min on 2 cores)
 #   bash ci/bench/compare.sh --plain    # also run ours with -Ddl.simd=false (plain-loop GEMM)
 #   bash ci/bench/compare.sh --memory   # also run dl.bench.MemoryScale (peak heap, step time vs size)
+#   bash ci/bench/compare.sh --avx2     # both sides limited to AVX2 on an AVX-512 machine (the JVM
+#                                       # with -XX:UseAVX=2, PyTorch with ATEN_CPU_CAPABILITY=avx2,
+#                                       # OpenBLAS with OPENBLAS_CORETYPE=Haswell)
 #   DL_THREADS=1 bash ci/bench/compare.sh   # threads for both sides (default: all cores)
 #   BENCH='Gemm|LeNet' bash ci/bench/compare.sh --quick   # a subset (JMH regular expression)
 #
@@ -16,13 +19,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-quick=0 plain=0 memory=0
+quick=0 plain=0 memory=0 avx2=0
 for a in "$@"; do
   case "$a" in
     --quick) quick=1 ;;
     --plain) plain=1 ;;
     --memory) memory=1 ;;
-    *) echo "ERROR: unknown option '$a' (known: --quick, --plain, --memory)" >&2; exit 2 ;;
+    --avx2) avx2=1 ;;
+    *) echo "ERROR: unknown option '$a' (known: --quick, --plain, --memory, --avx2)" >&2; exit 2 ;;
   esac
 done
 THREADS="${DL_THREADS:-$(nproc)}"
@@ -59,11 +63,22 @@ JAR=ci/bench/target/benchmarks.jar
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 java_desc="$(java -version 2>&1 | head -1 | sed 's/"//g')"
-backend_desc="$(DL_THREADS=$THREADS java --add-modules jdk.incubator.vector -Ddl.backend=cpu -cp "$JAR" dl.bench.Describe 2>/dev/null | tail -1)"
+jvm_isa=()
+if ((avx2)); then
+  # The issue's targets are for an AVX2 machine: emulate one (256-bit vectors on both sides).
+  jvm_isa=(-XX:UseAVX=2)
+  export ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell
+fi
+backend_desc="$(DL_THREADS=$THREADS java "${jvm_isa[@]}" --add-modules jdk.incubator.vector -Ddl.backend=cpu -cp "$JAR" dl.bench.Describe 2>/dev/null | tail -1)"
 echo "==> $(nproc) cores, $THREADS threads, load average $load_before; $java_desc; $backend_desc"
+if ((avx2)); then
+  backend_desc="$backend_desc [AVX2 only on both sides: JVM -XX:UseAVX=2, ATEN_CPU_CAPABILITY=avx2, OPENBLAS_CORETYPE=Haswell]"
+  echo "==> $backend_desc"
+fi
 
 jmh_opts=(-rf json)
 ((quick)) && jmh_opts+=(-wi 2 -w 1 -i 3 -r 1)
+((avx2)) && jmh_opts+=(-jvmArgsAppend -XX:UseAVX=2)
 regex="${BENCH:-dl.bench}"
 
 # JMH's full log goes to target/bench/jmh.log; its summary table is printed.
@@ -96,7 +111,7 @@ OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS "$PY" ci/bench/torch_benc
 if ((memory)); then
   echo "==> memory and scale (dl.bench.MemoryScale)"
   mq=(); ((quick)) && mq=(quick)
-  DL_THREADS=$THREADS java --add-modules jdk.incubator.vector -Ddl.backend=cpu -Xmx3g \
+  DL_THREADS=$THREADS java "${jvm_isa[@]}" --add-modules jdk.incubator.vector -Ddl.backend=cpu -Xmx3g \
     -cp "$JAR" dl.bench.MemoryScale "${mq[@]}" 2>"$OUTDIR/memory.log" | tee "$OUTDIR/memory.md"
 fi
 echo "==> wrote $OUTDIR/compare.md"
