@@ -8,8 +8,8 @@
 #   bash ci/bench/compare.sh --plain    # also run ours with -Ddl.simd=false (plain-loop GEMM)
 #   bash ci/bench/compare.sh --memory   # also run dl.bench.MemoryScale (peak heap, step time vs size)
 #   bash ci/bench/compare.sh --avx2     # both sides limited to AVX2 on an AVX-512 machine (the JVM
-#                                       # with -XX:UseAVX=2, PyTorch with ATEN_CPU_CAPABILITY=avx2,
-#                                       # OpenBLAS with OPENBLAS_CORETYPE=Haswell)
+#                                       # with -XX:UseAVX=2, PyTorch with ATEN_CPU_CAPABILITY=avx2 and
+#                                       # ONEDNN_MAX_CPU_ISA=AVX2, OpenBLAS with OPENBLAS_CORETYPE=Haswell)
 #   DL_THREADS=1 bash ci/bench/compare.sh   # threads for both sides (default: all cores)
 #   BENCH='Gemm|LeNet' bash ci/bench/compare.sh --quick   # a subset (JMH regular expression)
 #
@@ -67,12 +67,14 @@ jvm_isa=()
 if ((avx2)); then
   # The issue's targets are for an AVX2 machine: emulate one (256-bit vectors on both sides).
   jvm_isa=(-XX:UseAVX=2)
-  export ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell
+  # NOTE: oneDNN (PyTorch's convolutions) picks its instruction set itself: without its own limit
+  # it kept using AVX-512 and ran a convolution faster than an AVX2 peak allows.
+  export ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2
 fi
 backend_desc="$(DL_THREADS=$THREADS java "${jvm_isa[@]}" --add-modules jdk.incubator.vector -Ddl.backend=cpu -cp "$JAR" dl.bench.Describe 2>/dev/null | tail -1)"
 echo "==> $(nproc) cores, $THREADS threads, load average $load_before; $java_desc; $backend_desc"
 if ((avx2)); then
-  backend_desc="$backend_desc [AVX2 only on both sides: JVM -XX:UseAVX=2, ATEN_CPU_CAPABILITY=avx2, OPENBLAS_CORETYPE=Haswell]"
+  backend_desc="$backend_desc [AVX2 only on both sides: JVM -XX:UseAVX=2; ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2, OPENBLAS_CORETYPE=Haswell]"
   echo "==> $backend_desc"
 fi
 
