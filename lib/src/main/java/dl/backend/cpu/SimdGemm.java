@@ -1,7 +1,6 @@
 package dl.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -452,10 +451,17 @@ final class SimdGemm {
               tile(i - i0, j - j0, cols));
     }
     for (int i = i0; i < i1; i++)
-      for (int j = j0; j < j1; j++) {
-        FloatVector s = FloatVector.fromArray(S, partial, tile(i - i0, j - j0, cols));
-        c[cOffset + i * ldc + j] = finish(s, a, aOffset + i * lda, bt, btOffset + j * ldbt, kv, k);
-      }
+      for (int j = j0; j < j1; j++)
+        c[cOffset + i * ldc + j] =
+            finish(
+                partial,
+                tile(i - i0, j - j0, cols),
+                a,
+                aOffset + i * lda,
+                bt,
+                btOffset + j * ldbt,
+                kv,
+                k);
   }
 
   /** Chunk of p for one element's dot product, over its lane-wise partial sums. */
@@ -476,8 +482,15 @@ final class SimdGemm {
   // NOTE: every element, whichever loop computes it, goes through the same steps: lane-wise fma
   // over the vector part in chunks of KC (fixed boundaries, not the tile's), one lane sum, then the
   // scalar tail. That keeps results independent of how rows and columns are split over threads.
-  private static float finish(FloatVector s, float[] a, int ai, float[] b, int bi, int kv, int k) {
-    float sum = s.reduceLanes(VectorOperators.ADD);
+  // The lane sum adds lanes 0, 1, 2, … in turn, by hand: reduceLanes(ADD) leaves the order open,
+  // and
+  // since JDK 23 its compiled form and the interpreter's fallback use different orders, so results
+  // depended on when the JIT had compiled it (on JDK 25, two runs of the same training differed).
+  // On JDK 17 both already used this order, so results there are unchanged.
+  private static float finish(
+      float[] partial, int at, float[] a, int ai, float[] b, int bi, int kv, int k) {
+    float sum = 0f;
+    for (int lane = 0; lane < L; lane++) sum += partial[at + lane];
     for (int p = kv; p < k; p++) sum = Math.fma(a[ai + p], b[bi + p], sum);
     return sum;
   }

@@ -66,6 +66,33 @@ class MatmulKernelsTest {
   }
 
   @Test
+  void transposedProductSumsInItsDocumentedOrder() {
+    // The NT kernel's order, replayed in scalar code: lane-wise fma over the vector part, lanes
+    // added 0, 1, 2, … to 0f, then the tail by fma. Pinning it keeps results independent of when
+    // the JIT compiles the kernel (reduceLanes left the lane order to the JDK, and JDK 25 changed
+    // it).
+    int m = 3, k = 77, n = 5, lanes = SimdGemm.lanes();
+    Random rng = new Random(77);
+    float[] a = random(rng, m * k), b = random(rng, k * n);
+    CpuBackend cpu = new CpuBackend(1, true);
+    View out = View.contiguous(cpu.allocate(DType.FLOAT32, m * n), new int[] {m, n});
+    cpu.matmul(operand(cpu, a, m, k, false), operand(cpu, b, k, n, true), out);
+    float[] got = cpu.toFloatArray(out), want = new float[m * n];
+    int vectorPart = k - k % lanes;
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) {
+        float[] lane = new float[lanes];
+        for (int p = 0; p < vectorPart; p++)
+          lane[p % lanes] = Math.fma(a[i * k + p], b[p * n + j], lane[p % lanes]);
+        float sum = 0f;
+        for (float v : lane) sum += v;
+        for (int p = vectorPart; p < k; p++) sum = Math.fma(a[i * k + p], b[p * n + j], sum);
+        want[i * n + j] = sum;
+      }
+    assertArrayEquals(want, got, 0f);
+  }
+
+  @Test
   void packedPanelsHandleANarrowSliceOfAWideMatrix() {
     // B is columns [3, 73) of a k × 256 matrix: rows 256 floats apart (so B is packed first) and a
     // last column block narrower than the vector width.
