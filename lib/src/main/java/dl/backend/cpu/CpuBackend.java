@@ -17,12 +17,14 @@ import java.util.function.IntConsumer;
 
 /**
  * Kernels as Java loops over heap arrays. Strided views are walked row by row, with axes merged
- * where the layout allows ({@link Strided}); contiguous float32 operands take a flat loop the JIT
- * can vectorise. The float32 matrix product uses explicit SIMD ({@link SimdGemm}) when the JVM has
- * the Vector API module, plain loops otherwise. Matrix products (in tiles), elementwise ops (by
- * rows) and batch norm's per-channel loops (by channel) are split across a shared pool; every
- * output element is computed by one thread in a fixed order, so results are identical for any
- * thread count.
+ * where the layout allows ({@link Strided}). With the Vector API module, the float32 matrix product
+ * ({@link SimdGemm}) and the common elementwise rows ({@link SimdOps}) use explicit SIMD; without
+ * it, plain loops. Convolution goes image by image: each thread unfolds one image into a buffer it
+ * keeps and multiplies it while it is in cache. Matrix products (in tiles), elementwise ops (by
+ * rows), images and batch norm's per-channel loops (by channel) are split across a shared pool,
+ * with the calling thread taking chunks too; every output element is computed by one thread in a
+ * fixed order (a weight gradient sums images in fixed groups of four), so results are identical for
+ * any thread count.
  */
 public final class CpuBackend implements Backend {
 
