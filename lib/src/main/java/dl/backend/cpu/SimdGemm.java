@@ -68,17 +68,13 @@ final class SimdGemm {
     // 1024 (a 1024 × 1024 product) they all map to the same few cache sets and evict each other
     // (measured: 7 GFLOP/s at n = 1024, 25 at n = 1000). Other strides (a convolution's OH·OW
     // columns) read well in place, where packing cost about as much as it saved.
-    boolean pack = i1 - i0 > 4 && ldb != W && ldb % 256 == 0;
+    boolean pack = packs(i1 - i0, ldb);
     float[] packed = !pack ? null : panel != null ? panel : new float[k * W];
     if (pack && lda % 256 == 0) {
-      // Same for A's rows, which the kernel reads four at a time: copied with a padded stride.
-      int padded = k + 16, rows = i1 - i0;
-      float[] copy = new float[rows * padded];
-      for (int r = 0; r < rows; r++)
-        System.arraycopy(a, aOffset + (i0 + r) * lda, copy, r * padded, k);
-      a = copy;
-      aOffset = -i0 * padded;
-      lda = padded;
+      // Same for A's rows, which the kernel reads several at a time.
+      a = paddedRows(a, aOffset, lda, k, i0, i1);
+      aOffset = -i0 * (k + ROW_PAD);
+      lda = k + ROW_PAD;
     }
     for (int q = q0; q < q1; q++) {
       int j = q * W;
@@ -90,20 +86,55 @@ final class SimdGemm {
           blockNN(a, aOffset, lda, b, bOffset + j, ldb, c, cOffset + j, ldc, k, i0, i1);
         }
       } else {
-        // NOTE: the ragged last block goes through zero-padded copies rather than masked loads
-        // and stores, which JDK 17 does not compile to vector instructions (measured 20x slower,
-        // and they slowed the whole method once seen).
-        int w = n - j, rows = i1 - i0;
+        int w = n - j;
         // Reusing the packing buffer leaves the previous block in the lanes past w; they only
         // reach tile columns that are never copied out.
         float[] last = packed != null ? packed : panel != null ? panel : new float[k * W];
         for (int p = 0; p < k; p++) System.arraycopy(b, bOffset + p * ldb + j, last, p * W, w);
-        float[] tile = new float[rows * W];
-        blockNN(a, aOffset + i0 * lda, lda, last, 0, W, tile, 0, W, k, 0, rows);
-        for (int r = 0; r < rows; r++)
-          System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc + j, w);
+        narrowBlock(a, aOffset, lda, last, 0, c, cOffset + j, ldc, k, i0, i1, w);
       }
     }
+  }
+
+  /**
+   * A last block only {@code w} < {@link #width()} columns wide (B's panel at {@code panelOffset},
+   * its lanes past w unused): computed into a full-width tile, then its first w columns copied to C
+   * at {@code cOffset}. NOTE: zero-padded copies rather than masked loads and stores, which JDK 17
+   * does not compile to vector instructions (measured 20× slower, and they slowed the whole method
+   * once seen).
+   */
+  private static void narrowBlock(
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] panel,
+      int panelOffset,
+      float[] c,
+      int cOffset,
+      int ldc,
+      int k,
+      int i0,
+      int i1,
+      int w) {
+    int rows = i1 - i0;
+    float[] tile = new float[rows * W];
+    blockNN(a, aOffset + i0 * lda, lda, panel, panelOffset, W, tile, 0, W, k, 0, rows);
+    for (int r = 0; r < rows; r++) System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc, w);
+  }
+
+  /** Floats between A's rows in {@link #paddedRows}'s copy, beyond the k it holds. */
+  private static final int ROW_PAD = 16;
+
+  /**
+   * Rows [i0, i1) of A copied k + {@link #ROW_PAD} floats apart, for an A whose own rows are a
+   * multiple of 256 floats apart (they would share cache sets, like B's; see {@link #multiplyNN}).
+   */
+  private static float[] paddedRows(float[] a, int aOffset, int lda, int k, int i0, int i1) {
+    int padded = k + ROW_PAD;
+    float[] copy = new float[(i1 - i0) * padded];
+    for (int r = 0; r < i1 - i0; r++)
+      System.arraycopy(a, aOffset + (i0 + r) * lda, copy, r * padded, k);
+    return copy;
   }
 
   /**
@@ -210,11 +241,7 @@ final class SimdGemm {
         blockNN(a, aOffset, lda, panel, 0, W, c, cOffset + j, ldc, k, i0, i1);
       } else {
         // Lanes past w hold the previous block's values; they only reach tile columns never copied.
-        int rows = i1 - i0;
-        float[] tile = new float[rows * W];
-        blockNN(a, aOffset + i0 * lda, lda, panel, 0, W, tile, 0, W, k, 0, rows);
-        for (int r = 0; r < rows; r++)
-          System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc + j, w);
+        narrowBlock(a, aOffset, lda, panel, 0, c, cOffset + j, ldc, k, i0, i1, w);
       }
     }
   }
@@ -268,24 +295,16 @@ final class SimdGemm {
       int q1) {
     if (i1 - i0 > 4 && lda % 256 == 0) {
       // A's rows, read several at a time, get a padded stride for the same reason as B's.
-      int padded = k + 16, rows = i1 - i0;
-      float[] copy = new float[rows * padded];
-      for (int r = 0; r < rows; r++)
-        System.arraycopy(a, aOffset + (i0 + r) * lda, copy, r * padded, k);
-      a = copy;
-      aOffset = -i0 * padded;
-      lda = padded;
+      a = paddedRows(a, aOffset, lda, k, i0, i1);
+      aOffset = -i0 * (k + ROW_PAD);
+      lda = k + ROW_PAD;
     }
     for (int q = q0; q < q1; q++) {
       int j = q * W, panel = q * k * W;
       if (j + W <= n) {
         blockNN(a, aOffset, lda, packed, panel, W, c, cOffset + j, ldc, k, i0, i1);
       } else {
-        int w = n - j, rows = i1 - i0;
-        float[] tile = new float[rows * W];
-        blockNN(a, aOffset + i0 * lda, lda, packed, panel, W, tile, 0, W, k, 0, rows);
-        for (int r = 0; r < rows; r++)
-          System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc + j, w);
+        narrowBlock(a, aOffset, lda, packed, panel, c, cOffset + j, ldc, k, i0, i1, n - j);
       }
     }
   }
