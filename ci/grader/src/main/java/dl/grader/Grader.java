@@ -48,36 +48,131 @@ public final class Grader {
     public int outputLimit = 8_192;
     public int maxRestarts = 4;
 
+    public int scratchMb = 64;
+
     /**
-     * Run the child under a Java security policy (file access only in its scratch folder, no
-     * processes, no System.exit, no network). Possible only on JDK 17 to 23: JDK 24 removed the
-     * Security Manager, so there the child runs without it (see the README).
+     * Run the child in the OS sandbox ({@link Sandbox}), and on JDK 17 to 23 also under a Java
+     * security policy (JDK 24 removed the Security Manager). When the sandbox cannot start, the
+     * grader refuses to grade; {@code false} ({@code --no-sandbox}) grades trusted work without
+     * either.
      */
-    public boolean sandbox = Runtime.version().feature() <= 23;
+    public boolean sandbox = true;
+
+    /** Data set folders the child may read (MNIST under data/, Fashion-MNIST from Debian). */
+    public List<Path> dataDirs = new ArrayList<>();
+  }
+
+  /** Thrown when the grader cannot grade safely (no sandbox and no {@code --no-sandbox}). */
+  public static final class SetupException extends RuntimeException {
+    SetupException(String message) {
+      super(message);
+    }
   }
 
   private final Options opt;
   private final Map<String, Notebook> sources = new LinkedHashMap<>();
   private final Path privateDir;
-  private final List<String> classpath = new ArrayList<>();
+  private final List<String> classpath = new ArrayList<>(); // as the child sees it
+  private final List<String> hostClasspath = new ArrayList<>();
+  private final Sandbox sandbox;
+  private final boolean securityManager;
+  private final int childJdk;
 
   public Grader(Options opt) throws IOException {
     this.opt = opt;
     for (Path p : Release.notebooks(opt.solutions)) {
       String name = p.getFileName().toString().replaceFirst("\\.ipynb$", "");
-      sources.put(name, Notebook.read(p));
+      Notebook nb = Notebook.read(p);
+      for (Notebook.Cell c : nb.cells())
+        for (String f : c.forbidden())
+          if (ForbiddenApis.checkPattern(f) != null)
+            throw new SetupException(name + ", cell " + c.index() + ": " + ForbiddenApis.checkPattern(f));
+      sources.put(name, nb);
     }
     // NOTE: the child gets copies of the jars in a private temporary folder, so its class path
     // does not point into the repository (where solutions/ lives).
     privateDir = Files.createTempDirectory("dl-grader-");
+    int i = 0;
     for (Path jar : List.of(opt.runnerJar, opt.libJar)) {
-      if (Files.isDirectory(jar)) { // classes folder, when run from the build (tests)
-        classpath.add(jar.toString());
-        continue;
+      Path copy = privateDir.resolve(i++ + "-" + jar.getFileName());
+      if (Files.isDirectory(jar)) copyTree(jar, copy); // classes folder, when run from the build
+      else Files.copy(jar, copy);
+      hostClasspath.add(copy.toString());
+    }
+    childJdk = javaFeature(opt.java);
+    if (opt.sandbox) {
+      // NOTE: readable by all, because as root the child runs as nobody; nothing secret is here.
+      makeReadable(privateDir);
+      sandbox = Sandbox.probe(opt.java, privateDir, opt.dataDirs);
+      if (!sandbox.available) {
+        close();
+        throw new SetupException(
+            "cannot start the OS sandbox: "
+                + sandbox.why
+                + ". Untrusted work is not graded without it; to grade trusted work anyway, pass"
+                + " --no-sandbox");
       }
-      Path copy = privateDir.resolve(jar.getFileName());
-      Files.copy(jar, copy);
-      classpath.add(copy.toString());
+      for (String h : hostClasspath)
+        classpath.add(Sandbox.GRADER + "/" + Path.of(h).getFileName());
+    } else {
+      sandbox = Sandbox.unavailable("turned off with --no-sandbox");
+      classpath.addAll(hostClasspath);
+    }
+    securityManager = opt.sandbox && childJdk <= 23;
+  }
+
+  /** What the reports say about the isolation in force. */
+  public Map<String, Object> isolation() {
+    Map<String, Object> m = sandbox.describe(limits(opt.totalTimeoutMs, opt.heapMb), securityManager);
+    m.put("jdk", childJdk);
+    m.put("java", opt.java);
+    return m;
+  }
+
+  public String isolationSummary() {
+    return sandbox.summary(securityManager) + ", JDK " + childJdk;
+  }
+
+  private Sandbox.Limits limits(long totalMs, int heapMb) {
+    long cpu = 2 * totalMs / 1000 + 30; // both cores busy for the whole time, plus start-up
+    return new Sandbox.Limits(
+        cpu,
+        (long) opt.scratchMb << 20,
+        (long) opt.scratchMb << 20,
+        ((long) heapMb << 20) + (3L << 30), // heap + the JVM's own reservations
+        128);
+  }
+
+  /** The feature version (17, 25) of the JDK at {@code java}, from its release file. */
+  static int javaFeature(String javaExe) throws IOException {
+    Path home = Path.of(javaExe).toRealPath().getParent().getParent();
+    Path release = home.resolve("release");
+    if (Files.isRegularFile(release))
+      for (String line : Files.readAllLines(release)) {
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("^JAVA_VERSION=\"(1\\.)?(\\d+)").matcher(line);
+        if (m.find()) return Integer.parseInt(m.group(2));
+      }
+    throw new IOException("cannot tell the version of the JDK at " + home + " (no release file)");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) Files.createDirectories(t);
+        else Files.copy(p, t);
+      }
+    }
+  }
+
+  private static void makeReadable(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator)
+        Files.setPosixFilePermissions(
+            p,
+            java.nio.file.attribute.PosixFilePermissions.fromString(
+                Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     }
   }
 
@@ -131,8 +226,32 @@ public final class Grader {
   /** Larger files are not read (a notebook with saved outputs could otherwise fill the heap). */
   static final long MAX_NOTEBOOK_BYTES = 50_000_000;
 
-  /** One thing to evaluate in the child: a code cell, or one autograder test cell. */
-  record Unit(String kind, int cell, String id, String code, double points) {}
+  /**
+   * One thing to evaluate in the child: an instructor cell ("setup", and "resetup" right before the
+   * tests), a cell the student wrote ("cell", with the APIs it may not use), or one autograder
+   * test cell ("test", with the lines of its hidden part, first and last, 0 for none).
+   */
+  record Unit(
+      String kind,
+      int cell,
+      String id,
+      String code,
+      double points,
+      String label,
+      List<String> forbidden,
+      long timeoutMs,
+      int[] hidden) {
+    static Unit instructor(String kind, String id, String code) {
+      return new Unit(kind, 0, id, code, 0, "the set-up cell '" + id + "'", null, 0, new int[2]);
+    }
+
+    boolean isInstructorStep() {
+      return kind.equals("setup") || kind.equals("resetup");
+    }
+  }
+
+  /** Limits for one submission: the options, raised where the exercise asks for more. */
+  private record Budget(long totalMs, int heapMb) {}
 
   /** Grades one submission; never throws, a problem becomes part of the report. */
   public Report grade(Path file, String exercise) {
@@ -150,13 +269,17 @@ public final class Grader {
   }
 
   private void gradeInto(Report r, Path file, String exercise) throws Exception {
+    String notFile = notRegularFile(file);
+    if (notFile != null) {
+      r.status = "skipped";
+      r.exercise = exercise;
+      r.problems.add("not graded: " + notFile + "; only regular files are graded");
+      return;
+    }
     Notebook sub = null;
     String unreadable = null;
     try {
-      if (Files.size(file) > MAX_NOTEBOOK_BYTES)
-        throw new Notebook.FormatException(
-            "the file is larger than " + MAX_NOTEBOOK_BYTES / 1_000_000 + " MB (saved outputs?)");
-      sub = Notebook.read(file);
+      sub = Notebook.parse(readBounded(file));
     } catch (Notebook.FormatException | IOException e) {
       unreadable = e instanceof IOException ? "cannot read the file: " + e : e.getMessage();
     }
@@ -176,7 +299,19 @@ public final class Grader {
     Notebook src = sources.get(exercise);
     List<Unit> tests = new ArrayList<>();
     for (Notebook.Cell c : src.cells())
-      if (c.isTest()) tests.add(new Unit("test", c.index(), c.gradeId(), c.source(), c.points()));
+      if (c.isTest()) {
+        String code = stripMagics(c.source());
+        long ms = c.timeoutSeconds() > 0 ? (long) (c.timeoutSeconds() * 1000) : opt.cellTimeoutMs;
+        tests.add(
+            new Unit("test", c.index(), c.gradeId(), code, c.points(), "the test '" + c.gradeId()
+                + "'", null, ms, hiddenLines(code)));
+      }
+    Map<String, Object> limits = src.grader();
+    Budget budget =
+        new Budget(
+            Math.max(opt.totalTimeoutMs, limits.get("total_timeout") instanceof Number n
+                ? (long) (n.doubleValue() * 1000) : 0),
+            Math.max(opt.heapMb, limits.get("heap_mb") instanceof Number n ? n.intValue() : 0));
 
     if (unreadable != null) {
       r.status = "unreadable";
@@ -202,13 +337,19 @@ public final class Grader {
     // Instructor cells (locked, not tests) from the source; everything else the student wrote.
     Set<String> instructorIds = new HashSet<>();
     Set<String> instructorText = new HashSet<>();
+    Map<String, List<String>> forbiddenById = new HashMap<>();
+    Set<String> allForbidden = new java.util.TreeSet<>();
     List<Unit> units = new ArrayList<>();
     for (Notebook.Cell c : src.cells()) {
+      if (c.isSolution() && c.gradeId() != null) {
+        forbiddenById.put(c.gradeId(), c.forbidden());
+        allForbidden.addAll(c.forbidden());
+      }
       if (!c.isCode() || c.isSolution()) continue;
       if (c.gradeId() != null) instructorIds.add(c.gradeId());
       instructorText.add(c.source().strip());
       if (c.isLocked() && !c.isTest() && !stripMagics(c.source()).isBlank())
-        units.add(new Unit("setup", 0, c.gradeId(), stripMagics(c.source()), 0));
+        units.add(Unit.instructor("setup", c.gradeId(), stripMagics(c.source())));
     }
     for (Notebook.Cell c : Release.studentVersion(src, exercise).cells())
       if (c.isTest()) instructorText.add(c.source().strip());
@@ -220,7 +361,15 @@ public final class Grader {
       if (instructorText.contains(c.source().strip())) continue;
       if (id != null) present.add(id);
       if (c.source().isBlank()) continue;
-      units.add(new Unit("cell", c.index(), id, stripMagics(c.source()), 0));
+      // NOTE: the forbidden APIs come from the source notebook, never from the submission; a cell
+      // that is not one of the answer cells (added, or its id changed) gets all of them.
+      List<String> forbidden =
+          id != null && forbiddenById.containsKey(id)
+              ? forbiddenById.get(id)
+              : List.copyOf(allForbidden);
+      units.add(
+          new Unit("cell", c.index(), id, stripMagics(c.source()), 0, "your cell " + c.index(),
+              forbidden, opt.cellTimeoutMs, new int[2]));
     }
     boolean hasMetadata = sub.cells().stream().anyMatch(c -> !c.nbgrader().isEmpty());
     if (!hasMetadata)
@@ -232,30 +381,85 @@ public final class Grader {
         if (!present.contains(id))
           r.problems.add(
               "the solution cell '" + id + "' is missing from the submission (deleted?)");
-    // NOTE: the instructor's definitions run again right before the tests, so a submission that
-    // redefines a checking helper cannot change what the tests do.
+    // NOTE: the instructor's cells run again right before the tests: it resets any state of theirs
+    // the student's code changed. (Redefining or overloading their names is refused outright.)
     for (Unit u : List.copyOf(units))
-      if (u.kind().equals("setup")) units.add(new Unit("resetup", 0, u.id(), u.code(), 0));
+      if (u.kind().equals("setup")) units.add(Unit.instructor("resetup", u.id(), u.code()));
     units.addAll(tests);
 
-    Map<Integer, Map<String, Object>> results = run(units);
+    Map<Integer, Map<String, Object>> results = run(units, budget);
+    String instructorFailure = null;
+    for (int i = 0; i < units.size() && instructorFailure == null; i++) {
+      Unit u = units.get(i);
+      Map<String, Object> res = results.get(i);
+      if (u.isInstructorStep() && (res == null || !"ok".equals(res.get("status"))))
+        instructorFailure =
+            u.label()
+                + (u.kind().equals("resetup") ? " (run again before the tests)" : "")
+                + ": "
+                + (res == null ? "not run" : res.get("status") + ": " + res.get("message"));
+    }
+    if (instructorFailure != null) {
+      // NOTE: never grade without an instructor step: a student could crash it on purpose.
+      r.status = "error";
+      r.problems.add(
+          "an instructor step failed, so this submission was not graded: " + Text.clean(instructorFailure));
+    }
     for (int i = 0; i < units.size(); i++) {
       Unit u = units.get(i);
       Map<String, Object> res = results.get(i);
       String status = res == null ? "not-run" : (String) res.get("status");
-      String message = res == null ? "not run" : (String) res.get("message");
+      String message = res == null ? "not run" : Text.clean((String) res.get("message"));
       if (u.kind().equals("test")) {
-        boolean ok = "ok".equals(status);
-        String m = ok ? "passed" : testMessage(status, message, res, units);
+        boolean ok = "ok".equals(status) && instructorFailure == null;
+        String m =
+            instructorFailure != null
+                ? "not graded: an instructor step failed"
+                : ok ? "passed" : testMessage(u, status, message, res, units);
         r.tests.add(new Report.TestResult(u.id(), ok ? u.points() : 0, u.points(), ok, m));
       } else {
         if (u.kind().equals("resetup") && "ok".equals(status)) continue;
         int line = res != null && res.get("line") instanceof Number n ? n.intValue() : 0;
-        String out = res == null ? "" : (String) res.getOrDefault("output", "");
+        String out = res == null ? "" : Text.cleanOutput((String) res.getOrDefault("output", ""));
         if (!"ok".equals(status) && res != null && res.get("atUnit") instanceof Number at)
           message += " (" + where(units, at.intValue(), res) + ")";
         r.cells.add(new Report.CellResult(u.cell(), u.id(), status, message, line, out));
       }
+    }
+  }
+
+  /** Why {@code file} is not graded (a link, FIFO, device or folder), or null for a plain file. */
+  static String notRegularFile(Path file) {
+    try {
+      var a =
+          Files.readAttributes(
+              file,
+              java.nio.file.attribute.BasicFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (a.isRegularFile()) return null;
+      if (a.isSymbolicLink()) return "it is a symbolic link";
+      if (a.isDirectory()) return "it is a folder";
+      return "it is not a regular file (a FIFO, socket or device)";
+    } catch (IOException e) {
+      return "cannot read it (" + e + ")";
+    }
+  }
+
+  /** The file as text, opened without following links, at most MAX_NOTEBOOK_BYTES. */
+  private static String readBounded(Path file) throws IOException {
+    try (var ch =
+        Files.newByteChannel(
+            file, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+      while (ch.read(buf) >= 0) {
+        out.write(buf.array(), 0, buf.position());
+        buf.clear();
+        if (out.size() > MAX_NOTEBOOK_BYTES)
+          throw new Notebook.FormatException(
+              "the file is larger than " + MAX_NOTEBOOK_BYTES / 1_000_000 + " MB (saved outputs?)");
+      }
+      return out.toString(StandardCharsets.UTF_8);
     }
   }
 
@@ -269,20 +473,40 @@ public final class Grader {
     return u.cell() > 0 ? "in your cell " + u.cell() + line : "in cell '" + u.id() + "'";
   }
 
-  /** The student-facing message of a failed test: never the test's code, only what went wrong. */
+  /**
+   * The student-facing message of a failed test: never the test's code, only what went wrong. A
+   * failure in the hidden part says so without its message, which would show hidden inputs or
+   * expected values.
+   */
   private static String testMessage(
-      String status, String message, Map<String, Object> res, List<Unit> units) {
+      Unit test, String status, String message, Map<String, Object> res, List<Unit> units) {
     if (res == null) return "not run";
     return switch (status) {
       case "compile" -> "the test cannot use your code: " + compileMessage(message);
       case "exception" -> {
-        String m = message;
-        if (res.get("atUnit") instanceof Number at)
-          m += " (" + where(units, at.intValue(), res) + ")";
-        yield m;
+        String where =
+            res.get("atUnit") instanceof Number at ? " (" + where(units, at.intValue(), res) + ")" : "";
+        String cls = res.get("exception") instanceof String c ? c : "";
+        int line = res.get("unitLine") instanceof Number n ? n.intValue() : 0;
+        boolean hidden = test.hidden()[0] > 0 && line >= test.hidden()[0] && line <= test.hidden()[1];
+        if (!hidden || cls.equals("dl.grader.ForbiddenApiError")) yield message + where;
+        if (cls.equals("java.lang.AssertionError"))
+          yield "failed a hidden test (other inputs than the visible checks, which it passed)";
+        yield "your code threw " + cls.replaceFirst("^.*[.$]", "") + " in a hidden test" + where;
       }
       default -> message;
     };
+  }
+
+  /** The first and last line (1-based) of the hidden-tests region of a test cell, or {0, 0}. */
+  static int[] hiddenLines(String code) {
+    String[] lines = code.split("\n", -1);
+    int begin = 0, end = 0;
+    for (int i = 0; i < lines.length; i++) {
+      if (begin == 0 && lines[i].contains(Release.BEGIN_HIDDEN)) begin = i + 1;
+      else if (begin > 0 && lines[i].contains(Release.END_HIDDEN)) end = i + 1;
+    }
+    return begin > 0 && end > begin ? new int[] {begin, end} : new int[2];
   }
 
   /**
@@ -314,10 +538,11 @@ public final class Grader {
   // ---------------------------------------------------------------- the child JVM
 
   /** Runs the units, restarting the child without any unit that kills it; results by index. */
-  Map<Integer, Map<String, Object>> run(List<Unit> units) throws IOException, InterruptedException {
+  private Map<Integer, Map<String, Object>> run(List<Unit> units, Budget budget)
+      throws IOException, InterruptedException {
     Map<Integer, Map<String, Object>> results = new HashMap<>();
     Set<Integer> skip = new HashSet<>();
-    long deadline = System.nanoTime() + opt.totalTimeoutMs * 1_000_000;
+    long deadline = System.nanoTime() + budget.totalMs() * 1_000_000;
     for (int attempt = 0; ; attempt++) {
       List<Integer> todo = new ArrayList<>();
       for (int i = 0; i < units.size(); i++) {
@@ -333,8 +558,9 @@ public final class Grader {
               i, result("not-run", "not run: the submission crashed the grader's JVM too often"));
         break;
       }
-      Integer crashed = runChild(units, todo, results, deadline);
+      Integer crashed = runChild(units, todo, results, deadline, budget);
       if (crashed == null) break; // finished, or out of total time (already recorded)
+      if (units.get(crashed).isInstructorStep()) break; // reported as a grading error
       skip.add(crashed);
     }
     return results;
@@ -354,30 +580,44 @@ public final class Grader {
       List<Unit> units,
       List<Integer> todo,
       Map<Integer, Map<String, Object>> results,
-      long deadline)
+      long deadline,
+      Budget budget)
       throws IOException, InterruptedException {
-    Path scratch = Files.createTempDirectory("dl-grader-scratch-");
+    // In the sandbox the scratch folder is a tmpfs that disappears with the child; without it, a
+    // fresh folder here that is deleted afterwards.
+    Path hostScratch = sandbox.available ? null : Files.createTempDirectory("dl-grader-scratch-");
+    String scratch = sandbox.available ? Sandbox.SCRATCH : hostScratch.toString();
     String nonce = HexFormat.of().formatHex(seed());
     List<String> cmd =
         new ArrayList<>(
             List.of(
                 opt.java,
-                "-Xmx" + opt.heapMb + "m",
+                "-Xmx" + budget.heapMb() + "m",
                 "-XX:+ExitOnOutOfMemoryError",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=64m",
+                "-XX:CompressedClassSpaceSize=128m",
                 "-Djava.awt.headless=true",
                 "-Djava.io.tmpdir=" + scratch,
                 "-Duser.home=" + scratch,
+                "-Ddl.backend=cpu",
                 "-cp",
                 String.join(java.io.File.pathSeparator, classpath),
                 Runner.class.getName()));
-    if (opt.sandbox) cmd.addAll(cmd.size() - 4, sandboxOptions(scratch));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(scratch.toFile());
+    if (securityManager) cmd.addAll(cmd.size() - 4, securityManagerOptions(scratch));
+    if (sandbox.available) cmd = sandbox.wrap(cmd, privateDir, limits(budget.totalMs(), budget.heapMb()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (hostScratch != null) pb.directory(hostScratch.toFile());
     pb.environment().clear();
-    pb.environment().put("HOME", scratch.toString());
-    pb.environment().put("TMPDIR", scratch.toString());
+    pb.environment().put("HOME", scratch);
+    pb.environment().put("TMPDIR", scratch);
     pb.environment().put("LANG", "C.UTF-8");
+    pb.environment().put("MALLOC_ARENA_MAX", "2"); // glibc's arenas would eat the address space
+    if (hostScratch != null && !opt.dataDirs.isEmpty()) {
+      Path mnist = opt.dataDirs.get(0);
+      if (mnist.getParent() != null) pb.environment().put("DL_DATA", mnist.getParent().toString());
+    }
     Process p = pb.start();
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
     StringBuilder stderrTail = new StringBuilder();
@@ -387,9 +627,13 @@ public final class Grader {
     try {
       List<Object> jobUnits = new ArrayList<>();
       for (int i : todo) {
+        Unit unit = units.get(i);
         Map<String, Object> u = new LinkedHashMap<>();
-        u.put("kind", units.get(i).kind());
-        u.put("code", units.get(i).code());
+        u.put("kind", unit.kind());
+        u.put("code", unit.code());
+        u.put("label", unit.label());
+        if (unit.forbidden() != null) u.put("forbidden", new ArrayList<Object>(unit.forbidden()));
+        if (unit.timeoutMs() > 0) u.put("timeoutMs", unit.timeoutMs());
         jobUnits.add(u);
       }
       Map<String, Object> job = new LinkedHashMap<>();
@@ -407,8 +651,10 @@ public final class Grader {
       long grace = 5_000_000_000L; // the child stops a slow cell itself; this is the backstop
       while (true) {
         long now = System.nanoTime();
+        long unitMs = current >= 0 && units.get(todo.get(current)).timeoutMs() > 0
+            ? units.get(todo.get(current)).timeoutMs() : opt.cellTimeoutMs;
         long unitDeadline =
-            current >= 0 ? unitStart + opt.cellTimeoutMs * 1_000_000 + grace : Long.MAX_VALUE;
+            current >= 0 ? unitStart + unitMs * 1_000_000 + grace : Long.MAX_VALUE;
         long wait = Math.min(deadline, unitDeadline) - now;
         String line = wait > 0 ? events.poll(wait, TimeUnit.NANOSECONDS) : null;
         if (line == null) { // a time limit passed
@@ -430,7 +676,7 @@ public final class Grader {
               result(
                   "timeout",
                   "did not finish within the per-cell time limit of "
-                      + opt.cellTimeoutMs / 1000.0
+                      + unitMs / 1000.0
                       + " s (an endless loop?)"));
           return g;
         }
@@ -447,10 +693,12 @@ public final class Grader {
           }
           String why =
               tail.contains("OutOfMemoryError")
-                  ? "ran out of memory (the heap limit is " + opt.heapMb + " MB)"
-                  : "the JVM stopped with exit code "
-                      + code
-                      + " (System.exit or Runtime.halt called by the submission?)";
+                  ? "ran out of memory (the heap limit is " + budget.heapMb() + " MB)"
+                  : code == 128 + 24 || code == 128 + 9 && tail.contains("CPU")
+                      ? "used up its CPU time limit"
+                      : "the JVM stopped with exit code "
+                          + code
+                          + " (System.exit or Runtime.halt called by the submission?)";
           if (current < 0) {
             String msg = "not run: the grader's JVM stopped before this (exit code " + code + ")";
             for (int i : todo) results.putIfAbsent(i, result("error", msg));
@@ -461,9 +709,15 @@ public final class Grader {
           results.put(g, res);
           return g;
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> ev = (Map<String, Object>) Json.parse(line);
-        switch ((String) ev.get("ev")) {
+        Map<String, Object> ev;
+        try {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> parsed = (Map<String, Object>) Json.parse(line);
+          ev = parsed;
+        } catch (RuntimeException bad) {
+          continue; // cannot come from the runner, which writes whole lines of valid JSON
+        }
+        switch (String.valueOf(ev.get("ev"))) {
           case "start" -> {
             current = ((Number) ev.get("unit")).intValue();
             unitStart = System.nanoTime();
@@ -474,6 +728,8 @@ public final class Grader {
               ev.put("atUnit", (long) todo.get(at.intValue()));
             results.put(todo.get(local), ev);
             current = -1;
+            // The runner ends itself after a unit that left a thread running.
+            if (Boolean.TRUE.equals(ev.get("restart"))) return todo.get(local);
           }
           case "done" -> {
             return null;
@@ -484,7 +740,7 @@ public final class Grader {
     } finally {
       p.destroyForcibly();
       p.waitFor(5, TimeUnit.SECONDS);
-      deleteTree(scratch);
+      if (hostScratch != null) deleteTree(hostScratch);
     }
   }
 
@@ -495,14 +751,16 @@ public final class Grader {
    * reading the solutions, writing elsewhere, starting processes, opening sockets and System.exit
    * throw a SecurityException inside the cell.
    */
-  private List<String> sandboxOptions(Path scratch) throws IOException {
+  private List<String> securityManagerOptions(String scratch) throws IOException {
     StringBuilder policy = new StringBuilder();
     for (String trusted : List.of("jrt:/jdk.jshell", "jrt:/jdk.compiler", "jrt:/jdk.internal.opt"))
       policy.append(grantAll(trusted));
     Path runner = Path.of(classpath.get(0));
+    boolean folder = Files.isDirectory(Path.of(hostClasspath.get(0)));
     String runnerUri = runner.toUri().toString();
-    policy.append(grantAll(Files.isDirectory(runner) ? runnerUri + "-" : runnerUri));
-    String dir = scratch.toString().replace("\\", "\\\\").replace("\"", "\\\"");
+    if (folder && !runnerUri.endsWith("/")) runnerUri += "/";
+    policy.append(grantAll(folder ? runnerUri + "-" : runnerUri));
+    String dir = scratch.replace("\\", "\\\\").replace("\"", "\\\"");
     policy
         .append("grant {\n")
         .append("  permission java.io.FilePermission \"")
@@ -517,10 +775,16 @@ public final class Grader {
         // the library's CPU backend runs large ops on a thread pool
         .append("  permission java.lang.RuntimePermission \"modifyThread\";\n")
         .append("};\n");
-    Path file = Files.createTempFile(privateDir, "child-", ".policy");
-    Files.writeString(file, policy.toString());
+    Path file = privateDir.resolve("child.policy");
+    if (!Files.exists(file)) {
+      Path tmp = Files.createTempFile(privateDir, "child-", ".tmp");
+      Files.writeString(tmp, policy.toString());
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    String inside = sandbox.available ? Sandbox.GRADER + "/child.policy" : file.toString();
     // NOTE: "=" adds to the JDK's default policy, which the JDK's own optional modules need.
-    return List.of("-Djava.security.manager", "-Djava.security.policy=" + file);
+    return List.of("-Djava.security.manager", "-Djava.security.policy=" + inside);
   }
 
   private static String grantAll(String codeBase) {
@@ -584,8 +848,20 @@ public final class Grader {
     }
   }
 
+  /** Deletes a folder, even one where the submission made folders read-only. */
   static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) return;
+    if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    try (Stream<Path> s = Files.walk(root)) {
+      s.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .forEach(
+              p -> {
+                p.toFile().setWritable(true, true);
+                p.toFile().setExecutable(true, true);
+                p.toFile().setReadable(true, true);
+              });
+    } catch (IOException | java.io.UncheckedIOException ignored) {
+      // what stays unreadable is left; the delete below is best effort too
+    }
     try (Stream<Path> s = Files.walk(root)) {
       s.sorted(Comparator.reverseOrder())
           .forEach(

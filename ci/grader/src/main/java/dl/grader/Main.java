@@ -38,7 +38,10 @@ public final class Main {
                --heap MB            heap limit of the JVM running a submission (default 512)
                --solutions DIR      the source notebooks (default: solutions/ of this repository)
                --lib JAR            the library (default: lib/target/dl-lib-all.jar)
-               --no-sandbox         no Security Manager in the child, even on JDK 17-23
+               --java PATH          the java that runs submissions (default: the grader's own)
+               --no-sandbox         grade TRUSTED work without the OS sandbox (bubblewrap) and the
+                                    Security Manager; without this option the grader refuses to
+                                    grade when the sandbox cannot start
                --expect-percent P   exit 1 unless every submission scores P%% (for CI)
                --expect FILE        exit 1 unless each submission listed in FILE ("name score
                                     [status]" per line) gets that score and status (for CI)
@@ -57,6 +60,8 @@ public final class Main {
     o.solutions = root.resolve("solutions");
     o.libJar = root.resolve("lib/target/dl-lib-all.jar");
     o.runnerJar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    o.dataDirs.add(root.resolve("data/mnist"));
+    o.dataDirs.add(Path.of("/usr/share/datasets/fashion-mnist"));
     Path out = root.resolve("exercises");
     String exercise = null, json = null, junit = null, expectFile = null;
     Double expectPercent = null;
@@ -90,6 +95,7 @@ public final class Main {
         case "--heap" -> o.heapMb = Integer.parseInt(v);
         case "--solutions" -> o.solutions = Path.of(v);
         case "--lib" -> o.libJar = Path.of(v);
+        case "--java" -> o.java = v;
         case "--out" -> out = Path.of(v);
         case "--expect-percent" -> expectPercent = Double.parseDouble(v);
         case "--expect" -> expectFile = v;
@@ -118,21 +124,39 @@ public final class Main {
               + o.libJar
               + " is missing: build it with `mvn -B -q -pl lib -am package -DskipTests`");
 
+    if (!Files.isExecutable(Path.of(o.java))) return fail("--java: no executable java at " + o.java);
     List<Path> files = new ArrayList<>();
     for (Path p : inputs) {
-      if (Files.isDirectory(p)) files.addAll(Release.notebooks(p));
+      if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) files.addAll(candidates(p));
       else files.add(p);
     }
     boolean many = files.size() > 1 || inputs.stream().anyMatch(Files::isDirectory);
-    Grader g = new Grader(o);
+    Grader g;
+    try {
+      g = new Grader(o);
+    } catch (Grader.SetupException e) {
+      return fail(e.getMessage());
+    }
+    System.out.println("isolation: " + g.isolationSummary());
     List<Report> reports = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
     try {
       List<Future<Report>> futures = new ArrayList<>();
       final String ex = exercise;
       for (Path f : files) futures.add(pool.submit(() -> g.grade(f, ex)));
+      final Grader grader = g;
       for (Future<Report> fu : futures) {
-        Report r = fu.get();
+        Report r;
+        try {
+          r = fu.get();
+        } catch (java.util.concurrent.ExecutionException e) { // grade() catches everything; belt and braces
+          r = new Report();
+          r.submission = files.get(futures.indexOf(fu)).toString();
+          r.status = "error";
+          r.problems.add("the grader failed: " + e.getCause());
+        }
+        r.isolation = grader.isolation();
+        r.isolationSummary = grader.isolationSummary();
         reports.add(r);
         System.out.print(r.summary());
         System.out.flush();
@@ -155,6 +179,7 @@ public final class Main {
         m.put("status", r.status);
         m.put("score", r.score());
         m.put("max_score", r.maxScore());
+        m.put("isolation", r.isolationSummary);
         all.add(m);
       }
       write(Path.of(json, "summary.json"), Json.pretty(all));
@@ -233,9 +258,31 @@ public final class Main {
     return failures;
   }
 
+  /** Written to a temporary file first and renamed, so a report is never half written. */
   private static void write(Path p, String text) throws IOException {
-    if (p.getParent() != null) Files.createDirectories(p.getParent());
-    Files.writeString(p, text, StandardCharsets.UTF_8);
+    Path dir = p.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".report-", ".tmp");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The notebooks in a folder. Only regular files are graded: a symlink (to a solution, to
+   * /dev/zero), a FIFO (which would block the read forever) or a device is listed as skipped.
+   */
+  private static List<Path> candidates(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (var s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s.sorted()::iterator)
+        if (p.getFileName().toString().endsWith(".ipynb")) out.add(p);
+    }
+    return out;
   }
 
   /**

@@ -73,6 +73,38 @@ public final class Notebook {
     public double points() {
       return nbgrader().get("points") instanceof Number n ? n.doubleValue() : 0;
     }
+
+    /** The grader's own cell metadata ({@code metadata.grader}), or an empty map. */
+    public Map<String, Object> grader() {
+      return graderOf(json.get("metadata"));
+    }
+
+    /** The APIs this answer cell may not use ({@code metadata.grader.forbidden}). */
+    public List<String> forbidden() {
+      List<String> out = new ArrayList<>();
+      if (grader().get("forbidden") instanceof List<?> l) for (Object o : l) out.add(String.valueOf(o));
+      return out;
+    }
+
+    /** This test cell's time limit in seconds ({@code metadata.grader.timeout}), or 0 for none. */
+    public double timeoutSeconds() {
+      return grader().get("timeout") instanceof Number n ? n.doubleValue() : 0;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> graderOf(Object metadata) {
+    if (metadata instanceof Map<?, ?> m && m.get("grader") instanceof Map<?, ?> g)
+      return (Map<String, Object>) g;
+    return Map.of();
+  }
+
+  /**
+   * The notebook's grading limits ({@code metadata.grader}: {@code total_timeout} seconds, {@code
+   * heap_mb}), or an empty map.
+   */
+  public Map<String, Object> grader() {
+    return graderOf(root.get("metadata"));
   }
 
   private Notebook(Map<String, Object> root) {

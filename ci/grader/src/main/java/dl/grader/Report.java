@@ -18,6 +18,12 @@ public final class Report {
   public final List<TestResult> tests = new ArrayList<>();
   public double seconds;
 
+  /** The isolation the submission ran under (OS sandbox, Security Manager, limits, JDK). */
+  public Map<String, Object> isolation = new LinkedHashMap<>();
+
+  /** One line saying the same, for the console. */
+  public String isolationSummary = "";
+
   /**
    * What one submitted (or instructor) code cell did. {@code cell} is the 1-based cell number in
    * the submission (0 for instructor cells, which are named by {@code id}).
@@ -56,15 +62,18 @@ public final class Report {
     m.put("max_score", maxScore());
     m.put("percent", Math.round(percent() * 100) / 100.0);
     m.put("seconds", Math.round(seconds * 100) / 100.0);
-    m.put("problems", new ArrayList<Object>(problems));
+    m.put("isolation", isolation);
+    List<Object> ps = new ArrayList<>();
+    for (String p : problems) ps.add(Text.clean(p));
+    m.put("problems", ps);
     List<Object> ts = new ArrayList<>();
     for (TestResult t : tests) {
       Map<String, Object> j = new LinkedHashMap<>();
-      j.put("name", t.name());
+      j.put("name", Text.clean(t.name()));
       j.put("passed", t.passed());
       j.put("points", t.points());
       j.put("max_points", t.maxPoints());
-      j.put("message", t.message());
+      j.put("message", Text.clean(t.message()));
       ts.add(j);
     }
     m.put("tests", ts);
@@ -72,11 +81,11 @@ public final class Report {
     for (CellResult c : cells) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("cell", (long) c.cell());
-      j.put("id", c.id());
+      j.put("id", Text.clean(c.id()));
       j.put("status", c.status());
-      j.put("message", c.message());
+      j.put("message", Text.clean(c.message()));
       if (c.line() > 0) j.put("line", (long) c.line());
-      j.put("output", c.output());
+      j.put("output", Text.cleanOutput(c.output()));
       cs.add(j);
     }
     m.put("cells", cs);
@@ -101,6 +110,7 @@ public final class Report {
     prop(b, "status", status);
     prop(b, "score", num(score()));
     prop(b, "max_score", num(maxScore()));
+    prop(b, "isolation", isolationSummary);
     for (int i = 0; i < problems.size(); i++) prop(b, "problem." + (i + 1), problems.get(i));
     b.append("  </properties>\n");
     for (TestResult t : tests) {
@@ -136,29 +146,31 @@ public final class Report {
         .append("\"/>\n");
   }
 
+  /**
+   * Escaped for XML 1.0, after {@link Text#clean} (which turns everything XML cannot carry, such
+   * as control characters and unpaired surrogates, into visible escapes).
+   */
   static String xml(String s) {
     if (s == null) return "";
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    String t = Text.clean(s, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    StringBuilder b = new StringBuilder(t.length() + 16);
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
       switch (c) {
         case '<' -> b.append("&lt;");
         case '>' -> b.append("&gt;");
         case '&' -> b.append("&amp;");
         case '"' -> b.append("&quot;");
         case '\n' -> b.append("&#10;");
-        default -> {
-          // XML 1.0 cannot carry most control characters, even escaped
-          if (c < 0x20 && c != '\t' && c != '\r') b.append('?');
-          else b.append(c);
-        }
+        case '\t' -> b.append("&#9;");
+        default -> b.append(c);
       }
     }
     return b.toString();
   }
 
   static String cellLabel(CellResult c) {
-    return c.cell() > 0 ? "cell " + c.cell() : "instructor cell '" + c.id() + "'";
+    return c.cell() > 0 ? "cell " + c.cell() : "instructor cell '" + oneLine(c.id()) + "'";
   }
 
   /** The readable summary printed on the console. */
@@ -168,14 +180,15 @@ public final class Report {
         String.format(
             Locale.ROOT,
             "%s  [%s]  %s/%s points (%.0f%%)  %.1f s%s%n",
-            submission,
-            exercise == null ? "?" : exercise,
+            oneLine(submission),
+            exercise == null ? "?" : oneLine(exercise),
             num(score()),
             num(maxScore()),
             percent(),
             seconds,
             "graded".equals(status) ? "" : "  " + status.toUpperCase(Locale.ROOT)));
-    for (String p : problems) b.append("  ! ").append(p).append('\n');
+    if (!isolationSummary.isEmpty()) b.append("  isolation: ").append(isolationSummary).append('\n');
+    for (String p : problems) b.append("  ! ").append(oneLine(p)).append('\n');
     for (CellResult c : cells) {
       if ("ok".equals(c.status())) continue;
       b.append("  ")
@@ -193,7 +206,7 @@ public final class Report {
               Locale.ROOT,
               "  %s  %-34s %5s/%-3s %s%n",
               t.passed() ? "PASS" : "FAIL",
-              t.name(),
+              oneLine(t.name()),
               num(t.points()),
               num(t.maxPoints()),
               t.passed() ? "" : oneLine(t.message())));
@@ -201,9 +214,10 @@ public final class Report {
     return b.toString();
   }
 
-  private static String oneLine(String s) {
+  /** On one console line, escapes neutralised ({@link Text}), at most 300 characters. */
+  static String oneLine(String s) {
     if (s == null) return "";
-    String t = s.replace('\n', ' ').replaceAll("\\s+", " ").strip();
+    String t = Text.clean(s.replace('\n', ' '), 1000, 1).replaceAll("\\s+", " ").strip();
     return t.length() > 300 ? t.substring(0, 297) + "..." : t;
   }
 }

@@ -7,17 +7,23 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
+import jdk.jshell.ImportSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
@@ -31,9 +37,15 @@ import jdk.jshell.UnresolvedReferenceException;
  * job and lives only in this method's locals, so text the submission prints cannot pass for a
  * result.
  *
- * <p>Per unit: "ok", "compile" (with the line in the cell), "exception" (class, message and the
- * submitted cell/line where it was thrown), or "timeout". A unit that ends the JVM (System.exit,
- * out of memory) simply leaves no "end" line; the parent notices and restarts without it.
+ * <p>Per unit: "ok", "compile" (with the line in the cell), "rejected" (a student declaration that
+ * would replace, overload or shadow the instructor's names), "exception" (class, message, the
+ * submitted cell/line where it was thrown and the line of the unit itself), "timeout", or "thread"
+ * (the unit left a thread running: reported, then this JVM ends so the parent restarts it without
+ * that unit, and no thread of it can reach later units). A unit that ends the JVM (System.exit, out
+ * of memory) simply leaves no "end" line; the parent notices and restarts without it.
+ *
+ * <p>Code runs through {@link GradingControl}, which checks forbidden APIs in the compiled classes
+ * and refuses to count a {@code ThreadDeath} as a normal end.
  */
 public final class Runner {
   private Runner() {}
@@ -57,24 +69,43 @@ public final class Runner {
     System.setOut(capture);
     System.setErr(capture);
 
-    ScheduledExecutorService watchdog =
-        Executors.newSingleThreadScheduledExecutor(
+    java.util.concurrent.ScheduledThreadPoolExecutor watchdog =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "grader-watchdog");
               t.setDaemon(true);
               return t;
             });
+    watchdog.prestartAllCoreThreads(); // before the thread baseline below
+    GradingControl.Provider provider = new GradingControl.Provider();
     try (JShell shell =
-        JShell.builder().executionEngine("local").out(capture).err(capture).build()) {
+        JShell.builder()
+            .executionEngine(provider, Map.of())
+            .out(capture)
+            .err(capture)
+            .build()) {
+      GradingControl control = provider.control;
       for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator))
         if (!entry.isBlank()) shell.addToClasspath(entry);
       SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
       // snippet id -> {unit index, line in the unit where the snippet starts}, for stack traces
       Map<String, int[]> origin = new HashMap<>();
       shell.eval("int __warmUp = 0;"); // compiler start-up is not the first cell's time
+      startLibrary();
+      // NOTE: threads alive now (JDK, JShell, the library's pool) are not the submission's.
+      Set<Thread> baseline = new HashSet<>(Thread.getAllStackTraces().keySet());
+      Names names = new Names();
 
       for (int u = 0; u < units.size(); u++) {
         Map<String, Object> unit = units.get(u);
+        String kind = (String) unit.get("kind");
+        boolean student = "cell".equals(kind);
+        @SuppressWarnings("unchecked")
+        List<String> forbidden = (List<String>) unit.get("forbidden");
+        control.enter(u, student, (String) unit.getOrDefault("label", kind), forbidden);
+        long timeoutMs =
+            unit.get("timeoutMs") instanceof Number n ? n.longValue() : cellTimeoutMs;
         Map<String, Object> start = new LinkedHashMap<>();
         start.put("ev", "start");
         start.put("unit", (long) u);
@@ -89,11 +120,15 @@ public final class Runner {
                   timedOut.set(true);
                   shell.stop();
                 },
-                cellTimeoutMs,
+                timeoutMs,
                 TimeUnit.MILLISECONDS);
         Map<String, Object> end;
         try {
-          end = evalUnit(shell, analysis, (String) unit.get("code"), u, origin, units);
+          end =
+              evalUnit(
+                  shell, analysis, (String) unit.get("code"), u, origin, units,
+                  student ? names : null);
+          if (!student && !"test".equals(kind)) names.learn(shell, (String) unit.get("code"));
         } catch (RuntimeException | Error e) {
           end = result("exception", "the grader could not run this cell: " + e, -1);
         }
@@ -104,14 +139,31 @@ public final class Runner {
               result(
                   "timeout",
                   "stopped after the per-cell time limit of "
-                      + (cellTimeoutMs / 1000.0)
+                      + (timeoutMs / 1000.0)
                       + " s (an endless loop?)",
                   -1);
+        } else if (student && "ok".equals(end.get("status")) && control.violationIn(u) != null) {
+          end = result("forbidden", control.violationIn(u), -1);
+        }
+        List<Thread> stray = strayThreads(baseline);
+        if (!stray.isEmpty()) {
+          end =
+              result(
+                  "thread",
+                  "left a thread running after the cell ended ("
+                      + stray.get(0).getName()
+                      + "): graded code may not start threads",
+                  -1);
+          end.put("restart", true);
         }
         end.put("ev", "end");
         end.put("unit", (long) u);
         end.put("output", captured.text());
         protocol.println(nonce + " " + Json.compact(end));
+        if (!stray.isEmpty()) {
+          protocol.flush();
+          Runtime.getRuntime().halt(3); // the parent starts a new JVM without this unit
+        }
       }
     }
     protocol.println(nonce + " " + Json.compact(Map.of("ev", "done")));
@@ -123,10 +175,21 @@ public final class Runner {
 
   private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
 
+  /** Longest message sent to the parent; the rest is cut here, before it can swell the protocol. */
+  static final int MESSAGE_LIMIT = 2_000;
+
   private static Map<String, Object> result(String status, String message, int line) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", status);
-    if (message != null) m.put("message", message);
+    if (message != null)
+      m.put(
+          "message",
+          message.length() <= MESSAGE_LIMIT
+              ? message
+              : message.substring(0, MESSAGE_LIMIT)
+                  + " [message cut: "
+                  + (message.length() - MESSAGE_LIMIT)
+                  + " more characters]");
     if (line > 0) m.put("line", (long) line);
     return m;
   }
@@ -138,7 +201,8 @@ public final class Runner {
       String code,
       int unitIndex,
       Map<String, int[]> origin,
-      List<Map<String, Object>> units) {
+      List<Map<String, Object>> units,
+      Names protectedNames) {
     String remaining = code;
     int consumed = 0; // characters of the cell before `remaining`
     while (!remaining.isBlank()) {
@@ -164,6 +228,10 @@ public final class Runner {
       int lead = 0;
       while (lead < remaining.length() && Character.isWhitespace(remaining.charAt(lead))) lead++;
       int snippetLine = 1 + countNewlines(code, consumed + lead);
+      if (protectedNames != null) {
+        String clash = protectedNames.clash(analysis, src);
+        if (clash != null) return result("rejected", clash, snippetLine);
+      }
       List<SnippetEvent> events = shell.eval(src);
       for (SnippetEvent ev : events) {
         Snippet sn = ev.snippet();
@@ -178,7 +246,7 @@ public final class Runner {
               snippetLine + countNewlines(sn.source(), (int) Math.min(pos, sn.source().length()));
           return result("compile", d.getMessage(java.util.Locale.ROOT).strip(), line);
         }
-        if (ev.exception() != null) return describe(shell, ev.exception(), origin, units);
+        if (ev.exception() != null) return describe(shell, ev.exception(), origin, units, unitIndex);
       }
       consumed += remaining.length() - rest.length();
       remaining = rest;
@@ -187,7 +255,11 @@ public final class Runner {
   }
 
   private static Map<String, Object> describe(
-      JShell shell, Exception e, Map<String, int[]> origin, List<Map<String, Object>> units) {
+      JShell shell,
+      Exception e,
+      Map<String, int[]> origin,
+      List<Map<String, Object>> units,
+      int unitIndex) {
     String message;
     if (e instanceof UnresolvedReferenceException ure) {
       String missing = String.join(", ", shell.unresolvedDependencies(ure.getSnippet()).toList());
@@ -201,6 +273,7 @@ public final class Runner {
       String cls = ee.getExceptionClassName();
       String msg = ee.getMessage();
       if (cls.equals("java.lang.AssertionError") && msg != null) message = msg;
+      else if (cls.startsWith("dl.grader.") || cls.equals("java.lang.ThreadDeath")) message = msg;
       else if (cls.equals("java.security.AccessControlException") && msg != null)
         message =
             (msg.contains("exitVM")
@@ -211,6 +284,18 @@ public final class Runner {
       else message = cls.replaceFirst("^java\\.lang\\.", "") + (msg == null ? "" : ": " + msg);
     } else message = e.toString();
     Map<String, Object> r = result("exception", message, -1);
+    r.put("exception", ee(e));
+    // Which line of this unit was running (the parent hides messages from hidden tests' lines).
+    outer:
+    for (Throwable t = e; t != null; t = t.getCause())
+      for (StackTraceElement f : t.getStackTrace()) {
+        String file = f.getFileName();
+        if (file == null || !file.startsWith("#")) continue;
+        int[] o = origin.get(file.substring(1));
+        if (o == null || o[0] != unitIndex) continue;
+        r.put("unitLine", (long) (o[1] + Math.max(f.getLineNumber(), 1) - 1));
+        break outer;
+      }
     // Where in the submitted cells it was thrown (the first frame in a "cell" unit, never a test).
     for (Throwable t = e; t != null; t = t.getCause()) {
       for (StackTraceElement f : t.getStackTrace()) {
@@ -225,6 +310,116 @@ public final class Runner {
       }
     }
     return r;
+  }
+
+  private static String ee(Exception e) {
+    if (e instanceof EvalException ee) return ee.getExceptionClassName();
+    return e.getClass().getName();
+  }
+
+  /**
+   * Starts the library's backend (and its thread pool) before any submitted code, so its threads
+   * are part of the baseline and its one-line banner is not in the first cell's output.
+   */
+  private static void startLibrary() {
+    try {
+      Class.forName("dl.backend.Backends").getMethod("current").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      // not the course library on the class path (the grader's own tests): nothing to start
+    }
+  }
+
+  /** Threads that were not there before the first unit and are not the JDK's or a pool's. */
+  private static List<Thread> strayThreads(Set<Thread> baseline) {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) root = root.getParent();
+    List<Thread> stray = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!t.isAlive() || baseline.contains(t) || t instanceof ForkJoinWorkerThread) continue;
+      ThreadGroup g = t.getThreadGroup();
+      if (g == null || g == root) continue; // the JDK's own (Cleaner, Java2D Disposer, ...)
+      stray.add(t);
+    }
+    return stray;
+  }
+
+  /**
+   * The names the instructor's set-up defines or imports. A student declaration may not take one
+   * (a new definition would replace a checking helper, an overload could take over its calls), nor
+   * a name that shadows a class the tests name ({@code class Math}, a variable called {@code java}).
+   */
+  static final class Names {
+    private final Set<String> declared = new HashSet<>();
+    private final Set<String> singleTypes = new HashSet<>(); // simple names of single-type imports
+    private final List<String> packages = new ArrayList<>(List.of("java.lang"));
+    private static final Set<String> ROOTS =
+        Set.of("java", "javax", "jdk", "dl", "sun", "com", "org", "jakarta", "REPL");
+
+    /** Remembers what an instructor unit declared (after it ran). */
+    void learn(JShell shell, String code) {
+      shell
+          .snippets()
+          .forEach(
+              sn -> {
+                if (sn instanceof DeclarationSnippet d) declared.add(d.name());
+                else if (sn instanceof ImportSnippet i) {
+                  String full = i.fullname();
+                  if (i.isStatic()) {
+                    declared.add(full.substring(full.lastIndexOf('.') + 1));
+                  } else if (full.endsWith(".*")) {
+                    packages.add(full.substring(0, full.length() - 2));
+                  } else singleTypes.add(full.substring(full.lastIndexOf('.') + 1));
+                }
+              });
+      declared.remove("__warmUp");
+    }
+
+    /** Why {@code src} may not be evaluated in a student cell, or null. */
+    String clash(SourceCodeAnalysis analysis, String src) {
+      List<Snippet> parsed;
+      try {
+        parsed = analysis.sourceToSnippets(src);
+      } catch (RuntimeException e) {
+        return null; // let eval report what is wrong with it
+      }
+      for (Snippet sn : parsed) {
+        String name = null;
+        boolean typeLike = false; // types and variables can shadow a class or package name
+        if (sn instanceof ImportSnippet i) {
+          String full = i.fullname();
+          name = full.substring(full.lastIndexOf('.') + 1);
+          if (name.equals("*")) continue;
+          typeLike = !i.isStatic();
+        } else if (sn instanceof DeclarationSnippet d) {
+          name = d.name();
+          typeLike = d.kind() == Snippet.Kind.TYPE_DECL || d.kind() == Snippet.Kind.VAR;
+        }
+        if (name == null) continue;
+        if (declared.contains(name))
+          return "'"
+              + name
+              + "' is defined by the exercise's set-up (a checking helper or type): a cell may not"
+              + " define it again or overload it; choose another name";
+        if (typeLike && (ROOTS.contains(name) || singleTypes.contains(name) || isClass(name)))
+          return "'"
+              + name
+              + "' would hide the class or package of that name from the tests: choose another"
+              + " name";
+      }
+      return null;
+    }
+
+    private boolean isClass(String simpleName) {
+      for (String p : packages) {
+        try {
+          Class.forName(p + "." + simpleName, false, Runner.class.getClassLoader());
+          return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+          // not in this package
+        }
+      }
+      return false;
+    }
   }
 
   private static int countNewlines(String s, int end) {

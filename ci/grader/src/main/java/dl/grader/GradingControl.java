@@ -1,0 +1,169 @@
+package dl.grader;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jdk.jshell.execution.LocalExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+/**
+ * JShell's in-process execution, with the grader's checks where code is loaded and run.
+ *
+ * <ul>
+ *   <li>Every class JShell compiles is read when it is loaded ({@link ClassRefs}) and remembered
+ *       with the unit (cell or test) that first defined it.
+ *   <li>Before any snippet runs, the code it can reach through other snippets (the student's
+ *       helpers, the notebook's set-up) is checked: student code against the grader's list and its
+ *       cell's forbidden APIs, set-up helpers the student calls against that cell's list. A
+ *       violation throws instead of running, so a test that depends on a forbidden answer fails,
+ *       and tests that do not still pass.
+ *   <li>Code that ends by {@code ThreadDeath}, or by anything JShell would report as "stopped" or
+ *       as an internal error, fails, unless the grader itself stopped it: JShell treats both as a
+ *       normal end, which would count a test as passed.
+ * </ul>
+ *
+ * The Runner sets the current unit before it evaluates the unit's code.
+ */
+final class GradingControl extends LocalExecutionControl {
+  /** Where a class came from. {@code forbidden} is null for instructor code. */
+  private record Origin(int unit, boolean student, String label, List<String> forbidden) {}
+
+  private final Map<String, ClassRefs> refs = new HashMap<>(); // internal name -> latest bytes' refs
+  private final Map<String, Origin> origins = new HashMap<>(); // internal name -> first definer
+  private final Map<Integer, String> unitViolations = new HashMap<>();
+
+  private volatile Origin current = new Origin(-1, false, "the grader", null);
+  volatile boolean stopRequested;
+
+  /** Makes the one instance the Runner talks to. */
+  static final class Provider implements ExecutionControlProvider {
+    GradingControl control;
+
+    @Override
+    public String name() {
+      return "dl-grader";
+    }
+
+    @Override
+    public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+      control = new GradingControl();
+      return control;
+    }
+  }
+
+  /** The unit whose code is evaluated next; {@code forbidden} is null for instructor units. */
+  void enter(int unit, boolean student, String label, List<String> forbidden) {
+    current = new Origin(unit, student, label, forbidden == null ? List.of() : forbidden);
+  }
+
+  /** What the student's unit loaded that it may not use, or null (set as its classes load). */
+  String violationIn(int unit) {
+    return unitViolations.get(unit);
+  }
+
+  @Override
+  public void load(ClassBytecodes[] cbcs)
+      throws ClassInstallException, NotImplementedException, EngineTerminationException {
+    for (ClassBytecodes c : cbcs) {
+      ClassRefs r;
+      try {
+        r = ClassRefs.read(c.bytecodes());
+      } catch (ClassRefs.BadClassException e) {
+        throw new ClassInstallException("unreadable class " + c.name() + ": " + e.getMessage(),
+            new boolean[cbcs.length]);
+      }
+      String name = c.name().replace('.', '/');
+      refs.put(name, r);
+      origins.putIfAbsent(name, current);
+    }
+    super.load(cbcs);
+    Origin here = current;
+    if (here.student() && !unitViolations.containsKey(here.unit()))
+      for (ClassBytecodes c : cbcs) {
+        String v = violation(c.name().replace('.', '/'));
+        if (v != null) {
+          unitViolations.put(here.unit(), v);
+          break;
+        }
+      }
+  }
+
+  @Override
+  public String invoke(String className, String methodName)
+      throws RunException, InternalException, EngineTerminationException {
+    String v = violation(className.replace('.', '/'));
+    if (v != null) throw new UserException(v, "dl.grader.ForbiddenApiError", new StackTraceElement[0]);
+    stopRequested = false;
+    try {
+      return super.invoke(className, methodName);
+    } catch (StoppedException e) {
+      if (stopRequested) throw e;
+      throw new UserException(
+          "ThreadDeath (the code stopped itself: not allowed in graded code)",
+          "java.lang.ThreadDeath",
+          new StackTraceElement[0]);
+    } catch (InternalException e) {
+      throw new UserException(
+          "the grader could not run this code: " + e.getMessage(),
+          "dl.grader.InternalError",
+          new StackTraceElement[0]);
+    }
+  }
+
+  @Override
+  public void stop() throws EngineTerminationException, InternalException {
+    stopRequested = true;
+    super.stop();
+  }
+
+  /**
+   * What the code reachable from {@code start} uses that it may not, as a message for the student,
+   * or null. Each student class is checked with its own cell's list, over everything it reaches.
+   */
+  String violation(String start) {
+    for (String cls : reachable(start)) {
+      Origin o = origins.get(cls);
+      if (o == null || !o.student()) continue;
+      String g = ForbiddenApis.globalViolation(refs.get(cls));
+      if (g != null) return o.label() + " uses " + g + ", which graded code may not use";
+      if (o.forbidden().isEmpty()) continue;
+      for (String reached : reachable(cls)) {
+        String e = ForbiddenApis.exerciseViolation(refs.get(reached), o.forbidden());
+        if (e == null) continue;
+        Origin via = origins.get(reached);
+        String through = via == null || via.unit() == o.unit() ? "" : " (through " + via.label() + ")";
+        return o.label()
+            + " uses "
+            + e
+            + through
+            + ", which this part of the exercise asks you to write yourself (not allowed there: "
+            + String.join(", ", o.forbidden())
+            + ")";
+      }
+    }
+    return null;
+  }
+
+  /** The snippet classes {@code start} refers to, directly or through others, itself included. */
+  private Set<String> reachable(String start) {
+    Set<String> seen = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(start));
+    while (!todo.isEmpty()) {
+      String c = todo.pop();
+      ClassRefs r = refs.get(c);
+      if (r == null || !seen.add(c)) continue;
+      for (String k : r.classes()) if (refs.containsKey(k)) todo.push(k);
+      for (String m : r.members()) {
+        String owner = m.substring(0, m.indexOf('#'));
+        if (refs.containsKey(owner)) todo.push(owner);
+      }
+    }
+    return seen;
+  }
+}
