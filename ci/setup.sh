@@ -21,6 +21,7 @@ JUPYTER="${DL_JUPYTER:-/usr/bin/jupyter}"
 APT_PACKAGES=(
   jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel
   pocl-opencl-icd ocl-icd-opencl-dev clinfo
+  bubblewrap  # the grader's OS sandbox (ci/grader); util-linux's prlimit and setpriv are always there
 )
 
 step() { printf '\n==> %s\n' "$*"; }
