@@ -70,24 +70,38 @@ java_major="$("$JAVA_BIN" -version 2>&1 | awk -F'"' '/version/{split($2, v, ".")
 [[ "$java_major" =~ ^[0-9]+$ ]] && ((java_major >= 17)) \
   || die "the java on PATH ($JAVA_BIN) is not Java 17+: install package openjdk-17-jdk or fix PATH"
 
-# Fix for start-up races in the kernel (see ci/kernel/patch/.../LoopThread.java): our LoopThread class
-# goes in front of the kernel jar on the class path. Recompiled when the source or the JDK changes.
-# When bumping KERNEL_VERSION, check that the kernel's LoopThread still has the same shape.
+# Fixes for start-up races in the kernel (ci/kernel/patch: LoopThread.java, Channels.java, see their
+# Javadoc): our classes go in front of the kernel jar on the class path. Recompiled when a source, the kernel
+# jar or the JDK changes (the stamp records all three). Each patched class must have the same non-private
+# members as the kernel's own, checked with javap; when bumping KERNEL_VERSION, a failure here means the
+# kernel's class changed: compare the patch with the new kernel's source before adjusting it.
 PATCH_SRC="$ROOT/ci/kernel/patch"
 PATCH_DIR="$KDIR/patch"
-PATCH_CLASS="$PATCH_DIR/org/rapaio/jupyter/kernel/channels/LoopThread.class"
 PATCH_STAMP="$PATCH_DIR/.built-with"
-if [[ -f "$PATCH_CLASS" && "$(cat "$PATCH_STAMP" 2>/dev/null)" == "$JAVA_BIN" ]] \
-   && [[ -z "$(find "$PATCH_SRC" -name '*.java' -newer "$PATCH_CLASS" -print -quit)" ]]; then
-  info "start-up race fix (ci/kernel/patch) already compiled"
+mapfile -t patch_sources < <(cd "$PATCH_SRC" && find . -name '*.java' | sed 's|^\./||' | LC_ALL=C sort)
+patch_classes=("${patch_sources[@]%.java}")
+stamp="$(printf '%s\n' "$JAVA_BIN" "$(basename "$KJAR")"; (cd "$PATCH_SRC" && sha256sum "${patch_sources[@]}"))"
+patch_built=1
+for c in "${patch_classes[@]}"; do [[ -f "$PATCH_DIR/$c.class" ]] || patch_built=0; done
+if ((patch_built)) && [[ "$(cat "$PATCH_STAMP" 2>/dev/null)" == "$stamp" ]]; then
+  info "start-up race fixes (ci/kernel/patch) already compiled"
 else
-  info "compiling start-up race fix (ci/kernel/patch)"
+  info "compiling start-up race fixes (ci/kernel/patch): ${patch_classes[*]##*/}"
   rm -rf "$PATCH_DIR"
   mkdir -p "$PATCH_DIR"
-  mapfile -t patch_sources < <(find "$PATCH_SRC" -name '*.java')
-  javac --release 17 -nowarn -d "$PATCH_DIR" "${patch_sources[@]}" \
-    || die "could not compile ci/kernel/patch (javac)"
-  echo "$JAVA_BIN" > "$PATCH_STAMP"
+  (cd "$PATCH_SRC" && javac --release 17 -nowarn -cp "$KJAR" -d "$PATCH_DIR" "${patch_sources[@]}") \
+    || die "could not compile ci/kernel/patch against $(basename "$KJAR") (javac)"
+  JAVAP="$(dirname "$JAVA_BIN")/javap"
+  api() { "$JAVAP" -cp "$1" "${2//\//.}" | grep -v -e '^ *private ' -e '^Compiled from'; }
+  for c in "${patch_classes[@]}"; do
+    theirs="$(api "$KJAR" "$c")" || die "javap found no $c in $(basename "$KJAR")"
+    ours="$(api "$PATCH_DIR" "$c")" || die "javap found no $c in $PATCH_DIR"
+    if [[ "$theirs" != "$ours" ]]; then
+      rm -rf "$PATCH_DIR"
+      die "ci/kernel/patch/$c.java no longer matches the class in $(basename "$KJAR") (javap members differ)"
+    fi
+  done
+  echo "$stamp" > "$PATCH_STAMP"
 fi
 
 status="$(

@@ -13,7 +13,8 @@ package org.rapaio.jupyter.kernel.channels;
  *       first sees {@code false} and exits. Here the flag is set before the thread starts.</li>
  *   <li>The sockets are bound before the message handlers exist, so an early request (Jupyter's first
  *       kernel_info_request) throws a NullPointerException in the loop body, which killed the thread.
- *       Here an exception is reported and the loop goes on; Jupyter repeats kernel_info_request.</li>
+ *       Here an exception is reported and the loop goes on. (That request was still lost; the patched
+ *       {@link Channels} now installs the handlers before binding, so it no longer happens.)</li>
  * </ol>
  */
 public final class LoopThread extends Thread {
