@@ -6,9 +6,18 @@
 Each start sends exactly ONE kernel_info_request on the shell channel as soon as the process is launched
 (no retry, unlike nbclient's wait_for_ready) and waits --timeout seconds for the reply, like the Notebook
 server does with its 60 s kernel_info timeout. Then it stops the kernel with a shutdown_request on the
-control channel and checks that the process exits by itself within 10 s. --interrupt also runs a cell that
-sleeps for a minute and checks that an interrupt_request (control channel) ends it within 20 s. --load N
-keeps N busy processes (`yes`) running meanwhile, which makes start-up races likely on a small machine.
+control channel and checks that the shutdown_reply comes back on the control channel and that the process
+exits by itself within 10 s.
+
+--interrupt also runs a cell that sleeps for a minute (--interrupt-cell: another one), sends it an
+interrupt_request on the control channel after 2 s and checks what Jupyter's messaging protocol asks: the
+interrupt_reply comes back on the control channel; the cell's execute_reply (status error or abort) comes
+within 20 s with the cell's request as parent (else the cell stays [*] in the browser); on IOPub the cell
+and the interrupt each get one busy then one idle with their own request as parent, and no status goes
+out without a parent; then a new cell (6 * 7) runs and shows its result (rapaio 3.0.1 ran nothing after an
+interrupt). --load N keeps N busy processes (`yes`) running meanwhile, which makes start-up races likely
+on a small machine.
+
 The kernel's stderr is kept per start; lines that show a lost or failed message are printed. Exit status 1
 if any start failed. Slow (a few seconds per start): a manual check for ci/kernel/install.sh's patches
 (ci/kernel/patch), not run by CI.
@@ -45,6 +54,72 @@ def reply_to(get, msg_id, timeout):
     return None
 
 
+def parent_id(msg):
+    return (msg.get("parent_header") or {}).get("msg_id")
+
+
+def iopub_until(kc, done, timeout):
+    """IOPub messages until done(messages) holds (then also True) or timeout seconds pass (then False)."""
+    got, deadline = [], time.monotonic() + timeout
+    while not done(got) and (left := deadline - time.monotonic()) > 0:
+        try:
+            got.append(kc.get_iopub_msg(timeout=left))
+        except queue.Empty:
+            break
+    return got, done(got)
+
+
+def statuses(msgs, msg_id):
+    return [m["content"]["execution_state"] for m in msgs if m["msg_type"] == "status" and parent_id(m) == msg_id]
+
+
+def check_interrupt(kc, args):
+    """Runs a sleeping cell, interrupts it with an interrupt_request on the control channel, then runs 6 * 7.
+    Returns a list of problems (empty: all good)."""
+    problems = []
+    iopub_until(kc, lambda got: False, 0.5)  # drop the start-up and kernel_info statuses
+    cell = kc.execute(args.interrupt_cell)
+    time.sleep(args.interrupt_after)
+    # What KernelManager.interrupt_kernel() sends for interrupt_mode "message", but through the client's
+    # own control channel so that its interrupt_reply can be read.
+    request = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(request)
+    interrupt = request["header"]["msg_id"]
+    reply = reply_to(kc.get_control_msg, interrupt, 10)
+    if reply is None:
+        problems.append("interrupt: no interrupt_reply on the control channel within 10 s")
+    elif reply["msg_type"] != "interrupt_reply":
+        problems.append(f"interrupt: got {reply['msg_type']} instead of interrupt_reply")
+    reply = reply_to(kc.get_shell_msg, cell, 20)
+    if reply is None:
+        problems.append("interrupt: no execute_reply for the interrupted cell within 20 s (it would stay [*])")
+    elif reply["content"].get("status") not in ("error", "abort"):
+        problems.append(f"interrupt: the interrupted cell's execute_reply has status {reply['content'].get('status')!r}")
+    got, _ = iopub_until(kc, lambda got: "idle" in statuses(got, cell) and "idle" in statuses(got, interrupt), 10)
+    for name, msg_id in (("interrupted cell", cell), ("interrupt_request", interrupt)):
+        if (states := statuses(got, msg_id)) != ["busy", "idle"]:
+            problems.append(f"interrupt: IOPub statuses of the {name}: {states}, not ['busy', 'idle']")
+    if stray := [m["content"]["execution_state"] for m in got if m["msg_type"] == "status" and not parent_id(m)]:
+        problems.append(f"interrupt: IOPub statuses without a parent request: {stray}")
+    # The kernel must go on normally.
+    cell = kc.execute("6 * 7")
+    reply = reply_to(kc.get_shell_msg, cell, 20)
+    if reply is None:
+        problems.append("interrupt: no execute_reply for the next cell within 20 s")
+        return problems
+    if reply["content"].get("status") != "ok":
+        problems.append(f"interrupt: the next cell's execute_reply has status {reply['content'].get('status')!r}")
+    got, _ = iopub_until(kc, lambda got: "idle" in statuses(got, cell), 10)
+    # rapaio sends the value as text/html only
+    results = [sorted(set(m["content"]["data"].values())) for m in got
+               if m["msg_type"] == "execute_result" and parent_id(m) == cell]
+    if results != [["42"]]:
+        problems.append(f"interrupt: the next cell's results are {results}, not [['42']]")
+    if (states := statuses(got, cell)) != ["busy", "idle"]:
+        problems.append(f"interrupt: IOPub statuses of the next cell: {states}, not ['busy', 'idle']")
+    return problems
+
+
 def wait_exit(km, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -71,20 +146,15 @@ def one_start(args, log_path):
             problems.append(f"no kernel_info_reply within {args.timeout:g} s")
             return problems, None
         if args.interrupt:
-            cell = kc.execute("Thread.sleep(60_000);")
-            time.sleep(args.interrupt_after)
-            km.interrupt_kernel()  # interrupt_mode "message": an interrupt_request on the control channel
-            # The shell answers the next request only once the cell has ended. Not waiting for the cell's
-            # own execute_reply: rapaio 3.0.1 keeps one "current message" for the shell and control
-            # threads, so after an interrupt the cell's reply goes to the interrupt_request's sender on
-            # the shell socket and is lost (the cell stays [*] in the browser).
-            if reply_to(kc.get_shell_msg, kc.kernel_info(), 20) is None:
-                problems.append("interrupt: the sleeping cell did not end within 20 s")
-        # Graceful shutdown through the control channel; the process must then exit by itself. Not
-        # waiting for shutdown_reply: rapaio 3.0.1 sends it (and interrupt_reply) on the shell socket,
-        # where the control request's sender is unknown, so it never arrives. jupyter_client does not
-        # wait for either reply.
-        kc.shutdown()
+            problems += check_interrupt(kc, args)
+        # Graceful shutdown through the control channel: the reply comes on that channel (rapaio 3.0.1
+        # sent it on the shell socket, where it was lost; ci/kernel/patch/.../Channels.java), then the
+        # process must exit by itself.
+        reply = reply_to(kc.get_control_msg, kc.shutdown(), 10)
+        if reply is None:
+            problems.append("shutdown: no shutdown_reply on the control channel within 10 s")
+        elif reply["msg_type"] != "shutdown_reply" or reply["content"].get("restart") is not False:
+            problems.append(f"shutdown: unexpected reply {reply['msg_type']} {reply['content']}")
         if not wait_exit(km, 10):
             problems.append("shutdown: the kernel process did not exit within 10 s")
         return problems, seconds
@@ -103,6 +173,8 @@ def main():
     ap.add_argument("--load", type=int, default=1, help="busy processes running meanwhile (default 1)")
     ap.add_argument("--interrupt", action="store_true", help="also check interrupt_request on each start")
     ap.add_argument("--interrupt-after", type=float, default=2, help=argparse.SUPPRESS)
+    ap.add_argument("--interrupt-cell", default="Thread.sleep(60_000);",
+                    help="the cell to interrupt (default: a minute's sleep; try 'while (true) {}')")
     ap.add_argument("--logs", help="keep the kernels' stderr in this folder (default: a temporary one)")
     args = ap.parse_args()
 

@@ -70,11 +70,12 @@ java_major="$("$JAVA_BIN" -version 2>&1 | awk -F'"' '/version/{split($2, v, ".")
 [[ "$java_major" =~ ^[0-9]+$ ]] && ((java_major >= 17)) \
   || die "the java on PATH ($JAVA_BIN) is not Java 17+: install package openjdk-17-jdk or fix PATH"
 
-# Fixes for start-up races in the kernel (ci/kernel/patch: LoopThread.java, Channels.java, see their
-# Javadoc): our classes go in front of the kernel jar on the class path. Recompiled when a source, the kernel
-# jar or the JDK changes (the stamp records all three). Each patched class must have the same non-private
-# members as the kernel's own, checked with javap; when bumping KERNEL_VERSION, a failure here means the
-# kernel's class changed: compare the patch with the new kernel's source before adjusting it.
+# Fixes for the kernel's start-up races and for interrupt/shutdown (ci/kernel/patch: LoopThread.java,
+# Channels.java, RapaioExecutionControl.java, see their Javadoc): our classes go in front of the kernel jar
+# on the class path. Recompiled when a source, the kernel jar or the JDK changes (the stamp records all
+# three). Each patched class must have the same non-private members as the kernel's own, checked with javap;
+# when bumping KERNEL_VERSION, a failure here means the kernel's class changed: compare the patch with the
+# new kernel's source before adjusting it.
 PATCH_SRC="$ROOT/ci/kernel/patch"
 PATCH_DIR="$KDIR/patch"
 PATCH_STAMP="$PATCH_DIR/.built-with"
@@ -84,9 +85,9 @@ stamp="$(printf '%s\n' "$JAVA_BIN" "$(basename "$KJAR")"; (cd "$PATCH_SRC" && sh
 patch_built=1
 for c in "${patch_classes[@]}"; do [[ -f "$PATCH_DIR/$c.class" ]] || patch_built=0; done
 if ((patch_built)) && [[ "$(cat "$PATCH_STAMP" 2>/dev/null)" == "$stamp" ]]; then
-  info "start-up race fixes (ci/kernel/patch) already compiled"
+  info "kernel fixes (ci/kernel/patch) already compiled"
 else
-  info "compiling start-up race fixes (ci/kernel/patch): ${patch_classes[*]##*/}"
+  info "compiling kernel fixes (ci/kernel/patch): ${patch_classes[*]##*/}"
   rm -rf "$PATCH_DIR"
   mkdir -p "$PATCH_DIR"
   (cd "$PATCH_SRC" && javac --release 17 -nowarn -cp "$KJAR" -d "$PATCH_DIR" "${patch_sources[@]}") \
@@ -119,7 +120,7 @@ spec = {
         # The CPU backend's SIMD matrix product (dl.backend.cpu.SimdGemm) needs the Vector API module;
         # without it the library falls back to plain loops, about 2-3x slower to train a CNN.
         "--add-modules", "jdk.incubator.vector",
-        # Not -jar: the start-up race fix must come before the kernel jar on the class path.
+        # Not -jar: the kernel fixes (ci/kernel/patch) must come before the kernel jar on the class path.
         "-cp", os.pathsep.join([patch, kjar]),
         "org.rapaio.jupyter.kernel.MainApp", "{connection_file}",
     ],

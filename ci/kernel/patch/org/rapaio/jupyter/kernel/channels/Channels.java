@@ -21,13 +21,13 @@ import org.rapaio.org.zeromq.ZMQ;
 
 /**
  * Drop-in replacement for the class of the same name in rapaio-jupyter-kernel (checked: 3.0.1), put in
- * front of the kernel jar on the class path by ci/kernel/install.sh. Same fields, constructor and methods
- * as the original; only {@link #connect} differs.
+ * front of the kernel jar on the class path by ci/kernel/install.sh. Same constructor and non-private
+ * methods as the original; {@link #connect} differs (1), and the request state is kept per channel (2).
  *
- * <p>Why: the original {@code connect} binds every socket first, which starts the shell and control loop
- * threads, and only then creates the message handler map and fills it. A request that is already waiting
- * (Jupyter sends kernel_info_request as soon as it has launched the kernel) is read by the shell loop
- * before that: {@code getHandler} throws "this.handlers is null", or finds the map still being filled and
+ * <p>(1) Start-up race. The original {@code connect} binds every socket first, which starts the shell and
+ * control loop threads, and only then creates the message handler map and fills it. A request that is
+ * already waiting (Jupyter sends kernel_info_request as soon as it has launched the kernel) is read by the
+ * shell loop before that: {@code getHandler} throws "this.handlers is null", or finds the map still being filled and
  * logs "Unhandled message: kernel_info_request". Either way the request is consumed and never answered.
  * nbclient asks again and hardly notices; the Notebook server waits 60 s for kernel_info_reply, so the
  * notebook shows a dead kernel for a minute. Measured with ci/kernel/check_startup.py on 2 cores with one
@@ -38,8 +38,24 @@ import org.rapaio.org.zeromq.ZMQ;
  * loop reads them. IOPub is bound first and announces "starting" before shell and control are bound, so
  * that status still comes before any busy/idle of a request, as it did in the original.
  *
+ * <p>(2) Interrupt and shutdown replies. The shell and control loops run in two threads, but the original
+ * keeps one current request ({@code msgId}, the parent of every reply and IOPub message) and one stack of
+ * after-actions for both, and {@link #reply} always sends on the shell socket. So an interrupt_request,
+ * handled on control while a cell runs on shell, (a) replaced the cell's parent, (b) ran the cell's pending
+ * after-actions on the control thread (its "idle", the restore of System.out/err/in, and freeMsgId, which
+ * left the cell's later error and execute_reply without a parent, so ZMQ could not route them), and (c)
+ * sent interrupt_reply (likewise shutdown_reply) on the shell socket, where the control client's identity
+ * is unknown. The interrupt itself worked, but the interrupted cell never got its execute_reply and stayed
+ * [*] in the browser; no interrupt_reply or shutdown_reply ever arrived. Here the control loop thread has
+ * its own request and after-action stack, and replies from it go on the control socket, as Jupyter's
+ * messaging protocol asks. That thread is recognised when {@link #setMsgId} is called from
+ * {@link ControlChannel}'s loop (before each control request is handled); every other thread (the shell
+ * loop, and the threads running user code, which print and call display) uses the shell's request, as
+ * before. Checked with ci/kernel/check_startup.py --interrupt (fails without this, passes with it).
+ *
  * <p>NOTE: a drop-in class must keep the original's fields and members one for one (install.sh checks
- * them with javap), so apart from connect this file follows the upstream class; the fix belongs upstream.
+ * them with javap), so apart from (1) and (2) this file follows the upstream class; the fixes belong
+ * upstream.
  */
 @SuppressWarnings({"unchecked", "rawtypes"})
 public final class Channels {
@@ -55,11 +71,19 @@ public final class Channels {
     private final IOPubChannel iopub;
 
     private final Set<AbstractChannel> channels;
+    // NOTE: the original had one stack and one msgId for all threads; see (2) in the class comment.
+    // Shell's: used by the shell loop thread and every thread other than control's.
     private final Stack<Runnable> afterActions = new Stack<>();
+    private volatile MessageId<?> msgId;
+    // Control's: used only by the control loop thread.
+    private final Stack<Runnable> controlAfterActions = new Stack<>();
+    private MessageId<?> controlMsgId;
+    private volatile Thread controlThread;
+    // NOTE: not static: a static initializer would add a member that install.sh's javap check rejects.
+    private final StackWalker stack = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     // NOTE: volatile and assigned only when complete; loop threads started later see it anyway.
     private volatile Map<MessageType<?>, MessageHandler> handlers;
-    private MessageId<?> msgId;
 
     private boolean isConnected = false;
     private boolean requestShutdown = false;
@@ -120,16 +144,36 @@ public final class Channels {
         channels.forEach(AbstractChannel::joinUntilClose);
     }
 
+    /** Whether the calling thread is the control loop's (see (2) in the class comment). */
+    private boolean onControl() {
+        return Thread.currentThread() == controlThread;
+    }
+
+    /** The request the calling thread's messages answer: control's on the control loop, else shell's. */
+    private MessageId<?> currentMsgId() {
+        return onControl() ? controlMsgId : msgId;
+    }
+
     public boolean hasMsgId() {
-        return msgId != null;
+        return currentMsgId() != null;
     }
 
     public void setMsgId(MessageId<?> msgId) {
-        this.msgId = msgId;
+        // NOTE: the control loop calls this (and nothing else does from its thread) before each request.
+        if (onControl() || stack.getCallerClass() == ControlChannel.class) {
+            controlThread = Thread.currentThread();
+            controlMsgId = msgId;
+        } else {
+            this.msgId = msgId;
+        }
     }
 
     public void freeMsgId() {
-        this.msgId = null;
+        if (onControl()) {
+            controlMsgId = null;
+        } else {
+            this.msgId = null;
+        }
     }
 
     public void markForShutdown() {
@@ -149,28 +193,30 @@ public final class Channels {
     }
 
     public String readFromStdIn() {
-        return stdin.getInput(msgId, "", false);
+        return stdin.getInput(currentMsgId(), "", false);
     }
 
     public <T extends ContentType<T>> void publish(T content) {
-        iopub.sendMessage(new Message<>(msgId, content.type(), content));
+        iopub.sendMessage(new Message<>(currentMsgId(), content.type(), content));
     }
 
+    // NOTE: the original always replied on the shell socket; see (2) in the class comment.
     public <T extends ContentType<T>> void reply(T content) {
-        shell.sendMessage(new Message<>(msgId, content.type(), content));
+        (onControl() ? control : shell).sendMessage(new Message<>(currentMsgId(), content.type(), content));
     }
 
     public void replyError(MessageType<?> type, ErrorReply error) {
-        shell.sendMessage(new Message(msgId, type, error));
+        (onControl() ? control : shell).sendMessage(new Message(currentMsgId(), type, error));
     }
 
     public void scheduleAfter(Runnable action) {
-        afterActions.push(action);
+        (onControl() ? controlAfterActions : afterActions).push(action);
     }
 
     public void runAfterActions() {
-        while (!afterActions.isEmpty()) {
-            afterActions.pop().run();
+        Stack<Runnable> actions = onControl() ? controlAfterActions : afterActions;
+        while (!actions.isEmpty()) {
+            actions.pop().run();
         }
     }
 
