@@ -35,7 +35,13 @@ final class GradingControl extends LocalExecutionControl {
   private record Origin(int unit, boolean student, String label, List<String> forbidden) {}
 
   private final Map<String, ClassRefs> refs = new HashMap<>(); // internal name -> latest bytes' refs
-  private final Map<String, Origin> origins = new HashMap<>(); // internal name -> first definer
+  private final Map<String, Origin> origins = new HashMap<>(); // internal name -> first loader
+  // NOTE: JShell names a snippet's classes REPL/$JShell$<snippet id>[B, C...][$Nested]; a snippet
+  // compiled again (because something it uses was defined later, maybe by a test) gets a new name
+  // but keeps its id. So a class belongs to the unit that evaluated its snippet, whoever loads it.
+  private final Map<String, Origin> bySnippet = new HashMap<>(); // snippet id -> its unit
+  private static final java.util.regex.Pattern SNIPPET =
+      java.util.regex.Pattern.compile("^REPL/\\$JShell\\$(\\d+)");
   private final Map<Integer, String> unitViolations = new HashMap<>();
 
   private volatile Origin current = new Origin(-1, false, "the grader", null);
@@ -60,6 +66,17 @@ final class GradingControl extends LocalExecutionControl {
   /** The unit whose code is evaluated next; {@code forbidden} is null for instructor units. */
   void enter(int unit, boolean student, String label, List<String> forbidden) {
     current = new Origin(unit, student, label, forbidden == null ? List.of() : forbidden);
+  }
+
+  /** The snippet {@code id} was evaluated by the current unit (called after each eval). */
+  void claim(String id) {
+    bySnippet.putIfAbsent(id, current);
+  }
+
+  private Origin originOf(String cls) {
+    java.util.regex.Matcher m = SNIPPET.matcher(cls);
+    if (m.find() && bySnippet.containsKey(m.group(1))) return bySnippet.get(m.group(1));
+    return origins.get(cls);
   }
 
   /** What the student's unit loaded that it may not use, or null (set as its classes load). */
@@ -128,7 +145,7 @@ final class GradingControl extends LocalExecutionControl {
    */
   String violation(String start) {
     for (String cls : reachable(start)) {
-      Origin o = origins.get(cls);
+      Origin o = originOf(cls);
       if (o == null || !o.student()) continue;
       String g = ForbiddenApis.globalViolation(refs.get(cls));
       if (g != null) return o.label() + " uses " + g + ", which graded code may not use";
@@ -136,7 +153,7 @@ final class GradingControl extends LocalExecutionControl {
       for (String reached : reachable(cls)) {
         String e = ForbiddenApis.exerciseViolation(refs.get(reached), o.forbidden());
         if (e == null) continue;
-        Origin via = origins.get(reached);
+        Origin via = originOf(reached);
         String through = via == null || via.unit() == o.unit() ? "" : " (through " + via.label() + ")";
         return o.label()
             + " uses "

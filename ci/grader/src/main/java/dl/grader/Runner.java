@@ -127,7 +127,8 @@ public final class Runner {
           end =
               evalUnit(
                   shell, analysis, (String) unit.get("code"), u, origin, units,
-                  student ? names : null);
+                  student ? names : null,
+                  control);
           if (!student && !"test".equals(kind)) names.learn(shell, (String) unit.get("code"));
         } catch (RuntimeException | Error e) {
           end = result("exception", "the grader could not run this cell: " + e, -1);
@@ -202,7 +203,8 @@ public final class Runner {
       int unitIndex,
       Map<String, int[]> origin,
       List<Map<String, Object>> units,
-      Names protectedNames) {
+      Names protectedNames,
+      GradingControl control) {
     String remaining = code;
     int consumed = 0; // characters of the cell before `remaining`
     while (!remaining.isBlank()) {
@@ -233,6 +235,8 @@ public final class Runner {
         if (clash != null) return result("rejected", clash, snippetLine);
       }
       List<SnippetEvent> events = shell.eval(src);
+      for (SnippetEvent ev : events)
+        if (ev.causeSnippet() == null && ev.snippet() != null) control.claim(ev.snippet().id());
       for (SnippetEvent ev : events) {
         Snippet sn = ev.snippet();
         if (ev.causeSnippet() == null && sn != null)
@@ -282,6 +286,13 @@ public final class Runner {
                 + ": "
                 + msg;
       else message = cls.replaceFirst("^java\\.lang\\.", "") + (msg == null ? "" : ": " + msg);
+      // The cause says what actually went wrong (an ExceptionInInitializerError alone does not).
+      Throwable cause = ee.getCause();
+      for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
+        String c = cause instanceof EvalException ce ? ce.getExceptionClassName() : cause.getClass().getName();
+        message += "; caused by " + c.replaceFirst("^java\\.lang\\.", "")
+            + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      }
     } else message = e.toString();
     Map<String, Object> r = result("exception", message, -1);
     r.put("exception", ee(e));

@@ -54,6 +54,24 @@ class ProtocolTest {
   }
 
   @Test
+  void anAnswerFirstCompiledDuringATestIsStillTheStudents() {
+    GradingControl.Provider provider = new GradingControl.Provider();
+    try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
+      GradingControl control = provider.control;
+      control.enter(1, true, "your cell 5", List.of("java.lang.StrictMath#sqrt"));
+      // `later` is declared only by the test below, so this is first compiled for real there.
+      for (SnippetEvent e : shell.eval("double answer() { Object t = later; return java.lang.StrictMath.sqrt(4); }"))
+        control.claim(e.snippet().id());
+      control.enter(2, false, "the test 'test_answer'", null);
+      for (SnippetEvent e : shell.eval("int later = 1;"))
+        if (e.causeSnippet() == null) control.claim(e.snippet().id());
+      SnippetEvent ev = last(shell.eval("answer();"));
+      assertNotNull(ev.exception(), "the recompiled answer must still be checked as the student's");
+      assertTrue(ev.exception().getMessage().contains("StrictMath.sqrt"), ev.exception().getMessage());
+    }
+  }
+
+  @Test
   void lambdasAndStringConcatenationAreNotReflection() {
     GradingControl.Provider provider = new GradingControl.Provider();
     try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
