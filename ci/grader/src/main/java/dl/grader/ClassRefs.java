@@ -12,9 +12,10 @@ import java.util.Set;
  * the source spelled it ({@code import}, {@code var}, a fully qualified name, a lambda or a method
  * reference), so the grader checks forbidden APIs here rather than in the source text.
  *
- * <p>Names are internal ({@code dl/nn/Perceptron}); a member is {@code owner#name}.
+ * <p>Names are internal ({@code dl/nn/Perceptron}); a member is {@code owner#name}. {@code loops}
+ * says whether any method jumps backwards (a loop) or calls itself (recursion).
  */
-record ClassRefs(String name, Set<String> classes, Set<String> members) {
+record ClassRefs(String name, Set<String> classes, Set<String> members, boolean loops) {
 
   /** Thrown for bytes that are not a class file this reader understands. */
   static final class BadClassException extends RuntimeException {
@@ -76,10 +77,95 @@ record ClassRefs(String name, Set<String> classes, Set<String> members) {
       in.readUnsignedShort(); // access flags
       String self = utf8[first[in.readUnsignedShort()]];
       classes.remove(self);
-      return new ClassRefs(self, classes, members);
+      in.readUnsignedShort(); // super class
+      in.skipBytes(2 * in.readUnsignedShort()); // interfaces
+      for (int f = in.readUnsignedShort(); f > 0; f--) { // fields
+        in.skipBytes(6);
+        skipAttributes(in);
+      }
+      boolean loops = false;
+      Set<String> methods = new LinkedHashSet<>();
+      for (int m = in.readUnsignedShort(); m > 0; m--) {
+        in.readUnsignedShort();
+        methods.add(utf8[in.readUnsignedShort()]);
+        in.readUnsignedShort();
+        for (int a = in.readUnsignedShort(); a > 0; a--) {
+          String attr = utf8[in.readUnsignedShort()];
+          int length = in.readInt();
+          if (!attr.equals("Code")) {
+            in.skipBytes(length);
+            continue;
+          }
+          in.skipBytes(4); // max stack, max locals
+          byte[] code = new byte[in.readInt()];
+          in.readFully(code);
+          loops |= jumpsBack(code);
+          in.skipBytes(8 * in.readUnsignedShort()); // exception table
+          skipAttributes(in);
+        }
+      }
+      for (String m : methods)
+        if (!m.startsWith("lambda$") && !m.startsWith("<") && members.contains(self + "#" + m))
+          loops = true; // calls itself (or an overload): recursion, a loop in disguise
+      return new ClassRefs(self, classes, members, loops);
     } catch (IOException | ArrayIndexOutOfBoundsException | NullPointerException e) {
       throw new BadClassException("cannot read the class file: " + e);
     }
+  }
+
+  private static void skipAttributes(DataInputStream in) throws IOException {
+    for (int a = in.readUnsignedShort(); a > 0; a--) {
+      in.readUnsignedShort();
+      in.skipBytes(in.readInt());
+    }
+  }
+
+  /** Whether the bytecode has a branch to an earlier instruction (JVMS §6.5 instruction sizes). */
+  static boolean jumpsBack(byte[] code) {
+    int pc = 0;
+    while (pc < code.length) {
+      int op = code[pc] & 0xff;
+      int offset = 0, size;
+      if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) { // if*, goto, jsr, ifnull
+        offset = (short) (((code[pc + 1] & 0xff) << 8) | (code[pc + 2] & 0xff));
+        size = 3;
+      } else if (op == 0xc8 || op == 0xc9) { // goto_w, jsr_w
+        offset = readInt(code, pc + 1);
+        size = 5;
+      } else if (op == 0xaa || op == 0xab) { // tableswitch, lookupswitch
+        int p = (pc + 4) & ~3;
+        if (op == 0xaa) {
+          int low = readInt(code, p + 4), high = readInt(code, p + 8);
+          for (int i = 0; i <= high - low; i++) if (readInt(code, p + 12 + 4 * i) < 0) return true;
+          size = p + 12 + 4 * (high - low + 1) - pc;
+        } else {
+          int pairs = readInt(code, p + 4);
+          for (int i = 0; i < pairs; i++) if (readInt(code, p + 12 + 8 * i) < 0) return true;
+          size = p + 8 + 8 * pairs - pc;
+        }
+        if (readInt(code, p) < 0) return true;
+      } else size = SIZE[op] > 0 ? SIZE[op] : (op == 0xc4 ? ((code[pc + 1] & 0xff) == 0x84 ? 6 : 4) : 1);
+      if (offset < 0) return true;
+      pc += size;
+    }
+    return false;
+  }
+
+  private static int readInt(byte[] b, int i) {
+    return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+  }
+
+  /** Instruction sizes where fixed (0: one byte, or handled above). */
+  private static final int[] SIZE = new int[256];
+
+  static {
+    for (int op : new int[] {0x10, 0x12, 0x15, 0x16, 0x17, 0x18, 0x19, 0x36, 0x37, 0x38, 0x39, 0x3a,
+        0xa9, 0xbc}) SIZE[op] = 2;
+    for (int op : new int[] {0x11, 0x13, 0x14, 0x84, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xbb,
+        0xbd, 0xc0, 0xc1}) SIZE[op] = 3;
+    SIZE[0xc5] = 4;
+    SIZE[0xb9] = 5;
+    SIZE[0xba] = 5;
   }
 
   /** {@code [[Ldl/tensor/Tensor;} names the class {@code dl/tensor/Tensor}; {@code [D} none. */

@@ -240,9 +240,10 @@ public final class Grader {
       String label,
       List<String> forbidden,
       long timeoutMs,
-      int[] hidden) {
+      int[] hidden,
+      boolean noLoops) {
     static Unit instructor(String kind, String id, String code) {
-      return new Unit(kind, 0, id, code, 0, "the set-up cell '" + id + "'", null, 0, new int[2]);
+      return new Unit(kind, 0, id, code, 0, "the set-up cell '" + id + "'", null, 0, new int[2], false);
     }
 
     boolean isInstructorStep() {
@@ -304,7 +305,7 @@ public final class Grader {
         long ms = c.timeoutSeconds() > 0 ? (long) (c.timeoutSeconds() * 1000) : opt.cellTimeoutMs;
         tests.add(
             new Unit("test", c.index(), c.gradeId(), code, c.points(), "the test '" + c.gradeId()
-                + "'", null, ms, hiddenLines(code)));
+                + "'", null, ms, hiddenLines(code), false));
       }
     Map<String, Object> limits = src.grader();
     Budget budget =
@@ -339,11 +340,13 @@ public final class Grader {
     Set<String> instructorText = new HashSet<>();
     Map<String, List<String>> forbiddenById = new HashMap<>();
     Set<String> allForbidden = new java.util.TreeSet<>();
+    Set<String> noLoopIds = new HashSet<>();
     List<Unit> units = new ArrayList<>();
     for (Notebook.Cell c : src.cells()) {
       if (c.isSolution() && c.gradeId() != null) {
         forbiddenById.put(c.gradeId(), c.forbidden());
         allForbidden.addAll(c.forbidden());
+        if (Boolean.FALSE.equals(c.grader().get("loops"))) noLoopIds.add(c.gradeId());
       }
       if (!c.isCode() || c.isSolution()) continue;
       if (c.gradeId() != null) instructorIds.add(c.gradeId());
@@ -367,9 +370,11 @@ public final class Grader {
           id != null && forbiddenById.containsKey(id)
               ? forbiddenById.get(id)
               : List.copyOf(allForbidden);
+      // A cell that is not an answer cell gets the strictest rules of any answer cell.
+      boolean noLoops = id != null && forbiddenById.containsKey(id) ? noLoopIds.contains(id) : !noLoopIds.isEmpty();
       units.add(
           new Unit("cell", c.index(), id, stripMagics(c.source()), 0, "your cell " + c.index(),
-              forbidden, opt.cellTimeoutMs, new int[2]));
+              forbidden, opt.cellTimeoutMs, new int[2], noLoops));
     }
     boolean hasMetadata = sub.cells().stream().anyMatch(c -> !c.nbgrader().isEmpty());
     if (!hasMetadata)
@@ -637,6 +642,7 @@ public final class Grader {
         u.put("label", unit.label());
         if (unit.forbidden() != null) u.put("forbidden", new ArrayList<Object>(unit.forbidden()));
         if (unit.timeoutMs() > 0) u.put("timeoutMs", unit.timeoutMs());
+        if (unit.noLoops()) u.put("noLoops", true);
         jobUnits.add(u);
       }
       Map<String, Object> job = new LinkedHashMap<>();

@@ -32,7 +32,8 @@ import jdk.jshell.spi.ExecutionEnv;
  */
 final class GradingControl extends LocalExecutionControl {
   /** Where a class came from. {@code forbidden} is null for instructor code. */
-  private record Origin(int unit, boolean student, String label, List<String> forbidden) {}
+  private record Origin(
+      int unit, boolean student, String label, List<String> forbidden, boolean noLoops) {}
 
   private final Map<String, ClassRefs> refs = new HashMap<>(); // internal name -> latest bytes' refs
   private final Map<String, Origin> origins = new HashMap<>(); // internal name -> first loader
@@ -44,7 +45,7 @@ final class GradingControl extends LocalExecutionControl {
       java.util.regex.Pattern.compile("^REPL/\\$JShell\\$(\\d+)");
   private final Map<Integer, String> unitViolations = new HashMap<>();
 
-  private volatile Origin current = new Origin(-1, false, "the grader", null);
+  private volatile Origin current = new Origin(-1, false, "the grader", null, false);
   volatile boolean stopRequested;
 
   /** Makes the one instance the Runner talks to. */
@@ -65,7 +66,12 @@ final class GradingControl extends LocalExecutionControl {
 
   /** The unit whose code is evaluated next; {@code forbidden} is null for instructor units. */
   void enter(int unit, boolean student, String label, List<String> forbidden) {
-    current = new Origin(unit, student, label, forbidden == null ? List.of() : forbidden);
+    enter(unit, student, label, forbidden, false);
+  }
+
+  /** As above; {@code noLoops}: the cell must be whole-tensor code (no loop, no recursion). */
+  void enter(int unit, boolean student, String label, List<String> forbidden, boolean noLoops) {
+    current = new Origin(unit, student, label, forbidden == null ? List.of() : forbidden, noLoops);
   }
 
   /** The snippet {@code id} was evaluated by the current unit (called after each eval). */
@@ -149,6 +155,15 @@ final class GradingControl extends LocalExecutionControl {
       if (o == null || !o.student()) continue;
       String g = ForbiddenApis.globalViolation(refs.get(cls));
       if (g != null) return o.label() + " uses " + g + ", which graded code may not use";
+      if (o.noLoops())
+        for (String reached : reachable(cls)) {
+          Origin via = originOf(reached);
+          // Only cells under the same rule: another answer cell may loop (over k, over epochs).
+          if (via != null && via.student() && via.noLoops() && refs.get(reached).loops())
+            return o.label()
+                + (via.unit() == o.unit() ? "" : " (through " + via.label() + ")")
+                + " uses a loop or recursion, and this part asks for whole-tensor operations only";
+        }
       if (o.forbidden().isEmpty()) continue;
       for (String reached : reachable(cls)) {
         String e = ForbiddenApis.exerciseViolation(refs.get(reached), o.forbidden());

@@ -103,7 +103,12 @@ public final class Runner {
         boolean student = "cell".equals(kind);
         @SuppressWarnings("unchecked")
         List<String> forbidden = (List<String>) unit.get("forbidden");
-        control.enter(u, student, (String) unit.getOrDefault("label", kind), forbidden);
+        control.enter(
+            u,
+            student,
+            (String) unit.getOrDefault("label", kind),
+            forbidden,
+            Boolean.TRUE.equals(unit.get("noLoops")));
         long timeoutMs =
             unit.get("timeoutMs") instanceof Number n ? n.longValue() : cellTimeoutMs;
         Map<String, Object> start = new LinkedHashMap<>();

@@ -85,6 +85,28 @@ class ProtocolTest {
   }
 
   @Test
+  void aWholeTensorCellMayNotLoopOrRecurse() {
+    GradingControl.Provider provider = new GradingControl.Provider();
+    try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
+      GradingControl control = provider.control;
+      int unit = 0;
+      for (String code :
+          List.of(
+              "double a(double[] x) { double s = 0; for (double v : x) s += v; return s; }",
+              "double b(double[] x, int i) { return i == x.length ? 0 : x[i] + b(x, i + 1); }",
+              "double c(double[] x) { int i = 0; double s = 0; while (i < x.length) s += x[i++]; return s; }")) {
+        control.enter(++unit, true, "your cell " + unit, List.of(), true);
+        for (SnippetEvent e : shell.eval(code)) control.claim(e.snippet().id());
+        assertNotNull(control.violationIn(unit), code);
+      }
+      control.enter(++unit, true, "your cell " + unit, List.of(), true);
+      for (SnippetEvent e : shell.eval("double d(double[] x) { return x.length > 0 ? x[0] : java.lang.Math.abs(-1); }"))
+        control.claim(e.snippet().id());
+      assertNull(control.violationIn(unit), "no loop here");
+    }
+  }
+
+  @Test
   void patternsMatchPackagesClassesAndMembers() {
     assertTrue(ForbiddenApis.matchesClass("dl.*", "dl/nn/Perceptron"));
     assertFalse(ForbiddenApis.matchesClass("dl.*", "dlx/Other"));
