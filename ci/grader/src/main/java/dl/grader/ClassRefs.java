@@ -144,7 +144,8 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
           size = p + 8 + 8 * pairs - pc;
         }
         if (readInt(code, p) < 0) return true;
-      } else size = SIZE[op] > 0 ? SIZE[op] : (op == 0xc4 ? ((code[pc + 1] & 0xff) == 0x84 ? 6 : 4) : 1);
+      } else
+        size = SIZE[op] > 0 ? SIZE[op] : (op == 0xc4 ? ((code[pc + 1] & 0xff) == 0x84 ? 6 : 4) : 1);
       if (offset < 0) return true;
       pc += size;
     }
@@ -152,17 +153,24 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
   }
 
   private static int readInt(byte[] b, int i) {
-    return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+    return ((b[i] & 0xff) << 24)
+        | ((b[i + 1] & 0xff) << 16)
+        | ((b[i + 2] & 0xff) << 8)
+        | (b[i + 3] & 0xff);
   }
 
   /** Instruction sizes where fixed (0: one byte, or handled above). */
   private static final int[] SIZE = new int[256];
 
   static {
-    for (int op : new int[] {0x10, 0x12, 0x15, 0x16, 0x17, 0x18, 0x19, 0x36, 0x37, 0x38, 0x39, 0x3a,
-        0xa9, 0xbc}) SIZE[op] = 2;
-    for (int op : new int[] {0x11, 0x13, 0x14, 0x84, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xbb,
-        0xbd, 0xc0, 0xc1}) SIZE[op] = 3;
+    for (int op :
+        new int[] {
+          0x10, 0x12, 0x15, 0x16, 0x17, 0x18, 0x19, 0x36, 0x37, 0x38, 0x39, 0x3a, 0xa9, 0xbc
+        }) SIZE[op] = 2;
+    for (int op :
+        new int[] {
+          0x11, 0x13, 0x14, 0x84, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xbb, 0xbd, 0xc0, 0xc1
+        }) SIZE[op] = 3;
     SIZE[0xc5] = 4;
     SIZE[0xb9] = 5;
     SIZE[0xba] = 5;

@@ -8,12 +8,12 @@ import java.util.Set;
  *
  * <ul>
  *   <li>the exercise's, per answer cell ({@code metadata.grader.forbidden} in the source notebook):
- *       {@code dl.*} (a package and everything under it), {@code dl.nn.Perceptron} (a class and
- *       its nested classes) or {@code dl.tensor.Tensor#softmax} (a method or field, any overload);
+ *       {@code dl.*} (a package and everything under it), {@code dl.nn.Perceptron} (a class and its
+ *       nested classes) or {@code dl.tensor.Tensor#softmax} (a method or field, any overload);
  *   <li>the grader's own, for everything a student writes: reflection, method handles, class
- *       loading, JShell and the compiler, files, sockets, processes, threads, {@code
- *       System.exit}, native code. None of it is needed to solve an exercise, and each is a way
- *       around the checks or out of the sandbox.
+ *       loading, JShell and the compiler, files, sockets, processes, threads, {@code System.exit},
+ *       native code. None of it is needed to solve an exercise, and each is a way around the checks
+ *       or out of the sandbox.
  * </ul>
  *
  * Both are matched against the constant pool of the compiled code ({@link ClassRefs}), so an
@@ -53,13 +53,16 @@ final class ForbiddenApis {
   private static final String FILES = "file access";
   private static final String THREADS = "threads";
 
-  /** What no student code may use (the JDK's lambda and string-concatenation bootstraps are fine). */
+  /**
+   * What no student code may use (the JDK's lambda and string-concatenation bootstraps are fine).
+   */
   private static final List<Rule> GLOBAL =
       List.of(
           all("java/lang/reflect/", REFLECTION),
           new Rule(
               "java/lang/invoke/MethodHandles",
-              Set.of(), // the class is named by every lambda's InnerClasses entry; no member allowed
+              Set.of(), // the class is named by every lambda's InnerClasses entry; no member
+              // allowed
               null,
               REFLECTION),
           all("java/lang/invoke/MethodHandle", REFLECTION),
@@ -118,7 +121,10 @@ final class ForbiddenApis {
           all("java/util/logging/", FILES),
           all("java/util/zip/ZipFile", FILES),
           all("java/util/jar/", FILES),
-          new Rule("java/lang/Throwable", null, Set.of("getStackTrace", "setStackTrace"),
+          new Rule(
+              "java/lang/Throwable",
+              null,
+              Set.of("getStackTrace", "setStackTrace"),
               "stack inspection (which test is calling)"),
           all("java/lang/StackWalker", "stack inspection (which test is calling)"),
           all("java/lang/StackTraceElement", "stack inspection (which test is calling)"),
@@ -212,7 +218,10 @@ final class ForbiddenApis {
    */
   private static final String JSHELL_UNRESOLVED = "jdk/jshell/spi/SPIResolutionException";
 
-  /** The first use of an API on the grader's list, as "java.lang.reflect.Method.invoke (reflection)". */
+  /**
+   * The first use of an API on the grader's list, as "java.lang.reflect.Method.invoke
+   * (reflection)".
+   */
   static String globalViolation(ClassRefs refs) {
     for (String m : refs.members()) {
       int hash = m.indexOf('#');

@@ -86,7 +86,8 @@ public final class Grader {
       for (Notebook.Cell c : nb.cells())
         for (String f : c.forbidden())
           if (ForbiddenApis.checkPattern(f) != null)
-            throw new SetupException(name + ", cell " + c.index() + ": " + ForbiddenApis.checkPattern(f));
+            throw new SetupException(
+                name + ", cell " + c.index() + ": " + ForbiddenApis.checkPattern(f));
       sources.put(name, nb);
     }
     // NOTE: the child gets copies of the jars in a private temporary folder, so its class path
@@ -112,8 +113,7 @@ public final class Grader {
                 + ". Untrusted work is not graded without it; to grade trusted work anyway, pass"
                 + " --no-sandbox");
       }
-      for (String h : hostClasspath)
-        classpath.add(Sandbox.GRADER + "/" + Path.of(h).getFileName());
+      for (String h : hostClasspath) classpath.add(Sandbox.GRADER + "/" + Path.of(h).getFileName());
     } else {
       sandbox = Sandbox.unavailable("turned off with --no-sandbox");
       classpath.addAll(hostClasspath);
@@ -123,7 +123,8 @@ public final class Grader {
 
   /** What the reports say about the isolation in force. */
   public Map<String, Object> isolation() {
-    Map<String, Object> m = sandbox.describe(limits(opt.totalTimeoutMs, opt.heapMb), securityManager);
+    Map<String, Object> m =
+        sandbox.describe(limits(opt.totalTimeoutMs, opt.heapMb), securityManager);
     m.put("jdk", childJdk);
     m.put("java", opt.java);
     return m;
@@ -228,8 +229,8 @@ public final class Grader {
 
   /**
    * One thing to evaluate in the child: an instructor cell ("setup", and "resetup" right before the
-   * tests), a cell the student wrote ("cell", with the APIs it may not use), or one autograder
-   * test cell ("test", with the lines of its hidden part, first and last, 0 for none).
+   * tests), a cell the student wrote ("cell", with the APIs it may not use), or one autograder test
+   * cell ("test", with the lines of its hidden part, first and last, 0 for none).
    */
   record Unit(
       String kind,
@@ -243,7 +244,8 @@ public final class Grader {
       int[] hidden,
       boolean noLoops) {
     static Unit instructor(String kind, String id, String code) {
-      return new Unit(kind, 0, id, code, 0, "the set-up cell '" + id + "'", null, 0, new int[2], false);
+      return new Unit(
+          kind, 0, id, code, 0, "the set-up cell '" + id + "'", null, 0, new int[2], false);
     }
 
     boolean isInstructorStep() {
@@ -304,14 +306,26 @@ public final class Grader {
         String code = stripMagics(c.source());
         long ms = c.timeoutSeconds() > 0 ? (long) (c.timeoutSeconds() * 1000) : opt.cellTimeoutMs;
         tests.add(
-            new Unit("test", c.index(), c.gradeId(), code, c.points(), "the test '" + c.gradeId()
-                + "'", null, ms, hiddenLines(code), false));
+            new Unit(
+                "test",
+                c.index(),
+                c.gradeId(),
+                code,
+                c.points(),
+                "the test '" + c.gradeId() + "'",
+                null,
+                ms,
+                hiddenLines(code),
+                false));
       }
     Map<String, Object> limits = src.grader();
     Budget budget =
         new Budget(
-            Math.max(opt.totalTimeoutMs, limits.get("total_timeout") instanceof Number n
-                ? (long) (n.doubleValue() * 1000) : 0),
+            Math.max(
+                opt.totalTimeoutMs,
+                limits.get("total_timeout") instanceof Number n
+                    ? (long) (n.doubleValue() * 1000)
+                    : 0),
             Math.max(opt.heapMb, limits.get("heap_mb") instanceof Number n ? n.intValue() : 0));
 
     if (unreadable != null) {
@@ -371,10 +385,22 @@ public final class Grader {
               ? forbiddenById.get(id)
               : List.copyOf(allForbidden);
       // A cell that is not an answer cell gets the strictest rules of any answer cell.
-      boolean noLoops = id != null && forbiddenById.containsKey(id) ? noLoopIds.contains(id) : !noLoopIds.isEmpty();
+      boolean noLoops =
+          id != null && forbiddenById.containsKey(id)
+              ? noLoopIds.contains(id)
+              : !noLoopIds.isEmpty();
       units.add(
-          new Unit("cell", c.index(), id, stripMagics(c.source()), 0, "your cell " + c.index(),
-              forbidden, opt.cellTimeoutMs, new int[2], noLoops));
+          new Unit(
+              "cell",
+              c.index(),
+              id,
+              stripMagics(c.source()),
+              0,
+              "your cell " + c.index(),
+              forbidden,
+              opt.cellTimeoutMs,
+              new int[2],
+              noLoops));
     }
     boolean hasMetadata = sub.cells().stream().anyMatch(c -> !c.nbgrader().isEmpty());
     if (!hasMetadata)
@@ -408,7 +434,8 @@ public final class Grader {
       // NOTE: never grade without an instructor step: a student could crash it on purpose.
       r.status = "error";
       r.problems.add(
-          "an instructor step failed, so this submission was not graded: " + Text.clean(instructorFailure));
+          "an instructor step failed, so this submission was not graded: "
+              + Text.clean(instructorFailure));
     }
     for (int i = 0; i < units.size(); i++) {
       Unit u = units.get(i);
@@ -490,10 +517,13 @@ public final class Grader {
       case "compile" -> "the test cannot use your code: " + compileMessage(message);
       case "exception" -> {
         String where =
-            res.get("atUnit") instanceof Number at ? " (" + where(units, at.intValue(), res) + ")" : "";
+            res.get("atUnit") instanceof Number at
+                ? " (" + where(units, at.intValue(), res) + ")"
+                : "";
         String cls = res.get("exception") instanceof String c ? c : "";
         int line = res.get("unitLine") instanceof Number n ? n.intValue() : 0;
-        boolean hidden = test.hidden()[0] > 0 && line >= test.hidden()[0] && line <= test.hidden()[1];
+        boolean hidden =
+            test.hidden()[0] > 0 && line >= test.hidden()[0] && line <= test.hidden()[1];
         if (!hidden || cls.equals("dl.grader.ForbiddenApiError")) yield message + where;
         if (cls.equals("java.lang.AssertionError"))
           yield "failed a hidden test (other inputs than the visible checks, which it passed)";
@@ -614,7 +644,8 @@ public final class Grader {
                 String.join(java.io.File.pathSeparator, classpath),
                 Runner.class.getName()));
     if (securityManager) cmd.addAll(cmd.size() - 4, securityManagerOptions(scratch));
-    if (sandbox.available) cmd = sandbox.wrap(cmd, privateDir, limits(budget.totalMs(), budget.heapMb()));
+    if (sandbox.available)
+      cmd = sandbox.wrap(cmd, privateDir, limits(budget.totalMs(), budget.heapMb()));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     if (hostScratch != null) pb.directory(hostScratch.toFile());
     pb.environment().clear();
@@ -660,10 +691,11 @@ public final class Grader {
       long grace = 5_000_000_000L; // the child stops a slow cell itself; this is the backstop
       while (true) {
         long now = System.nanoTime();
-        long unitMs = current >= 0 && units.get(todo.get(current)).timeoutMs() > 0
-            ? units.get(todo.get(current)).timeoutMs() : opt.cellTimeoutMs;
-        long unitDeadline =
-            current >= 0 ? unitStart + unitMs * 1_000_000 + grace : Long.MAX_VALUE;
+        long unitMs =
+            current >= 0 && units.get(todo.get(current)).timeoutMs() > 0
+                ? units.get(todo.get(current)).timeoutMs()
+                : opt.cellTimeoutMs;
+        long unitDeadline = current >= 0 ? unitStart + unitMs * 1_000_000 + grace : Long.MAX_VALUE;
         long wait = Math.min(deadline, unitDeadline) - now;
         String line = wait > 0 ? events.poll(wait, TimeUnit.NANOSECONDS) : null;
         if (line == null) { // a time limit passed
@@ -789,7 +821,8 @@ public final class Grader {
     if (!Files.exists(file)) {
       Path tmp = Files.createTempFile(privateDir, "child-", ".tmp");
       Files.writeString(tmp, policy.toString());
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(
+          tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
     String inside = sandbox.available ? Sandbox.GRADER + "/child.policy" : file.toString();

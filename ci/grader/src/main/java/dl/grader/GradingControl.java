@@ -35,7 +35,8 @@ final class GradingControl extends LocalExecutionControl {
   private record Origin(
       int unit, boolean student, String label, List<String> forbidden, boolean noLoops) {}
 
-  private final Map<String, ClassRefs> refs = new HashMap<>(); // internal name -> latest bytes' refs
+  private final Map<String, ClassRefs> refs =
+      new HashMap<>(); // internal name -> latest bytes' refs
   private final Map<String, Origin> origins = new HashMap<>(); // internal name -> first loader
   // NOTE: JShell names a snippet's classes REPL/$JShell$<snippet id>[B, C...][$Nested]; a snippet
   // compiled again (because something it uses was defined later, maybe by a test) gets a new name
@@ -98,8 +99,8 @@ final class GradingControl extends LocalExecutionControl {
       try {
         r = ClassRefs.read(c.bytecodes());
       } catch (ClassRefs.BadClassException e) {
-        throw new ClassInstallException("unreadable class " + c.name() + ": " + e.getMessage(),
-            new boolean[cbcs.length]);
+        throw new ClassInstallException(
+            "unreadable class " + c.name() + ": " + e.getMessage(), new boolean[cbcs.length]);
       }
       String name = c.name().replace('.', '/');
       refs.put(name, r);
@@ -121,7 +122,8 @@ final class GradingControl extends LocalExecutionControl {
   public String invoke(String className, String methodName)
       throws RunException, InternalException, EngineTerminationException {
     String v = violation(className.replace('.', '/'));
-    if (v != null) throw new UserException(v, "dl.grader.ForbiddenApiError", new StackTraceElement[0]);
+    if (v != null)
+      throw new UserException(v, "dl.grader.ForbiddenApiError", new StackTraceElement[0]);
     stopRequested = false;
     try {
       return super.invoke(className, methodName);
@@ -169,7 +171,8 @@ final class GradingControl extends LocalExecutionControl {
         String e = ForbiddenApis.exerciseViolation(refs.get(reached), o.forbidden());
         if (e == null) continue;
         Origin via = originOf(reached);
-        String through = via == null || via.unit() == o.unit() ? "" : " (through " + via.label() + ")";
+        String through =
+            via == null || via.unit() == o.unit() ? "" : " (through " + via.label() + ")";
         return o.label()
             + " uses "
             + e

@@ -124,10 +124,12 @@ public final class Main {
               + o.libJar
               + " is missing: build it with `mvn -B -q -pl lib -am package -DskipTests`");
 
-    if (!Files.isExecutable(Path.of(o.java))) return fail("--java: no executable java at " + o.java);
+    if (!Files.isExecutable(Path.of(o.java)))
+      return fail("--java: no executable java at " + o.java);
     List<Path> files = new ArrayList<>();
     for (Path p : inputs) {
-      if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) files.addAll(candidates(p));
+      if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        files.addAll(candidates(p));
       else files.add(p);
     }
     boolean many = files.size() > 1 || inputs.stream().anyMatch(Files::isDirectory);
@@ -149,7 +151,9 @@ public final class Main {
         Report r;
         try {
           r = fu.get();
-        } catch (java.util.concurrent.ExecutionException e) { // grade() catches everything; belt and braces
+        } catch (
+            java.util.concurrent.ExecutionException
+                e) { // grade() catches everything; belt and braces
           r = new Report();
           r.submission = files.get(futures.indexOf(fu)).toString();
           r.status = "error";
@@ -265,7 +269,10 @@ public final class Main {
     Path tmp = Files.createTempFile(dir, ".report-", ".tmp");
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          p,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);

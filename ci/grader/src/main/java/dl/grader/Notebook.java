@@ -82,7 +82,8 @@ public final class Notebook {
     /** The APIs this answer cell may not use ({@code metadata.grader.forbidden}). */
     public List<String> forbidden() {
       List<String> out = new ArrayList<>();
-      if (grader().get("forbidden") instanceof List<?> l) for (Object o : l) out.add(String.valueOf(o));
+      if (grader().get("forbidden") instanceof List<?> l)
+        for (Object o : l) out.add(String.valueOf(o));
       return out;
     }
 

@@ -147,8 +147,8 @@ public final class Report {
   }
 
   /**
-   * Escaped for XML 1.0, after {@link Text#clean} (which turns everything XML cannot carry, such
-   * as control characters and unpaired surrogates, into visible escapes).
+   * Escaped for XML 1.0, after {@link Text#clean} (which turns everything XML cannot carry, such as
+   * control characters and unpaired surrogates, into visible escapes).
    */
   static String xml(String s) {
     if (s == null) return "";
@@ -187,7 +187,8 @@ public final class Report {
             percent(),
             seconds,
             "graded".equals(status) ? "" : "  " + status.toUpperCase(Locale.ROOT)));
-    if (!isolationSummary.isEmpty()) b.append("  isolation: ").append(isolationSummary).append('\n');
+    if (!isolationSummary.isEmpty())
+      b.append("  isolation: ").append(isolationSummary).append('\n');
     for (String p : problems) b.append("  ! ").append(oneLine(p)).append('\n');
     for (CellResult c : cells) {
       if ("ok".equals(c.status())) continue;

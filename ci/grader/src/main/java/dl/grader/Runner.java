@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,11 +78,7 @@ public final class Runner {
     watchdog.prestartAllCoreThreads(); // before the thread baseline below
     GradingControl.Provider provider = new GradingControl.Provider();
     try (JShell shell =
-        JShell.builder()
-            .executionEngine(provider, Map.of())
-            .out(capture)
-            .err(capture)
-            .build()) {
+        JShell.builder().executionEngine(provider, Map.of()).out(capture).err(capture).build()) {
       GradingControl control = provider.control;
       for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator))
         if (!entry.isBlank()) shell.addToClasspath(entry);
@@ -109,8 +103,7 @@ public final class Runner {
             (String) unit.getOrDefault("label", kind),
             forbidden,
             Boolean.TRUE.equals(unit.get("noLoops")));
-        long timeoutMs =
-            unit.get("timeoutMs") instanceof Number n ? n.longValue() : cellTimeoutMs;
+        long timeoutMs = unit.get("timeoutMs") instanceof Number n ? n.longValue() : cellTimeoutMs;
         Map<String, Object> start = new LinkedHashMap<>();
         start.put("ev", "start");
         start.put("unit", (long) u);
@@ -131,7 +124,12 @@ public final class Runner {
         try {
           end =
               evalUnit(
-                  shell, analysis, (String) unit.get("code"), u, origin, units,
+                  shell,
+                  analysis,
+                  (String) unit.get("code"),
+                  u,
+                  origin,
+                  units,
                   student ? names : null,
                   control);
           if (!student && !"test".equals(kind)) names.learn(shell, (String) unit.get("code"));
@@ -255,7 +253,8 @@ public final class Runner {
               snippetLine + countNewlines(sn.source(), (int) Math.min(pos, sn.source().length()));
           return result("compile", d.getMessage(java.util.Locale.ROOT).strip(), line);
         }
-        if (ev.exception() != null) return describe(shell, ev.exception(), origin, units, unitIndex);
+        if (ev.exception() != null)
+          return describe(shell, ev.exception(), origin, units, unitIndex);
       }
       consumed += remaining.length() - rest.length();
       remaining = rest;
@@ -294,9 +293,14 @@ public final class Runner {
       // The cause says what actually went wrong (an ExceptionInInitializerError alone does not).
       Throwable cause = ee.getCause();
       for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
-        String c = cause instanceof EvalException ce ? ce.getExceptionClassName() : cause.getClass().getName();
-        message += "; caused by " + c.replaceFirst("^java\\.lang\\.", "")
-            + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        String c =
+            cause instanceof EvalException ce
+                ? ce.getExceptionClassName()
+                : cause.getClass().getName();
+        message +=
+            "; caused by "
+                + c.replaceFirst("^java\\.lang\\.", "")
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
       }
     } else message = e.toString();
     Map<String, Object> r = result("exception", message, -1);
@@ -376,9 +380,9 @@ public final class Runner {
   }
 
   /**
-   * The names the instructor's set-up defines or imports. A student declaration may not take one
-   * (a new definition would replace a checking helper, an overload could take over its calls), nor
-   * a name that shadows a class the tests name ({@code class Math}, a variable called {@code java}).
+   * The names the instructor's set-up defines or imports. A student declaration may not take one (a
+   * new definition would replace a checking helper, an overload could take over its calls), nor a
+   * name that shadows a class the tests name ({@code class Math}, a variable called {@code java}).
    */
   static final class Names {
     private final Set<String> declared = new HashSet<>();

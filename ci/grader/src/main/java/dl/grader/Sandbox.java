@@ -43,8 +43,11 @@ final class Sandbox {
   private final List<String[]> links; // {target, path}: /lib -> usr/lib on merged-/usr systems
   private final Map<String, String> dataBinds; // host -> inside
 
-  /** Resource limits (bytes and seconds) given to the child; see {@link #limits(Grader.Options)}. */
-  record Limits(long cpuSeconds, long fileBytes, long scratchBytes, long addressSpace, int processes) {}
+  /**
+   * Resource limits (bytes and seconds) given to the child; see {@link #limits(Grader.Options)}.
+   */
+  record Limits(
+      long cpuSeconds, long fileBytes, long scratchBytes, long addressSpace, int processes) {}
 
   private Sandbox(
       boolean available,
@@ -107,7 +110,8 @@ final class Sandbox {
         for (String line : run(List.of("ldd", bin.toString())).split("\n")) {
           int slash = line.indexOf('/');
           if (slash < 0) continue;
-          String path = line.substring(slash).replaceFirst("\\s*\\(0x[0-9a-f]+\\)\\s*$", "").strip();
+          String path =
+              line.substring(slash).replaceFirst("\\s*\\(0x[0-9a-f]+\\)\\s*$", "").strip();
           Path lib = Path.of(path);
           if (!Files.exists(lib)) continue;
           libDirs.add(lib.getParent().toString());
@@ -126,15 +130,28 @@ final class Sandbox {
       for (Path d : dataDirs) {
         if (!Files.isDirectory(d) || root && !worldReadable(d)) continue;
         Path real = d.toRealPath();
-        data.put(real.toString(), real.startsWith("/usr/share") ? real.toString()
-            : DATA + "/" + d.getFileName());
+        data.put(
+            real.toString(),
+            real.startsWith("/usr/share") ? real.toString() : DATA + "/" + d.getFileName());
       }
       String version = run(List.of(bwrap, "--version")).strip();
-      Sandbox sb = new Sandbox(true, null, version, home.toString(), root,
-          new String[] {bwrap, prlimit, setpriv}, List.copyOf(pruneNested(ro)), links, data);
+      Sandbox sb =
+          new Sandbox(
+              true,
+              null,
+              version,
+              home.toString(),
+              root,
+              new String[] {bwrap, prlimit, setpriv},
+              List.copyOf(pruneNested(ro)),
+              links,
+              data);
       // Try it: the JDK must start inside with these binds and limits.
-      List<String> cmd = sb.wrap(List.of(javaExe.toString(), "-Xmx64m", "-version"), privateDir,
-          new Limits(30, 1 << 20, 1 << 20, 4L << 30, 256));
+      List<String> cmd =
+          sb.wrap(
+              List.of(javaExe.toString(), "-Xmx64m", "-version"),
+              privateDir,
+              new Limits(30, 1 << 20, 1 << 20, 4L << 30, 256));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -144,7 +161,10 @@ final class Sandbox {
       }
       if (p.exitValue() != 0)
         return unavailable(
-            "bwrap could not start the JDK (exit code " + p.exitValue() + "): " + firstLine(out)
+            "bwrap could not start the JDK (exit code "
+                + p.exitValue()
+                + "): "
+                + firstLine(out)
                 + " (are unprivileged user namespaces enabled? sysctl kernel.unprivileged_userns_clone)");
       return sb;
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -174,7 +194,8 @@ final class Sandbox {
     c.addAll(List.of("--ro-bind", privateDir.toString(), GRADER));
     c.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
     c.addAll(List.of("--size", Long.toString(l.scratchBytes()), "--tmpfs", SCRATCH));
-    c.addAll(List.of("--chdir", SCRATCH, "--setenv", "HOME", SCRATCH, "--setenv", "TMPDIR", SCRATCH));
+    c.addAll(
+        List.of("--chdir", SCRATCH, "--setenv", "HOME", SCRATCH, "--setenv", "TMPDIR", SCRATCH));
     if (dataBinds.values().stream().anyMatch(v -> v.startsWith(DATA + "/")))
       c.addAll(List.of("--setenv", "DL_DATA", DATA));
     c.add("--");
@@ -204,8 +225,10 @@ final class Sandbox {
 
   /** One line for the console. */
   String summary(boolean securityManager) {
-    String os = available ? "OS sandbox (" + version + (dropToNobody ? ", as nobody" : "") + ")"
-        : "NO OS sandbox";
+    String os =
+        available
+            ? "OS sandbox (" + version + (dropToNobody ? ", as nobody" : "") + ")"
+            : "NO OS sandbox";
     return os + (securityManager ? " + Security Manager" : "") + " + JVM limits";
   }
 
@@ -230,7 +253,8 @@ final class Sandbox {
     try {
       Path real = p.toRealPath();
       for (Path q = real; q != null; q = q.getParent()) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(q, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms =
+            Files.getPosixFilePermissions(q, LinkOption.NOFOLLOW_LINKS);
         if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) return false;
       }
       return Files.getPosixFilePermissions(real).contains(PosixFilePermission.OTHERS_READ);

@@ -41,8 +41,7 @@ final class Text {
       } else if (unsafe(c)) b.append(String.format("\\u%04x", (int) c));
       else b.append(c);
     }
-    if (i < s.length())
-      b.append(" [cut: ").append(s.length() - i).append(" more characters]");
+    if (i < s.length()) b.append(" [cut: ").append(s.length() - i).append(" more characters]");
     return b.toString();
   }
 

@@ -120,7 +120,8 @@ class GraderEndToEndTest {
   void aFailureInTheHiddenTestsDoesNotShowItsInputs() {
     Report r =
         sandboxed.grade(
-            ROOT.resolve("ci/grader/fixtures/attacks/ex01-perceptron--wrong-on-hidden.ipynb"), null);
+            ROOT.resolve("ci/grader/fixtures/attacks/ex01-perceptron--wrong-on-hidden.ipynb"),
+            null);
     Report.TestResult predict = r.tests.get(0);
     assertFalse(predict.passed(), r.summary());
     assertTrue(predict.message().startsWith("failed a hidden test"), predict.message());

@@ -30,7 +30,8 @@ class ProtocolTest {
       provider.control.enter(0, false, "test", null);
       SnippetEvent ev = last(shell.eval("if (true) throw new ThreadDeath();"));
       assertNotNull(ev.exception(), "ThreadDeath must not count as a normal end");
-      assertEquals("java.lang.ThreadDeath", ((EvalException) ev.exception()).getExceptionClassName());
+      assertEquals(
+          "java.lang.ThreadDeath", ((EvalException) ev.exception()).getExceptionClassName());
     }
   }
 
@@ -60,14 +61,16 @@ class ProtocolTest {
       GradingControl control = provider.control;
       control.enter(1, true, "your cell 5", List.of("java.lang.StrictMath#sqrt"));
       // `later` is declared only by the test below, so this is first compiled for real there.
-      for (SnippetEvent e : shell.eval("double answer() { Object t = later; return java.lang.StrictMath.sqrt(4); }"))
+      for (SnippetEvent e :
+          shell.eval("double answer() { Object t = later; return java.lang.StrictMath.sqrt(4); }"))
         control.claim(e.snippet().id());
       control.enter(2, false, "the test 'test_answer'", null);
       for (SnippetEvent e : shell.eval("int later = 1;"))
         if (e.causeSnippet() == null) control.claim(e.snippet().id());
       SnippetEvent ev = last(shell.eval("answer();"));
       assertNotNull(ev.exception(), "the recompiled answer must still be checked as the student's");
-      assertTrue(ev.exception().getMessage().contains("StrictMath.sqrt"), ev.exception().getMessage());
+      assertTrue(
+          ev.exception().getMessage().contains("StrictMath.sqrt"), ev.exception().getMessage());
     }
   }
 
@@ -77,7 +80,9 @@ class ProtocolTest {
     try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
       provider.control.enter(1, true, "your cell 1", List.of());
       SnippetEvent ev =
-          last(shell.eval("java.util.function.IntUnaryOperator f = i -> i + 1; String s = \"a\" + f.applyAsInt(1);"));
+          last(
+              shell.eval(
+                  "java.util.function.IntUnaryOperator f = i -> i + 1; String s = \"a\" + f.applyAsInt(1);"));
       assertNull(ev.exception(), () -> ev.exception().getMessage());
       assertNull(provider.control.violationIn(1));
       record R(int a) {}
@@ -100,7 +105,9 @@ class ProtocolTest {
         assertNotNull(control.violationIn(unit), code);
       }
       control.enter(++unit, true, "your cell " + unit, List.of(), true);
-      for (SnippetEvent e : shell.eval("double d(double[] x) { return x.length > 0 ? x[0] : java.lang.Math.abs(-1); }"))
+      for (SnippetEvent e :
+          shell.eval(
+              "double d(double[] x) { return x.length > 0 ? x[0] : java.lang.Math.abs(-1); }"))
         control.claim(e.snippet().id());
       assertNull(control.violationIn(unit), "no loop here");
     }
@@ -112,7 +119,8 @@ class ProtocolTest {
     assertFalse(ForbiddenApis.matchesClass("dl.*", "dlx/Other"));
     assertTrue(ForbiddenApis.matchesClass("dl.nn.Perceptron", "dl/nn/Perceptron$Inner"));
     assertFalse(ForbiddenApis.matchesClass("dl.nn.Perceptron", "dl/nn/PerceptronX"));
-    assertTrue(ForbiddenApis.matchesMember("dl.tensor.Tensor#softmax", "dl/tensor/Tensor", "softmax"));
+    assertTrue(
+        ForbiddenApis.matchesMember("dl.tensor.Tensor#softmax", "dl/tensor/Tensor", "softmax"));
     assertFalse(ForbiddenApis.matchesMember("dl.tensor.Tensor#softmax", "dl/tensor/Tensor", "exp"));
     assertNull(ForbiddenApis.checkPattern("dl.tensor.Tensor#softmax"));
     assertNotNull(ForbiddenApis.checkPattern("dl.tensor.Tensor#"));
@@ -138,7 +146,9 @@ class ProtocolTest {
     String json = Json.pretty(r.toJson());
     for (String s : List.of(console, json))
       for (char c : s.toCharArray())
-        assertFalse(c == 0x1b || c == '\r' || c == 0 || c == 0x202e, "raw control character in " + s.substring(0, 200));
+        assertFalse(
+            c == 0x1b || c == '\r' || c == 0 || c == 0x202e,
+            "raw control character in " + s.substring(0, 200));
     assertTrue(json.length() < 100_000, "messages are capped: " + json.length());
     assertFalse(console.contains("\n  PASS  fake"), "no fake PASS line");
   }

@@ -29,16 +29,25 @@ class SandboxTest {
       Path jar = GraderEndToEndTest.jarOfClasses(Path.of("target/classes"));
       Files.copy(jar, dir.resolve("probe.jar"));
       Files.delete(jar);
-      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.setPosixFilePermissions(dir.resolve("probe.jar"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          dir.resolve("probe.jar"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Sandbox sb = Sandbox.probe(java, dir, List.of());
       assumeTrue(sb.available, "no OS sandbox here: " + sb.why);
       String secret = ROOT.resolve("solutions/ex01-perceptron.ipynb").toString();
       List<String> cmd =
           sb.wrap(
-              List.of(java, "-Xmx64m", "-cp", Sandbox.GRADER + "/probe.jar",
-                  SandboxProbe.class.getName(), secret, Integer.toString(server.getLocalPort())),
+              List.of(
+                  java,
+                  "-Xmx64m",
+                  "-cp",
+                  Sandbox.GRADER + "/probe.jar",
+                  SandboxProbe.class.getName(),
+                  secret,
+                  Integer.toString(server.getLocalPort())),
               dir,
               limits);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -50,12 +59,23 @@ class SandboxTest {
         if (eq > 0) seen.put(line.substring(0, eq), line.substring(eq + 1));
       }
       for (String denied :
-          List.of("read-repository", "write-outside-scratch", "write-tmp", "fill-scratch", "network",
-              "start-process", "see-host-processes"))
+          List.of(
+              "read-repository",
+              "write-outside-scratch",
+              "write-tmp",
+              "fill-scratch",
+              "network",
+              "start-process",
+              "see-host-processes"))
         assertTrue(seen.getOrDefault(denied, "").startsWith("DENIED"), denied + ": " + out);
       assertTrue(seen.getOrDefault("write-scratch", "").startsWith("ALLOWED"), out);
       String root = seen.get("list-root");
-      assertTrue(root != null && !root.contains("work") && !root.contains("home") && !root.contains("root,"), out);
+      assertTrue(
+          root != null
+              && !root.contains("work")
+              && !root.contains("home")
+              && !root.contains("root,"),
+          out);
     } finally {
       Grader.deleteTree(dir);
     }
