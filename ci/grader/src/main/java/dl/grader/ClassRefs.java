@@ -63,6 +63,7 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
       }
       Set<String> classes = new LinkedHashSet<>();
       Set<String> members = new LinkedHashSet<>();
+      String[] memberAt = new String[count];
       for (int i = 1; i < count; i++) {
         switch (tag[i]) {
           case CLASS -> classes.add(elementClass(utf8[first[i]]));
@@ -70,6 +71,7 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
             String owner = elementClass(utf8[first[first[i]]]);
             String member = utf8[first[second[i]]];
             members.add(owner + "#" + member);
+            memberAt[i] = owner + "#" + member;
           }
           default -> {}
         }
@@ -84,10 +86,9 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
         skipAttributes(in);
       }
       boolean loops = false;
-      Set<String> methods = new LinkedHashSet<>();
       for (int m = in.readUnsignedShort(); m > 0; m--) {
-        in.readUnsignedShort();
-        methods.add(utf8[in.readUnsignedShort()]);
+        int flags = in.readUnsignedShort();
+        String method = utf8[in.readUnsignedShort()];
         in.readUnsignedShort();
         for (int a = in.readUnsignedShort(); a > 0; a--) {
           String attr = utf8[in.readUnsignedShort()];
@@ -99,14 +100,18 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
           in.skipBytes(4); // max stack, max locals
           byte[] code = new byte[in.readInt()];
           in.readFully(code);
-          loops |= jumpsBack(code);
+          Set<String> calls = new LinkedHashSet<>();
+          loops |= jumpsBack(code, index -> calls.add(memberAt[index]));
+          // A method that calls itself (or an overload) recurses: a loop in disguise. Bridge and
+          // synthetic methods (a generic bridge calls the real method of the same name) do not
+          // count.
+          boolean generated = (flags & (0x0040 | 0x1000)) != 0;
+          if (!generated && !method.startsWith("<") && calls.contains(self + "#" + method))
+            loops = true;
           in.skipBytes(8 * in.readUnsignedShort()); // exception table
           skipAttributes(in);
         }
       }
-      for (String m : methods)
-        if (!m.startsWith("lambda$") && !m.startsWith("<") && members.contains(self + "#" + m))
-          loops = true; // calls itself (or an overload): recursion, a loop in disguise
       return new ClassRefs(self, classes, members, loops);
     } catch (IOException | ArrayIndexOutOfBoundsException | NullPointerException e) {
       throw new BadClassException("cannot read the class file: " + e);
@@ -120,12 +125,17 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
     }
   }
 
-  /** Whether the bytecode has a branch to an earlier instruction (JVMS §6.5 instruction sizes). */
-  static boolean jumpsBack(byte[] code) {
+  /**
+   * Whether the bytecode has a branch to an earlier instruction (JVMS §6.5 instruction sizes); the
+   * constant pool index of every method it invokes goes to {@code invokes}.
+   */
+  static boolean jumpsBack(byte[] code, java.util.function.IntConsumer invokes) {
     int pc = 0;
     while (pc < code.length) {
       int op = code[pc] & 0xff;
       int offset = 0, size;
+      if (op >= 0xb6 && op <= 0xb9) // invokevirtual, invokespecial, invokestatic, invokeinterface
+      invokes.accept(((code[pc + 1] & 0xff) << 8) | (code[pc + 2] & 0xff));
       if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) { // if*, goto, jsr, ifnull
         offset = (short) (((code[pc + 1] & 0xff) << 8) | (code[pc + 2] & 0xff));
         size = 3;

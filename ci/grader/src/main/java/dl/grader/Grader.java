@@ -77,6 +77,7 @@ public final class Grader {
   private final Sandbox sandbox;
   private final boolean securityManager;
   private final int childJdk;
+  private final String javaExe;
 
   public Grader(Options opt) throws IOException {
     this.opt = opt;
@@ -101,6 +102,9 @@ public final class Grader {
       hostClasspath.add(copy.toString());
     }
     childJdk = javaFeature(opt.java);
+    // NOTE: the sandbox shows the JDK at its real path only (/usr/lib/jvm/java-1.17.0-openjdk-amd64
+    // is a link on Debian), so the child is started by that path.
+    javaExe = Path.of(opt.java).toRealPath().toString();
     if (opt.sandbox) {
       // NOTE: readable by all, because as root the child runs as nobody; nothing secret is here.
       makeReadable(privateDir);
@@ -626,7 +630,7 @@ public final class Grader {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                opt.java,
+                javaExe,
                 "-Xmx" + budget.heapMb() + "m",
                 "-XX:+ExitOnOutOfMemoryError",
                 "-XX:+UseSerialGC",
@@ -741,7 +745,11 @@ public final class Grader {
                           + code
                           + " (System.exit or Runtime.halt called by the submission?)";
           if (current < 0) {
-            String msg = "not run: the grader's JVM stopped before this (exit code " + code + ")";
+            String msg =
+                "not run: the grader's JVM stopped before this (exit code "
+                    + code
+                    + (tail.isBlank() ? "" : ": " + Text.clean(tail.strip(), 300, 3))
+                    + ")";
             for (int i : todo) results.putIfAbsent(i, result("error", msg));
             return null;
           }

@@ -114,6 +114,34 @@ class ProtocolTest {
   }
 
   @Test
+  void aStudentClassThatBreaksARuleIsNeverInstalled() {
+    GradingControl.Provider provider = new GradingControl.Provider();
+    try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
+      GradingControl control = provider.control;
+      control.enter(1, true, "your cell 1", List.of("java.lang.StrictMath#sqrt"));
+      String id = null;
+      for (SnippetEvent e :
+          shell.eval("class Evil { public double f() { return java.lang.StrictMath.sqrt(2); } }")) {
+        control.claim(e.snippet().id());
+        id = e.snippet().id();
+      }
+      assertNotNull(control.violationIn(1));
+      // Instructor code loading it by name (as a route no rule foresees would) finds nothing.
+      control.enter(2, false, "the test 'test_x'", null);
+      SnippetEvent ev =
+          last(
+              shell.eval(
+                  "new Object() {}.getClass().getClassLoader().loadClass(\"REPL.$JShell$"
+                      + id
+                      + "$Evil\");"));
+      assertNotNull(ev.exception(), "the class must not be loadable");
+      assertTrue(
+          ((EvalException) ev.exception()).getExceptionClassName().contains("ClassNotFound"),
+          ((EvalException) ev.exception()).getExceptionClassName());
+    }
+  }
+
+  @Test
   void patternsMatchPackagesClassesAndMembers() {
     assertTrue(ForbiddenApis.matchesClass("dl.*", "dl/nn/Perceptron"));
     assertFalse(ForbiddenApis.matchesClass("dl.*", "dlx/Other"));
