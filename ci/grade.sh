@@ -25,15 +25,8 @@ FIX="$ROOT/ci/grader/fixtures"
 
 step() { printf '\n==> %s\n' "$*"; }
 die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-jdk_java() {  # jdk_java MAJOR: the java of that JDK ($JDK<N>_HOME, then /usr/lib/jvm), or nothing
-  local var="JDK$1_HOME" c v
-  for c in "${!var:-}" /usr/lib/jvm/*; do
-    [[ -n "$c" && -x "$c/bin/java" && -f "$c/release" ]] || continue
-    v="$(sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$c/release")"
-    [[ "$v" == "$1" ]] && { echo "$c/bin/java"; return 0; }
-  done
-  return 1
-}
+# shellcheck source=ci/jdk.sh
+source "$ROOT/ci/jdk.sh"  # find_jdk N
 
 bash "$ROOT/ci/grader/build.sh"
 GRADER=(java -jar "$ROOT/ci/grader/target/dl-grader.jar")
@@ -94,10 +87,10 @@ grade_all_on() {  # grade_all_on MAJOR JAVA
   "${G[@]}" "$BATCH" --expect "$BATCH/expected.txt" --json "$o/batch" | tee -a "$OUT/console.txt"
 }
 
-JAVA17="$(jdk_java 17)" || die "no JDK 17 found (install openjdk-17-jdk or set JDK17_HOME)"
-grade_all_on 17 "$JAVA17"
-if JAVA25="$(jdk_java 25)"; then
-  grade_all_on 25 "$JAVA25"
+JDK17="$(find_jdk 17)" || die "no JDK 17 found (install openjdk-17-jdk or set JDK17_HOME)"
+grade_all_on 17 "$JDK17/bin/java"
+if JDK25="$(find_jdk 25)"; then
+  grade_all_on 25 "$JDK25/bin/java"
 elif [[ "${DL_REQUIRE_JDK25:-0}" == 1 ]]; then
   die "no JDK 25 found (set JDK25_HOME)"
 else

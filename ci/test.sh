@@ -19,23 +19,8 @@ step() { printf '\n==> %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
 die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-# JAVA_HOME of a JDK whose javac reports major version $1, or nothing.
-jdk_home_if_version() {
-  local home="$1" want="$2" v
-  [[ -x "$home/bin/javac" ]] || return 1
-  v="$("$home/bin/javac" -version 2>&1 | awk '/^javac/{split($2, a, "."); print a[1]; exit}')"
-  [[ "$v" == "$want" ]] && echo "$home"
-}
-find_jdk() {  # $1 = major version; candidates: $JDK<N>_HOME, the javac on PATH, /usr/lib/jvm/*
-  local want="$1" var="JDK$1_HOME" c
-  local candidates=("${!var:-}")
-  command -v javac >/dev/null 2>&1 && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
-  candidates+=(/usr/lib/jvm/*)
-  for c in "${candidates[@]}"; do
-    [[ -n "$c" ]] && jdk_home_if_version "$c" "$want" && return 0
-  done
-  return 1
-}
+# shellcheck source=ci/jdk.sh
+source "$ROOT/ci/jdk.sh"  # find_jdk N
 
 declare -a timings=()
 timed() {  # timed "label" command...: runs it and remembers how long it took

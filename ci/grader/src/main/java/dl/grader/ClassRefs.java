@@ -15,7 +15,7 @@ import java.util.Set;
  * <p>Names are internal ({@code dl/nn/Perceptron}); a member is {@code owner#name}. {@code loops}
  * says whether any method jumps backwards (a loop) or calls itself (recursion).
  */
-record ClassRefs(String name, Set<String> classes, Set<String> members, boolean loops) {
+record ClassRefs(Set<String> classes, Set<String> members, boolean loops) {
 
   /** Thrown for bytes that are not a class file this reader understands. */
   static final class BadClassException extends RuntimeException {
@@ -69,9 +69,8 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
           case CLASS -> classes.add(elementClass(utf8[first[i]]));
           case FIELD, METHOD, INTERFACE_METHOD -> {
             String owner = elementClass(utf8[first[first[i]]]);
-            String member = utf8[first[second[i]]];
-            members.add(owner + "#" + member);
-            memberAt[i] = owner + "#" + member;
+            memberAt[i] = owner + "#" + utf8[first[second[i]]];
+            members.add(memberAt[i]);
           }
           default -> {}
         }
@@ -112,7 +111,7 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
           skipAttributes(in);
         }
       }
-      return new ClassRefs(self, classes, members, loops);
+      return new ClassRefs(classes, members, loops);
     } catch (IOException | ArrayIndexOutOfBoundsException | NullPointerException e) {
       throw new BadClassException("cannot read the class file: " + e);
     }
@@ -134,8 +133,9 @@ record ClassRefs(String name, Set<String> classes, Set<String> members, boolean 
     while (pc < code.length) {
       int op = code[pc] & 0xff;
       int offset = 0, size;
-      if (op >= 0xb6 && op <= 0xb9) // invokevirtual, invokespecial, invokestatic, invokeinterface
-      invokes.accept(((code[pc + 1] & 0xff) << 8) | (code[pc + 2] & 0xff));
+      if (op >= 0xb6 && op <= 0xb9) { // invokevirtual, invokespecial, invokestatic, invokeinterface
+        invokes.accept(((code[pc + 1] & 0xff) << 8) | (code[pc + 2] & 0xff));
+      }
       if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) { // if*, goto, jsr, ifnull
         offset = (short) (((code[pc + 1] & 0xff) << 8) | (code[pc + 2] & 0xff));
         size = 3;

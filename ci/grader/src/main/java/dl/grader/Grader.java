@@ -85,10 +85,10 @@ public final class Grader {
       String name = p.getFileName().toString().replaceFirst("\\.ipynb$", "");
       Notebook nb = Notebook.read(p);
       for (Notebook.Cell c : nb.cells())
-        for (String f : c.forbidden())
-          if (ForbiddenApis.checkPattern(f) != null)
-            throw new SetupException(
-                name + ", cell " + c.index() + ": " + ForbiddenApis.checkPattern(f));
+        for (String f : c.forbidden()) {
+          String bad = ForbiddenApis.checkPattern(f);
+          if (bad != null) throw new SetupException(name + ", cell " + c.index() + ": " + bad);
+        }
       sources.put(name, nb);
     }
     // NOTE: the child gets copies of the jars in a private temporary folder, so its class path
@@ -101,14 +101,14 @@ public final class Grader {
       else Files.copy(jar, copy);
       hostClasspath.add(copy.toString());
     }
-    childJdk = javaFeature(opt.java);
     // NOTE: the sandbox shows the JDK at its real path only (/usr/lib/jvm/java-1.17.0-openjdk-amd64
     // is a link on Debian), so the child is started by that path.
     javaExe = Path.of(opt.java).toRealPath().toString();
+    childJdk = javaFeature(javaExe);
     if (opt.sandbox) {
       // NOTE: readable by all, because as root the child runs as nobody; nothing secret is here.
       makeReadable(privateDir);
-      sandbox = Sandbox.probe(opt.java, privateDir, opt.dataDirs);
+      sandbox = Sandbox.probe(javaExe, privateDir, opt.dataDirs);
       if (!sandbox.available) {
         close();
         throw new SetupException(
@@ -148,9 +148,9 @@ public final class Grader {
         128);
   }
 
-  /** The feature version (17, 25) of the JDK at {@code java}, from its release file. */
+  /** The feature version (17, 25) of the JDK whose java is at the real path {@code javaExe}. */
   static int javaFeature(String javaExe) throws IOException {
-    Path home = Path.of(javaExe).toRealPath().getParent().getParent();
+    Path home = Path.of(javaExe).getParent().getParent();
     Path release = home.resolve("release");
     if (Files.isRegularFile(release))
       for (String line : Files.readAllLines(release)) {
@@ -438,14 +438,14 @@ public final class Grader {
       // NOTE: never grade without an instructor step: a student could crash it on purpose.
       r.status = "error";
       r.problems.add(
-          "an instructor step failed, so this submission was not graded: "
-              + Text.clean(instructorFailure));
+          "an instructor step failed, so this submission was not graded: " + instructorFailure);
     }
     for (int i = 0; i < units.size(); i++) {
       Unit u = units.get(i);
       Map<String, Object> res = results.get(i);
       String status = res == null ? "not-run" : (String) res.get("status");
-      String message = res == null ? "not run" : Text.clean((String) res.get("message"));
+      // NOTE: text from the child is cleaned where it enters a report (Report, Text).
+      String message = res == null ? "not run" : (String) res.get("message");
       if (u.kind().equals("test")) {
         boolean ok = "ok".equals(status) && instructorFailure == null;
         String m =
@@ -456,7 +456,7 @@ public final class Grader {
       } else {
         if (u.kind().equals("resetup") && "ok".equals(status)) continue;
         int line = res != null && res.get("line") instanceof Number n ? n.intValue() : 0;
-        String out = res == null ? "" : Text.cleanOutput((String) res.getOrDefault("output", ""));
+        String out = res == null ? "" : (String) res.getOrDefault("output", "");
         if (!"ok".equals(status) && res != null && res.get("atUnit") instanceof Number at)
           message += " (" + where(units, at.intValue(), res) + ")";
         r.cells.add(new Report.CellResult(u.cell(), u.id(), status, message, line, out));

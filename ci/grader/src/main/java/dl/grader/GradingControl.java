@@ -65,12 +65,10 @@ final class GradingControl extends LocalExecutionControl {
     }
   }
 
-  /** The unit whose code is evaluated next; {@code forbidden} is null for instructor units. */
-  void enter(int unit, boolean student, String label, List<String> forbidden) {
-    enter(unit, student, label, forbidden, false);
-  }
-
-  /** As above; {@code noLoops}: the cell must be whole-tensor code (no loop, no recursion). */
+  /**
+   * The unit whose code is evaluated next; {@code forbidden} is null for instructor units, {@code
+   * noLoops} says the cell must be whole-tensor code (no loop, no recursion).
+   */
   void enter(int unit, boolean student, String label, List<String> forbidden, boolean noLoops) {
     current = new Origin(unit, student, label, forbidden == null ? List.of() : forbidden, noLoops);
   }
@@ -81,9 +79,8 @@ final class GradingControl extends LocalExecutionControl {
   }
 
   private Origin originOf(String cls) {
-    java.util.regex.Matcher m = SNIPPET.matcher(cls);
-    if (m.find() && bySnippet.containsKey(m.group(1))) return bySnippet.get(m.group(1));
-    return origins.get(cls);
+    String id = snippetOf(cls);
+    return id != null && bySnippet.containsKey(id) ? bySnippet.get(id) : origins.get(cls);
   }
 
   /** What the student's unit loaded that it may not use, or null (set as its classes load). */
@@ -210,14 +207,23 @@ final class GradingControl extends LocalExecutionControl {
    * Snippet classes {@code cls} refers to, other than those of its own snippet (nested classes).
    */
   private Set<String> direct(String cls) {
+    Set<String> out = neighbours(cls);
+    String own = snippetOf(cls);
+    if (own != null) out.removeIf(k -> own.equals(snippetOf(k)));
+    return out;
+  }
+
+  /** The snippet classes {@code cls} names: as a class, or as the owner of a field or method. */
+  private Set<String> neighbours(String cls) {
     Set<String> out = new HashSet<>();
     ClassRefs r = refs.get(cls);
     if (r == null) return out;
-    Set<String> names = new HashSet<>(r.classes());
-    for (String m : r.members()) names.add(m.substring(0, m.indexOf('#')));
-    String own = snippetOf(cls);
-    for (String k : names)
-      if (refs.containsKey(k) && (own == null || !own.equals(snippetOf(k)))) out.add(k);
+    for (String k : r.classes()) if (refs.containsKey(k)) out.add(k);
+    for (String m : r.members()) {
+      String owner = m.substring(0, m.indexOf('#'));
+      if (refs.containsKey(owner)) out.add(owner);
+    }
+    out.remove(cls);
     return out;
   }
 
@@ -232,13 +238,7 @@ final class GradingControl extends LocalExecutionControl {
     Deque<String> todo = new ArrayDeque<>(List.of(start));
     while (!todo.isEmpty()) {
       String c = todo.pop();
-      ClassRefs r = refs.get(c);
-      if (r == null || !seen.add(c)) continue;
-      for (String k : r.classes()) if (refs.containsKey(k)) todo.push(k);
-      for (String m : r.members()) {
-        String owner = m.substring(0, m.indexOf('#'));
-        if (refs.containsKey(owner)) todo.push(owner);
-      }
+      if (refs.containsKey(c) && seen.add(c)) todo.addAll(neighbours(c));
     }
     return seen;
   }

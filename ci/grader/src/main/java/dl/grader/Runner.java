@@ -132,7 +132,7 @@ public final class Runner {
                   units,
                   student ? names : null,
                   control);
-          if (!student && !"test".equals(kind)) names.learn(shell, (String) unit.get("code"));
+          if (!student && !"test".equals(kind)) names.learn(shell);
         } catch (RuntimeException | Error e) {
           end = result("exception", "the grader could not run this cell: " + e, -1);
         }
@@ -304,7 +304,7 @@ public final class Runner {
       }
     } else message = e.toString();
     Map<String, Object> r = result("exception", message, -1);
-    r.put("exception", ee(e));
+    r.put("exception", exceptionClass(e));
     // Which line of this unit was running (the parent hides messages from hidden tests' lines).
     outer:
     for (Throwable t = e; t != null; t = t.getCause())
@@ -332,7 +332,7 @@ public final class Runner {
     return r;
   }
 
-  private static String ee(Exception e) {
+  private static String exceptionClass(Exception e) {
     if (e instanceof EvalException ee) return ee.getExceptionClassName();
     return e.getClass().getName();
   }
@@ -392,7 +392,7 @@ public final class Runner {
         Set.of("java", "javax", "jdk", "dl", "sun", "com", "org", "jakarta", "REPL");
 
     /** Remembers what an instructor unit declared (after it ran). */
-    void learn(JShell shell, String code) {
+    void learn(JShell shell) {
       shell
           .snippets()
           .forEach(
@@ -401,7 +401,8 @@ public final class Runner {
                 else if (sn instanceof ImportSnippet i) {
                   String full = i.fullname();
                   if (i.isStatic()) {
-                    declared.add(full.substring(full.lastIndexOf('.') + 1));
+                    if (!full.endsWith(".*"))
+                      declared.add(full.substring(full.lastIndexOf('.') + 1));
                   } else if (full.endsWith(".*")) {
                     packages.add(full.substring(0, full.length() - 2));
                   } else singleTypes.add(full.substring(full.lastIndexOf('.') + 1));

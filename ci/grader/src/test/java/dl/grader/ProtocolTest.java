@@ -27,7 +27,7 @@ class ProtocolTest {
     GradingControl.Provider provider = new GradingControl.Provider();
     try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
       // As instructor code, so the API lists do not stop it first: this checks the protocol layer.
-      provider.control.enter(0, false, "test", null);
+      provider.control.enter(0, false, "test", null, false);
       SnippetEvent ev = last(shell.eval("if (true) throw new ThreadDeath();"));
       assertNotNull(ev.exception(), "ThreadDeath must not count as a normal end");
       assertEquals(
@@ -39,12 +39,12 @@ class ProtocolTest {
   void studentCodeIsCheckedThroughTheHelpersItCalls() {
     GradingControl.Provider provider = new GradingControl.Provider();
     try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
-      provider.control.enter(0, false, "the set-up cell 'setup'", null);
+      provider.control.enter(0, false, "the set-up cell 'setup'", null, false);
       shell.eval("double helper(double x) { return java.lang.StrictMath.sqrt(x); }");
-      provider.control.enter(1, true, "your cell 5", List.of("java.lang.StrictMath#sqrt"));
+      provider.control.enter(1, true, "your cell 5", List.of("java.lang.StrictMath#sqrt"), false);
       shell.eval("double answer(double x) { return helper(x); }");
       assertNotNull(provider.control.violationIn(1), "the helper reaches a forbidden API");
-      provider.control.enter(2, false, "the test 'test_answer'", null);
+      provider.control.enter(2, false, "the test 'test_answer'", null, false);
       SnippetEvent ev = last(shell.eval("answer(4.0);"));
       assertNotNull(ev.exception());
       String m = ev.exception().getMessage();
@@ -59,12 +59,12 @@ class ProtocolTest {
     GradingControl.Provider provider = new GradingControl.Provider();
     try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
       GradingControl control = provider.control;
-      control.enter(1, true, "your cell 5", List.of("java.lang.StrictMath#sqrt"));
+      control.enter(1, true, "your cell 5", List.of("java.lang.StrictMath#sqrt"), false);
       // `later` is declared only by the test below, so this is first compiled for real there.
       for (SnippetEvent e :
           shell.eval("double answer() { Object t = later; return java.lang.StrictMath.sqrt(4); }"))
         control.claim(e.snippet().id());
-      control.enter(2, false, "the test 'test_answer'", null);
+      control.enter(2, false, "the test 'test_answer'", null, false);
       for (SnippetEvent e : shell.eval("int later = 1;"))
         if (e.causeSnippet() == null) control.claim(e.snippet().id());
       SnippetEvent ev = last(shell.eval("answer();"));
@@ -78,14 +78,13 @@ class ProtocolTest {
   void lambdasAndStringConcatenationAreNotReflection() {
     GradingControl.Provider provider = new GradingControl.Provider();
     try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
-      provider.control.enter(1, true, "your cell 1", List.of());
+      provider.control.enter(1, true, "your cell 1", List.of(), false);
       SnippetEvent ev =
           last(
               shell.eval(
                   "java.util.function.IntUnaryOperator f = i -> i + 1; String s = \"a\" + f.applyAsInt(1);"));
       assertNull(ev.exception(), () -> ev.exception().getMessage());
       assertNull(provider.control.violationIn(1));
-      record R(int a) {}
     }
   }
 
@@ -118,7 +117,7 @@ class ProtocolTest {
     GradingControl.Provider provider = new GradingControl.Provider();
     try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).build()) {
       GradingControl control = provider.control;
-      control.enter(1, true, "your cell 1", List.of("java.lang.StrictMath#sqrt"));
+      control.enter(1, true, "your cell 1", List.of("java.lang.StrictMath#sqrt"), false);
       String id = null;
       for (SnippetEvent e :
           shell.eval("class Evil { public double f() { return java.lang.StrictMath.sqrt(2); } }")) {
@@ -127,7 +126,7 @@ class ProtocolTest {
       }
       assertNotNull(control.violationIn(1));
       // Instructor code loading it by name (as a route no rule foresees would) finds nothing.
-      control.enter(2, false, "the test 'test_x'", null);
+      control.enter(2, false, "the test 'test_x'", null, false);
       SnippetEvent ev =
           last(
               shell.eval(
