@@ -60,6 +60,24 @@ def dirty_cells(nb):
             if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
 
 
+# Magics every Java kernel the course supports has (the course kernel, IJava, JJava): nothing else, so
+# a notebook never depends on the course kernel.
+PORTABLE_MAGICS = ("%jars", "%maven")
+
+
+def non_portable_magics(nb):
+    """(cell number, line) for each magic line that is not %jars or %maven (cells counted from 1)."""
+    found = []
+    for i, c in enumerate(nb.cells, 1):
+        if c.cell_type != "code":
+            continue
+        for line in c.source.splitlines():
+            word = line.strip().split(" ", 1)[0]
+            if word.startswith("%") and word not in PORTABLE_MAGICS:
+                found.append((i, line.strip()[:60]))
+    return found
+
+
 def export_html(nb, path):
     try:
         from nbconvert import HTMLExporter
@@ -168,6 +186,17 @@ def main():
                 print(f"ERROR: {name} was saved with outputs (cells {', '.join(map(str, cells))}); "
                       "notebooks are committed without outputs.", file=sys.stderr)
             print("Fix: /usr/bin/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb", file=sys.stderr)
+            return 1
+        # Portability: the course's notebooks, exercises and solutions use only %jars and %maven.
+        bad = []
+        for p in sorted(set(paths) | {q for d in ("notebooks", "exercises", "solutions")
+                                      for q in (ROOT / d).glob("*.ipynb")}):
+            for cell, line in non_portable_magics(nbformat.read(p, as_version=4)):
+                bad.append(f"{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p} cell {cell}: {line}")
+        if bad:
+            for b in bad:
+                print(f"ERROR: magic other than {' or '.join(PORTABLE_MAGICS)} (IJava/JJava lack it): {b}",
+                      file=sys.stderr)
             return 1
 
     try:

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls exactly this):
 #   1. ci/setup.sh                      packages, library jar, Java kernel, data sets
-#   2. mvn -B verify on JDK 17          build + all tests; this is the jar the notebooks use
-#      (+ ci/readme_example.sh once README.md has its example blocks)
-#   3. lib unit tests again on JDK 25   (skipped with a warning when no JDK 25 is installed)
-#   4. every notebook, fast mode        DL_FAST=1, each on a fresh kernel, outputs in target/test-notebooks/
-#   5. graded exercises                 ci/grade.sh: exercises/ up to date, solutions 100%, fixtures' scores
+#   2. the course kernel answers its first request on each of 50 starts under load (ci/kernel/check_startup.py)
+#   3. mvn -B install on JDK 17         build + all tests, then io.github.dlcourse:dl-lib with its sources and
+#      javadoc jars into the local Maven repository; the jar the notebooks use. Then the Javadoc has no
+#      warnings (ci/javadoc_check.sh), the README's example prints its output in jshell
+#      (ci/readme_example.sh) and in a project outside the repository that uses the coordinates
+#      (ci/consumer_check.sh)
+#   4. lib unit tests again on JDK 25   (skipped with a warning when no JDK 25 is installed)
+#   5. every notebook, fast mode        DL_FAST=1, each on a fresh kernel, outputs in target/test-notebooks/;
+#      no notebook, exercise or solution uses a magic other than %jars and %maven
+#   6. graded exercises                 ci/grade.sh: exercises/ up to date, solutions 100%, fixtures' scores
 # Env: JDK17_HOME / JDK25_HOME to pick the JDKs; DL_REQUIRE_JDK25=1 makes a missing JDK 25 an error.
 set -euo pipefail
 
@@ -32,10 +37,18 @@ timed() {  # timed "label" command...: runs it and remembers how long it took
 # The library is built (and tested) by mvn verify right after, so setup need not build it first.
 timed "setup" env DL_SKIP_LIB_BUILD=1 bash "$ROOT/ci/setup.sh"
 
-step "Build and test on JDK 17: mvn -B verify"
+# First, while the machine is otherwise quiet: a student opening a notebook must never meet a kernel
+# that lost its first request (the Notebook server then waits 60 s). One busy process adds load.
+step "Course kernel start-up: 50 starts, first kernel_info_reply within 10 s each"
+timed "kernel start-up (50)" "$PY" "$ROOT/ci/kernel/check_startup.py" -n 50 --load 1 --timeout 10 --quiet
+
+step "Build, test and install on JDK 17: mvn -B install"
 JDK17="$(find_jdk 17)" || die "no JDK 17 found: install package openjdk-17-jdk (or set JDK17_HOME)"
 info "JAVA_HOME=$JDK17"
-timed "mvn verify (JDK 17)" env JAVA_HOME="$JDK17" DL_REQUIRE_OPENCL=1 mvn -B verify
+timed "mvn install (JDK 17)" env JAVA_HOME="$JDK17" DL_REQUIRE_OPENCL=1 mvn -B install
+
+step "Javadoc without warnings (ci/javadoc_check.sh)"
+timed "javadoc" env JAVA_HOME="$JDK17" PATH="$JDK17/bin:$PATH" bash "$ROOT/ci/javadoc_check.sh"
 
 # The JMH benchmarks (ci/bench, built only with -Pbench) must keep compiling against the library.
 step "Benchmarks compile (mvn -Pbench -pl ci/bench -am compile)"
@@ -45,6 +58,8 @@ timed "benchmarks compile" env JAVA_HOME="$JDK17" mvn -B -q -Pbench -pl ci/bench
 if [[ -f "$ROOT/ci/readme_example.sh" ]] && grep -q '<!-- example:code -->' "$ROOT/README.md" 2>/dev/null; then
   step "README example (ci/readme_example.sh)"
   timed "README example" bash "$ROOT/ci/readme_example.sh"
+  step "The library through its Maven coordinates (ci/consumer_check.sh)"
+  timed "consumer project" env JAVA_HOME="$JDK17" PATH="$JDK17/bin:$PATH" bash "$ROOT/ci/consumer_check.sh"
 fi
 
 step "Library unit tests on JDK 25"

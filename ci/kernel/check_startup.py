@@ -19,12 +19,13 @@ interrupt). --load N keeps N busy processes (`yes`) running meanwhile, which mak
 on a small machine.
 
 The kernel's stderr is kept per start; lines that show a lost or failed message are printed. Exit status 1
-if any start failed. Slow (a few seconds per start): a manual check for ci/kernel/install.sh's patches
-(ci/kernel/patch), not run by CI.
+if any start failed. A few seconds per start. CI (ci/test.sh) runs it with -n 50 --load 1 --timeout 10
+--quiet; it checks ci/kernel/install.sh's patches (ci/kernel/patch).
 """
 import argparse
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -175,6 +176,7 @@ def main():
     ap.add_argument("--interrupt-after", type=float, default=2, help=argparse.SUPPRESS)
     ap.add_argument("--interrupt-cell", default="Thread.sleep(60_000);",
                     help="the cell to interrupt (default: a minute's sleep; try 'while (true) {}')")
+    ap.add_argument("--quiet", action="store_true", help="print only failed starts and the summary")
     ap.add_argument("--logs", help="keep the kernels' stderr in this folder (default: a temporary one)")
     args = ap.parse_args()
 
@@ -192,8 +194,9 @@ def main():
             failed += bool(problems)
             state = "FAIL" if problems else "ok  "
             took = f"{seconds:5.1f} s" if seconds is not None else "  -    "
-            print(f"start {i:3d}/{args.starts}: {state} kernel_info_reply after {took}"
-                  + "".join(f"; {p}" for p in problems), flush=True)
+            if problems or suspect or not args.quiet:
+                print(f"start {i:3d}/{args.starts}: {state} kernel_info_reply after {took}"
+                      + "".join(f"; {p}" for p in problems), flush=True)
             for line in suspect[:5]:
                 print(f"        kernel log: {line[:160]}", flush=True)
     finally:
@@ -203,8 +206,14 @@ def main():
     summary = f"{failed} of {args.starts} starts failed (kernel '{args.kernel}', load {args.load}"
     summary += ", with interrupt)" if args.interrupt else ")"
     if times:
-        summary += f"; kernel_info_reply after {min(times):.1f}-{max(times):.1f} s"
-    print(summary + f"; kernel logs in {logs}")
+        times.sort()
+        summary += (f"; kernel_info_reply after {times[0]:.1f}-{times[-1]:.1f} s"
+                    f" (median {times[len(times) // 2]:.1f} s)")
+    if failed or args.logs:
+        print(summary + f"; kernel logs in {logs}")
+    else:  # nothing to look at: leave no temporary folder behind
+        shutil.rmtree(logs, ignore_errors=True)
+        print(summary)
     return 1 if failed else 0
 
 

@@ -39,7 +39,8 @@ if [[ "${DL_KERNEL:-}" == skip ]]; then
 fi
 if [[ -f "$KDIR/kernel.json" ]] && ! grep -q '"dl-course"' "$KDIR/kernel.json"; then
   info "a kernel '$KERNEL_NAME' not installed by this course is at $KDIR: leaving it alone, notebooks use it"
-  info "(it needs lib/target/dl-lib.jar and lib/target/dependency/*.jar on its classpath, see README;"
+  info "(the notebooks' own '%jars ../lib/target/dl-lib-all.jar' line loads the library; give that kernel's JVM"
+  info " --add-modules jdk.incubator.vector -Djava.awt.headless=true, see README, 'Using IJava or JJava';"
   info " to use the course kernel instead: mv '$KDIR' '$KDIR.bak' and run ci/setup.sh again)"
   exit 0
 fi

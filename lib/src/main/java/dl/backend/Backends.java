@@ -13,10 +13,10 @@ import java.util.Map;
  * <p>The first call to {@link #current()} chooses: the setting {@code -Ddl.backend=…} or the
  * environment variable {@code DL_BACKEND} ({@code cpu}, {@code opencl} or {@code opencl:<index>}),
  * else an OpenCL GPU when there is one, else the CPU. It prints one line saying what it chose and
- * why. Whatever goes wrong with OpenCL (no {@code libOpenCL.so}, no platform, no such device,
- * kernels that do not compile), the answer is the CPU backend and that line says why: a notebook
- * never fails for lack of a GPU. Tensors keep the backend they were created on; move them with
- * {@code tensor.to(device)} and {@code model.to(device)}.
+ * why, on standard output. Whatever goes wrong with OpenCL (no {@code libOpenCL.so}, no platform,
+ * no such device, kernels that do not compile), the answer is the CPU backend and that line says
+ * why: a notebook never fails for lack of a GPU. Tensors keep the backend they were created on;
+ * move them with {@code tensor.to(device)} and {@code model.to(device)}.
  *
  * <pre>{@code
  * jshell> Backends.current()
@@ -72,7 +72,7 @@ public final class Backends {
     Backend b = openCl(index);
     if (b != null) return b;
     // NOTE: one line per device asked for, not one per call: notebooks call this in loops too.
-    if (!known) System.err.println(line(cpu(), "OpenCL unavailable: " + openClFailure.get(index)));
+    if (!known) System.out.println(line(cpu(), "OpenCL unavailable: " + openClFailure.get(index)));
     return cpu();
   }
 
@@ -207,7 +207,10 @@ public final class Backends {
       }
     }
     choice = why;
-    System.err.println(why);
+    // NOTE: standard output, not standard error: Jupyter shows standard error in a red box, and
+    // this
+    // line is information, not a failure.
+    System.out.println(why);
     return chosen;
   }
 

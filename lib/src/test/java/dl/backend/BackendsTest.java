@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 
 class BackendsTest {
 
-  /** Runs {@code body} and returns what it printed on stderr. */
-  private static String stderrOf(Runnable body) {
-    PrintStream old = System.err;
+  /** Runs {@code body} and returns what it printed on standard output (where the line goes). */
+  private static String stdoutOf(Runnable body) {
+    PrintStream old = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
     try {
       body.run();
     } finally {
-      System.setErr(old);
+      System.setOut(old);
     }
     return buf.toString(StandardCharsets.UTF_8);
   }
@@ -28,7 +28,7 @@ class BackendsTest {
   @Test
   void aMissingOpenClDeviceFallsBackToTheCpuWithOneLine() {
     Backend[] got = new Backend[1];
-    String printed = stderrOf(() -> got[0] = Backends.get("opencl:99"));
+    String printed = stdoutOf(() -> got[0] = Backends.get("opencl:99"));
     assertSame(Backends.cpu(), got[0]);
     assertEquals(1, printed.lines().count(), printed);
     assertTrue(printed.startsWith("dl: backend cpu"), printed);
@@ -53,12 +53,12 @@ class BackendsTest {
   @Test
   void forcingANonExistentDeviceThroughTheSettingRunsOnTheCpuWithOneLine() {
     Backend[] got = new Backend[1];
-    String printed = stderrOf(() -> got[0] = Backends.choose("opencl:99", "DL_BACKEND="));
+    String printed = stdoutOf(() -> got[0] = Backends.choose("opencl:99", "DL_BACKEND="));
     assertSame(Backends.cpu(), got[0]);
     assertEquals(1, printed.lines().count(), printed);
     assertTrue(
         printed.startsWith("dl: backend cpu") && printed.contains("DL_BACKEND=opencl:99"), printed);
-    String typo = stderrOf(() -> Backends.choose("gpu", "DL_BACKEND="));
+    String typo = stdoutOf(() -> Backends.choose("gpu", "DL_BACKEND="));
     assertTrue(typo.contains("ignoring DL_BACKEND=gpu"), typo);
   }
 
