@@ -39,7 +39,7 @@ fi
 
 step "Debian packages"
 if ! command -v dpkg-query >/dev/null 2>&1; then
-  # Not Debian/Ubuntu: we cannot install anything, only check (see README for macOS/Windows).
+  # Not Debian/Ubuntu: we cannot install anything, only check (see ci/README.md for macOS/Windows).
   [[ -x "$JUPYTER" ]] || die "not a Debian system and no Jupyter at $JUPYTER: install Jupyter (notebook, nbconvert, nbclient), then re-run with DL_JUPYTER=/path/to/jupyter DL_PYTHON=/path/to/python3"
   info "no dpkg here; using $JUPYTER"
 else

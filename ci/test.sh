@@ -88,7 +88,7 @@ timed "notebooks (fast)" env DL_FAST=1 "$PY" "$ROOT/ci/run_notebooks.py" --fast 
   --out "$ROOT/target/test-notebooks"
 
 step "Grader"
-# ci/grade.sh checks the graded exercises (README, "Exercises and grading"); reports in target/grading/.
+# ci/grade.sh checks the graded exercises (ci/grader/README.md); reports in target/grading/.
 if [[ -f "$ROOT/ci/grade.sh" ]]; then
   timed "grader" bash "$ROOT/ci/grade.sh"
 else

@@ -31,7 +31,7 @@ command -v mvn  >/dev/null 2>&1 || die "mvn not found: install package maven"
 KDIR="$("$JUPYTER" --data-dir)/kernels/$KERNEL_NAME"
 KJAR="$KDIR/$KERNEL_ARTIFACT-$KERNEL_VERSION.jar"
 
-# Bring-your-own kernel (IJava/JJava, see README): DL_KERNEL=skip, or a 'java' kernelspec in this
+# Bring-your-own kernel (IJava/JJava, see ci/README.md): DL_KERNEL=skip, or a 'java' kernelspec in this
 # dir that we did not write. Never overwrite someone's kernel.
 if [[ "${DL_KERNEL:-}" == skip ]]; then
   info "DL_KERNEL=skip: not installing; notebooks use your own kernelspec '$KERNEL_NAME'"
@@ -40,7 +40,7 @@ fi
 if [[ -f "$KDIR/kernel.json" ]] && ! grep -q '"dl-course"' "$KDIR/kernel.json"; then
   info "a kernel '$KERNEL_NAME' not installed by this course is at $KDIR: leaving it alone, notebooks use it"
   info "(the notebooks' own '%jars ../lib/target/dl-lib-all.jar' line loads the library; give that kernel's JVM"
-  info " --add-modules jdk.incubator.vector -Djava.awt.headless=true, see README, 'Using IJava or JJava';"
+  info " --add-modules jdk.incubator.vector -Djava.awt.headless=true, see ci/README.md, 'Using IJava or JJava';"
   info " to use the course kernel instead: mv '$KDIR' '$KDIR.bak' and run ci/setup.sh again)"
   exit 0
 fi
