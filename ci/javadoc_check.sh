@@ -7,6 +7,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 cp="$(find "$ROOT/lib/target/dependency" -name '*.jar' | sort | tr '\n' :)"
 [[ -n "$cp" ]] || { echo "ERROR: no lib/target/dependency/*.jar: build the library first (mvn package)" >&2; exit 1; }
+# The course kernel's jar (a provided dependency, for dl.viz.JupyterDisplay), from the local Maven repository.
+kernel="$(find "${M2_REPO:-$HOME/.m2/repository}/io/github/padreati/rapaio-jupyter-kernel" -name 'rapaio-jupyter-kernel-*.jar' 2>/dev/null | sort | tail -1)"
+[[ -n "$kernel" ]] || { echo "ERROR: rapaio-jupyter-kernel not in the local Maven repository: run mvn -B package first" >&2; exit 1; }
+cp="$cp$kernel"
 log="$out/javadoc.log"
 javadoc -Xmaxwarns 10000 -quiet -Xdoclint:all,-missing --add-modules jdk.incubator.vector -d "$out/html" \
   -sourcepath "$ROOT/lib/src/main/java" -subpackages dl -cp "$cp" >"$log" 2>&1 || { cat "$log"; exit 1; }
