@@ -128,14 +128,15 @@ class KNearestNeighborsTest {
   }
 
   @Test
-  void mnistThousandTestAgainstTenThousandTrainInAFewSeconds() {
+  void mnistThousandTestAgainstTenThousandTrain() {
     DataSplits s = mnist.subset(10000, 1000);
     long t0 = System.nanoTime();
     double acc = new KNearestNeighbors(3).fit(s.train()).score(s.test().x(), s.test().y());
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf(
         "kNN k=3, MNIST 10000 train / 1000 test: accuracy %.3f in %.2f s%n", acc, seconds);
+    // NOTE: the time is printed, never asserted: on a shared machine it says more about the load
+    // than about the code (ci/bench measures speed).
     assertTrue(acc >= 0.90, "accuracy " + acc);
-    assertTrue(seconds < 10, "took " + seconds + " s");
   }
 }

@@ -60,11 +60,6 @@ class RealDataTest {
   }
 
   @Test
-  void mnistLoadsInAboutASecond() {
-    assertTrue(mnistSeconds < 5, "loading MNIST took " + mnistSeconds + " s");
-  }
-
-  @Test
   void fashionMnistHasItsClassNamesAndBalancedClasses() {
     assertEquals(
         "Fashion-MNIST: train 60000, test 10000, input [1,28,28], 10 classes", fashion.toString());

@@ -37,4 +37,14 @@ final class HostBuffer extends Buffer {
   public Backend backend() {
     return backend;
   }
+
+  /** The host buffer under {@code v}; a clear error for a buffer of another backend. */
+  static HostBuffer of(dl.backend.View v) {
+    Buffer b = v.buffer();
+    if (b instanceof HostBuffer h) return h;
+    throw new IllegalArgumentException(
+        "cpu backend: buffer belongs to backend '"
+            + b.backend().name()
+            + "', not the CPU; move it with to(device) first");
+  }
 }

@@ -40,6 +40,12 @@ final class SimdGemm {
   }
 
   /**
+   * One operand of a product: a row-major float matrix inside an array, element (i, j) at {@code
+   * data[offset + i·ld + j]} ({@code ld}, the leading dimension, is the distance between rows).
+   */
+  record Matrix(float[] data, int offset, int ld) {}
+
+  /**
    * C[i, j] = Σ_p A[i, p] · B[p, j] for rows [i0, i1) and column blocks [q0, q1) of {@link
    * #width()} columns, with A, B and C all row-major with unit column stride ({@code a[aOffset +
    * i·lda + p]}, {@code b[bOffset + p·ldb + j]}, {@code c[cOffset + i·ldc + j]}); {@code n} is C's
@@ -47,15 +53,9 @@ final class SimdGemm {
    * buffer of at least k·{@link #width()} floats the caller reuses for packing.
    */
   static void multiplyNN(
-      float[] a,
-      int aOffset,
-      int lda,
-      float[] b,
-      int bOffset,
-      int ldb,
-      float[] c,
-      int cOffset,
-      int ldc,
+      Matrix am,
+      Matrix bm,
+      Matrix cm,
       int k,
       int n,
       int i0,
@@ -63,6 +63,12 @@ final class SimdGemm {
       int q0,
       int q1,
       float[] panel) {
+    float[] a = am.data();
+    int aOffset = am.offset(), lda = am.ld();
+    float[] b = bm.data();
+    int bOffset = bm.offset(), ldb = bm.ld();
+    float[] c = cm.data();
+    int cOffset = cm.offset(), ldc = cm.ld();
     // NOTE: with more than a few rows, each block's k × W slice of B is first copied into one
     // contiguous panel. Read in place, its rows lie ldb floats apart; when ldb is a multiple of
     // 1024 (a 1024 × 1024 product) they all map to the same few cache sets and evict each other
@@ -218,20 +224,13 @@ final class SimdGemm {
    * order. {@code panel} holds at least k·{@link #width()} floats.
    */
   static void multiplyNTPacked(
-      float[] a,
-      int aOffset,
-      int lda,
-      float[] bt,
-      int btOffset,
-      int ldbt,
-      float[] c,
-      int cOffset,
-      int ldc,
-      int k,
-      int n,
-      int i0,
-      int i1,
-      float[] panel) {
+      Matrix am, Matrix btm, Matrix cm, int k, int n, int i0, int i1, float[] panel) {
+    float[] a = am.data();
+    int aOffset = am.offset(), lda = am.ld();
+    float[] bt = btm.data();
+    int btOffset = btm.offset(), ldbt = btm.ld();
+    float[] c = cm.data();
+    int cOffset = cm.offset(), ldc = cm.ld();
     for (int j = 0; j < n; j += W) {
       int w = Math.min(W, n - j);
       for (int col = 0; col < w; col++)
@@ -280,19 +279,11 @@ final class SimdGemm {
    * of terms, so the same results.
    */
   static void multiplyPackedNN(
-      float[] a,
-      int aOffset,
-      int lda,
-      float[] packed,
-      float[] c,
-      int cOffset,
-      int ldc,
-      int k,
-      int n,
-      int i0,
-      int i1,
-      int q0,
-      int q1) {
+      Matrix am, float[] packed, Matrix cm, int k, int n, int i0, int i1, int q0, int q1) {
+    float[] a = am.data();
+    int aOffset = am.offset(), lda = am.ld();
+    float[] c = cm.data();
+    int cOffset = cm.offset(), ldc = cm.ld();
     if (i1 - i0 > 4 && lda % 256 == 0) {
       // A's rows, read several at a time, get a padded stride for the same reason as B's.
       a = paddedRows(a, aOffset, lda, k, i0, i1);
@@ -380,21 +371,13 @@ final class SimdGemm {
    * contiguous rows, vectorised along p; lanes are summed at the end, then the last k mod lanes
    * terms are added in order.
    */
-  static void multiplyNT(
-      float[] a,
-      int aOffset,
-      int lda,
-      float[] bt,
-      int btOffset,
-      int ldbt,
-      float[] c,
-      int cOffset,
-      int ldc,
-      int k,
-      int i0,
-      int i1,
-      int j0,
-      int j1) {
+  static void multiplyNT(Matrix am, Matrix btm, Matrix cm, int k, int i0, int i1, int j0, int j1) {
+    float[] a = am.data();
+    int aOffset = am.offset(), lda = am.ld();
+    float[] bt = btm.data();
+    int btOffset = btm.offset(), ldbt = btm.ld();
+    float[] c = cm.data();
+    int cOffset = cm.offset(), ldc = cm.ld();
     int kv = k - k % L, rows = i1 - i0, cols = j1 - j0;
     // Lane-wise partial sums of every element of the tile, carried from one chunk of p to the
     // next. NOTE: chunking p keeps the rows being read (A's and Bᵀ's, KC floats each) in cache

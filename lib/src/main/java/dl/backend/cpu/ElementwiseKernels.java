@@ -1,0 +1,490 @@
+package dl.backend.cpu;
+
+import dl.backend.BinaryOp;
+import dl.backend.ReduceOp;
+import dl.backend.UnaryOp;
+import dl.backend.View;
+import java.util.Arrays;
+
+/**
+ * Elementwise kernels (fill, copy, unary and binary ops, where), reductions and index gathers and
+ * scatters. Three tiers, fastest first: Vector API rows ({@link SimdOps}) for float32 when the
+ * module is present; plain float loops for the four arithmetic ops, which HotSpot vectorises by
+ * itself; and the generic loop over any dtype and stride. Rows are split over the threads.
+ */
+final class ElementwiseKernels {
+  private final Parallel par;
+  private final boolean simd;
+
+  ElementwiseKernels(Parallel par, boolean simd) {
+    this.par = par;
+    this.simd = simd;
+  }
+
+  public void fill(View out, double value) {
+    HostBuffer o = HostBuffer.of(out);
+    int s = Strided.inner(out.strides());
+    par.eachRow(
+        out.shape(),
+        new int[][] {out.strides()},
+        new int[] {out.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0]; i < n; i++, p += s) o.set(p, value);
+        });
+  }
+
+  void copy(View src, View dst) {
+    HostBuffer a = HostBuffer.of(src), o = HostBuffer.of(dst);
+    int sa = Strided.inner(src.strides()), so = Strided.inner(dst.strides());
+    if (a.f != null && o.f != null) {
+      par.eachRow(
+          dst.shape(),
+          new int[][] {src.strides(), dst.strides()},
+          new int[] {src.offset(), dst.offset()},
+          (off, n) -> {
+            if (sa == 1 && so == 1) System.arraycopy(a.f, off[0], o.f, off[1], n);
+            else
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.f[q] = a.f[p];
+          });
+      return;
+    }
+    par.eachRow(
+        dst.shape(),
+        new int[][] {src.strides(), dst.strides()},
+        new int[] {src.offset(), dst.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) o.set(q, a.get(p));
+        });
+  }
+
+  void unary(UnaryOp op, View in, View out) {
+    HostBuffer a = HostBuffer.of(in), o = HostBuffer.of(out);
+    int sa = Strided.inner(in.strides()), so = Strided.inner(out.strides());
+    par.eachRow(
+        out.shape(),
+        new int[][] {in.strides(), out.strides()},
+        new int[] {in.offset(), out.offset()},
+        (off, n) -> {
+          if (a.f != null && o.f != null && op == UnaryOp.RELU) {
+            float[] x = a.f, y = o.f;
+            if (sa == 1 && so == 1 && simd) SimdOps.relu(x, off[0], y, off[1], n);
+            else if (sa == 1 && so == 1)
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++) y[q + i] = Math.max(x[p + i], 0f);
+            else
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+                y[q] = Math.max(x[p], 0f);
+          } else if (a.f != null && o.f != null && op == UnaryOp.STEP) {
+            // ReLU's derivative, on every backward pass through a ReLU
+            float[] x = a.f, y = o.f;
+            if (sa == 1 && so == 1 && simd) SimdOps.step(x, off[0], y, off[1], n);
+            else
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+                y[q] = x[p] > 0f ? 1f : 0f;
+          } else if (a.f != null && o.f != null) {
+            float[] x = a.f, y = o.f;
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+              y[q] = (float) op.apply(x[p]);
+          } else {
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so)
+              o.set(q, op.apply(a.get(p)));
+          }
+        });
+  }
+
+  void binary(BinaryOp op, View av, View bv, View out) {
+    HostBuffer a = HostBuffer.of(av), b = HostBuffer.of(bv), o = HostBuffer.of(out);
+    int sa = Strided.inner(av.strides()),
+        sb = Strided.inner(bv.strides()),
+        so = Strided.inner(out.strides());
+    boolean floats = a.f != null && b.f != null && o.f != null;
+    if (floats
+        && out.isContiguous()
+        && (av.isContiguous() || av.numel() == 1 && isScalarView(av))
+        && (bv.isContiguous() || isScalarView(bv))) {
+      // Whole tensors in one flat row: the common case of same-shape or tensor-with-scalar
+      // operands.
+      int n = out.numel();
+      int unitA = isScalarView(av) ? 0 : 1, unitB = isScalarView(bv) ? 0 : 1;
+      if (simd && SimdOps.handles(op)) {
+        // Large tensors are split over the pool like any other elementwise op.
+        int chunks = n < Parallel.ELEMENTS ? 1 : par.threads * 4;
+        par.forChunks(
+            chunks,
+            t -> {
+              int from = (int) ((long) n * t / chunks), to = (int) ((long) n * (t + 1) / chunks);
+              SimdOps.binary(
+                  op,
+                  a.f,
+                  av.offset() + from * unitA,
+                  unitA,
+                  b.f,
+                  bv.offset() + from * unitB,
+                  unitB,
+                  o.f,
+                  out.offset() + from,
+                  to - from);
+            });
+        return;
+      }
+      if (fastFloatRow(
+          op,
+          a.f,
+          av.offset(),
+          isScalarView(av) ? 0 : 1,
+          b.f,
+          bv.offset(),
+          isScalarView(bv) ? 0 : 1,
+          o.f,
+          out.offset(),
+          n)) return;
+    }
+    par.eachRow(
+        out.shape(),
+        new int[][] {av.strides(), bv.strides(), out.strides()},
+        new int[] {av.offset(), bv.offset(), out.offset()},
+        (off, n) -> {
+          if (floats
+              && so == 1
+              && simd
+              && SimdOps.binary(op, a.f, off[0], sa, b.f, off[1], sb, o.f, off[2], n)) return;
+          if (floats
+              && so == 1
+              && fastFloatRow(op, a.f, off[0], sa, b.f, off[1], sb, o.f, off[2], n)) return;
+          for (int i = 0, p = off[0], q = off[1], r = off[2];
+              i < n;
+              i++, p += sa, q += sb, r += so) {
+            o.set(r, op.apply(a.get(p), b.get(q)));
+          }
+        });
+  }
+
+  // NOTE: the four arithmetic ops dominate training; a dedicated float loop avoids the per-element
+  // enum dispatch and float/double branch of the generic path.
+  private static boolean fastFloatRow(
+      BinaryOp op, float[] a, int pa, int sa, float[] b, int pb, int sb, float[] o, int po, int n) {
+    // NOTE: with zero offsets and unit strides the loops below are plain o[i] = a[i] ∘ b[i], which
+    // HotSpot vectorises; with offsets it must assume o and a may overlap and stays scalar.
+    if (pa == 0 && po == 0 && sa == 1 && (sb == 0 || pb == 0 && sb == 1)) {
+      if (sb == 1) {
+        switch (op) {
+          case ADD -> {
+            for (int i = 0; i < n; i++) o[i] = a[i] + b[i];
+            return true;
+          }
+          case SUB -> {
+            for (int i = 0; i < n; i++) o[i] = a[i] - b[i];
+            return true;
+          }
+          case MUL -> {
+            for (int i = 0; i < n; i++) o[i] = a[i] * b[i];
+            return true;
+          }
+          case DIV -> {
+            for (int i = 0; i < n; i++) o[i] = a[i] / b[i];
+            return true;
+          }
+          default -> {
+            return false;
+          }
+        }
+      }
+      float v = b[pb];
+      switch (op) {
+        case ADD -> {
+          for (int i = 0; i < n; i++) o[i] = a[i] + v;
+          return true;
+        }
+        case SUB -> {
+          for (int i = 0; i < n; i++) o[i] = a[i] - v;
+          return true;
+        }
+        case MUL -> {
+          for (int i = 0; i < n; i++) o[i] = a[i] * v;
+          return true;
+        }
+        case DIV -> {
+          for (int i = 0; i < n; i++) o[i] = a[i] / v;
+          return true;
+        }
+        default -> {
+          return false;
+        }
+      }
+    }
+    // NOTE: unit and zero strides get their own loops: without the stride multiplies the JIT
+    // unrolls them, about 2–3× faster than the general strided loop on broadcast rows (batch norm's
+    // per-channel scale and shift).
+    if (sa == 1 && sb == 1) {
+      switch (op) {
+        case ADD -> {
+          for (int i = 0; i < n; i++) o[po + i] = a[pa + i] + b[pb + i];
+        }
+        case SUB -> {
+          for (int i = 0; i < n; i++) o[po + i] = a[pa + i] - b[pb + i];
+        }
+        case MUL -> {
+          for (int i = 0; i < n; i++) o[po + i] = a[pa + i] * b[pb + i];
+        }
+        case DIV -> {
+          for (int i = 0; i < n; i++) o[po + i] = a[pa + i] / b[pb + i];
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (sa == 1 && sb == 0) {
+      float v = b[pb];
+      switch (op) {
+        case ADD -> {
+          for (int i = 0; i < n; i++) o[po + i] = a[pa + i] + v;
+        }
+        case SUB -> {
+          for (int i = 0; i < n; i++) o[po + i] = a[pa + i] - v;
+        }
+        case MUL -> {
+          for (int i = 0; i < n; i++) o[po + i] = a[pa + i] * v;
+        }
+        case DIV -> {
+          for (int i = 0; i < n; i++) o[po + i] = a[pa + i] / v;
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (sa == 0 && sb == 1) {
+      float v = a[pa];
+      switch (op) {
+        case ADD -> {
+          for (int i = 0; i < n; i++) o[po + i] = v + b[pb + i];
+        }
+        case SUB -> {
+          for (int i = 0; i < n; i++) o[po + i] = v - b[pb + i];
+        }
+        case MUL -> {
+          for (int i = 0; i < n; i++) o[po + i] = v * b[pb + i];
+        }
+        case DIV -> {
+          for (int i = 0; i < n; i++) o[po + i] = v / b[pb + i];
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+    switch (op) {
+      case ADD -> {
+        for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] + b[pb + i * sb];
+      }
+      case SUB -> {
+        for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] - b[pb + i * sb];
+      }
+      case MUL -> {
+        for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] * b[pb + i * sb];
+      }
+      case DIV -> {
+        for (int i = 0; i < n; i++) o[po + i] = a[pa + i * sa] / b[pb + i * sb];
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when every element of the view is the same buffer element (a broadcast scalar). */
+  private static boolean isScalarView(View v) {
+    for (int st : v.strides()) if (st != 0) return false;
+    return true;
+  }
+
+  void where(View cond, View av, View bv, View out) {
+    HostBuffer c = HostBuffer.of(cond),
+        a = HostBuffer.of(av),
+        b = HostBuffer.of(bv),
+        o = HostBuffer.of(out);
+    int sc = Strided.inner(cond.strides()),
+        sa = Strided.inner(av.strides()),
+        sb = Strided.inner(bv.strides()),
+        so = Strided.inner(out.strides());
+    par.eachRow(
+        out.shape(),
+        new int[][] {cond.strides(), av.strides(), bv.strides(), out.strides()},
+        new int[] {cond.offset(), av.offset(), bv.offset(), out.offset()},
+        (off, n) -> {
+          for (int i = 0, pc = off[0], pa = off[1], pb = off[2], po = off[3];
+              i < n;
+              i++, pc += sc, pa += sa, pb += sb, po += so) {
+            o.set(po, c.get(pc) != 0 ? a.get(pa) : b.get(pb));
+          }
+        });
+  }
+
+  void reduce(ReduceOp op, View in, View out) {
+    HostBuffer a = HostBuffer.of(in), o = HostBuffer.of(out);
+    int[] inShape = in.shape(), outShape = out.shape();
+    // Accumulate in double whatever the storage type, then round once: sums of many float32
+    // values would otherwise lose digits. The walk is sequential, so the order is fixed.
+    double[] acc = new double[out.numel()];
+    Arrays.fill(acc, op.identity());
+    int[] accStrides = View.rowMajorStrides(outShape);
+    for (int d = 0; d < inShape.length; d++) if (outShape[d] == 1) accStrides[d] = 0;
+    int sa = Strided.inner(in.strides()), sacc = Strided.inner(accStrides);
+    Strided.rows(
+        inShape,
+        new int[][] {in.strides(), accStrides},
+        new int[] {in.offset(), 0},
+        (off, n) -> {
+          if (a.f != null && op == ReduceOp.SUM) {
+            // NOTE: the sums behind mean, batch norm and every broadcast gradient; a plain float
+            // loop skips the generic path's per-element dispatch. Same order, same result.
+            float[] f = a.f;
+            if (sacc == 0) {
+              // Four interleaved partial sums hide the add latency (4× faster than one chain);
+              // the grouping depends only on the row, so the result is still fixed.
+              double r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+              int i = 0, p = off[0];
+              for (; i + 3 < n; i += 4, p += 4 * sa) {
+                r0 += f[p];
+                r1 += f[p + sa];
+                r2 += f[p + 2 * sa];
+                r3 += f[p + 3 * sa];
+              }
+              for (; i < n; i++, p += sa) r0 += f[p];
+              acc[off[1]] += (r0 + r1) + (r2 + r3);
+            } else {
+              for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += sacc)
+                acc[q] += f[p];
+            }
+          } else if (sacc == 0) {
+            double r = acc[off[1]];
+            for (int i = 0, p = off[0]; i < n; i++, p += sa) r = op.combine(r, a.get(p));
+            acc[off[1]] = r;
+          } else {
+            for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += sacc)
+              acc[q] = op.combine(acc[q], a.get(p));
+          }
+        });
+    int[] pos = {0};
+    int so = Strided.inner(out.strides());
+    Strided.rows(
+        outShape,
+        new int[][] {out.strides()},
+        new int[] {out.offset()},
+        (off, n) -> {
+          for (int i = 0, q = off[0]; i < n; i++, q += so) o.set(q, acc[pos[0]++]);
+        });
+  }
+
+  void argReduce(ReduceOp op, View in, int axis, View out) {
+    HostBuffer a = HostBuffer.of(in), o = HostBuffer.of(out);
+    int len = in.shape()[axis], step = in.strides()[axis];
+    int sa = Strided.inner(in.strides()), so = Strided.inner(out.strides());
+    Strided.rows(
+        out.shape(),
+        new int[][] {in.strides(), out.strides()},
+        new int[] {in.offset(), out.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += sa, q += so) {
+            int best = 0;
+            double bestValue = a.get(p);
+            for (int t = 1; t < len && !Double.isNaN(bestValue); t++) {
+              double v = a.get(p + t * step);
+              if (op.combine(bestValue, v) != bestValue || Double.isNaN(v)) {
+                best = t;
+                bestValue = v;
+              }
+            }
+            o.set(q, best);
+          }
+        });
+  }
+
+  void gather(View in, int axis, View index, View out) {
+    HostBuffer a = HostBuffer.of(in), idx = HostBuffer.of(index), o = HostBuffer.of(out);
+    int[] inBase = in.strides().clone();
+    inBase[axis] = 0;
+    int limit = in.shape()[axis], step = in.strides()[axis];
+    int si = Strided.inner(index.strides()),
+        so = Strided.inner(out.strides()),
+        sa = Strided.inner(inBase);
+    Strided.rows(
+        out.shape(),
+        new int[][] {index.strides(), out.strides(), inBase},
+        new int[] {index.offset(), out.offset(), in.offset()},
+        (off, n) -> {
+          for (int i = 0, p = off[0], q = off[1], s = off[2];
+              i < n;
+              i++, p += si, q += so, s += sa) {
+            int t = checkedIndex("gather", idx.get(p), limit, axis);
+            o.set(q, a.get(s + t * step));
+          }
+        });
+  }
+
+  void scatterAdd(View src, int axis, View index, View out) {
+    scatter("scatterAdd", src, axis, index, out, true);
+  }
+
+  void scatter(View src, int axis, View index, View out) {
+    scatter("scatter", src, axis, index, out, false);
+  }
+
+  /**
+   * Writes (or adds, when {@code accumulate}) each source element at its index along {@code axis}.
+   */
+  private void scatter(String op, View src, int axis, View index, View out, boolean accumulate) {
+    HostBuffer a = HostBuffer.of(src), idx = HostBuffer.of(index), o = HostBuffer.of(out);
+    int[] outBase = out.strides().clone();
+    outBase[axis] = 0;
+    int limit = out.shape()[axis], step = out.strides()[axis];
+    int si = Strided.inner(index.strides()),
+        ss = Strided.inner(src.strides()),
+        so = Strided.inner(outBase);
+    Strided.rows(
+        index.shape(),
+        new int[][] {index.strides(), src.strides(), outBase},
+        new int[] {index.offset(), src.offset(), out.offset()},
+        (off, n) -> {
+          if (a.f != null && o.f != null && idx.f != null) {
+            // float32 (max pooling's backward pass): the same loop on the arrays themselves
+            float[] src0 = a.f, out0 = o.f, index0 = idx.f;
+            for (int i = 0, p = off[0], q = off[1], s = off[2];
+                i < n;
+                i++, p += si, q += ss, s += so) {
+              int target = s + checkedIndex(op, index0[p], limit, axis) * step;
+              out0[target] = accumulate ? out0[target] + src0[q] : src0[q];
+            }
+            return;
+          }
+          for (int i = 0, p = off[0], q = off[1], s = off[2];
+              i < n;
+              i++, p += si, q += ss, s += so) {
+            int target = s + checkedIndex(op, idx.get(p), limit, axis) * step;
+            o.set(target, accumulate ? o.get(target) + a.get(q) : a.get(q));
+          }
+        });
+  }
+
+  private static int checkedIndex(String op, double value, int limit, int axis) {
+    int t = (int) value;
+    if (t != value || t < 0 || t >= limit) {
+      throw new IllegalArgumentException(
+          op
+              + ": index "
+              + value
+              + " out of range for axis "
+              + axis
+              + " of size "
+              + limit
+              + " (want an integer in [0, "
+              + limit
+              + "))");
+    }
+    return t;
+  }
+}
