@@ -6,6 +6,7 @@
 #   3. lib unit tests again on JDK 25   (skipped with a warning when no JDK 25 is installed)
 #   4. every notebook, fast mode        DL_FAST=1, each on a fresh kernel, outputs in target/test-notebooks/
 #   5. graded exercises                 ci/grade.sh: exercises/ up to date, solutions 100%, fixtures' scores
+#   6. the classroom                    ci/classroom_test.sh: a class on JupyterHub, hand-in to gradebook
 # Env: JDK17_HOME / JDK25_HOME to pick the JDKs; DL_REQUIRE_JDK25=1 makes a missing JDK 25 an error.
 set -euo pipefail
 
@@ -79,6 +80,11 @@ if [[ -f "$ROOT/ci/grade.sh" ]]; then
 else
   info "no grader yet (ci/grade.sh): skipped"
 fi
+
+step "Classroom: a class on JupyterHub, end to end"
+# ci/classroom_test.sh: hub, instructor + three students via the REST API, hand-in, collect, grade,
+# feedback, isolation between students; removes everything it made (about 2-3 minutes).
+timed "classroom" bash "$ROOT/ci/classroom_test.sh"
 
 step "All tests passed"
 printf '    %s\n' "${timings[@]}"
