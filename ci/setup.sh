@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares this machine for the course. Safe to re-run: every step checks first and skips what is done.
-#   1. Debian packages: Jupyter (Notebook, nbconvert, nbclient) and OpenCL (PoCL CPU driver, headers, clinfo)
+#   1. Debian packages: Jupyter (Notebook, nbconvert, nbclient, JupyterHub) and OpenCL (PoCL CPU driver, headers, clinfo)
 #   2. Java 17+ and Maven present
 #   3. the course library built: lib/target/dl-lib.jar + lib/target/dependency/*.jar
 #   4. the Java Jupyter kernel (rapaio-jupyter-kernel) registered as kernelspec "java"
@@ -22,6 +22,7 @@ APT_PACKAGES=(
   jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel
   pocl-opencl-icd ocl-icd-opencl-dev clinfo
   bubblewrap  # the grader's OS sandbox (ci/grader); util-linux's prlimit and setpriv are always there
+  jupyterhub  # the classroom (ci/classroom.sh); brings configurable-http-proxy
 )
 
 step() { printf '\n==> %s\n' "$*"; }

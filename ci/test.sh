@@ -11,6 +11,7 @@
 #   5. every notebook, fast mode        DL_FAST=1, each on a fresh kernel, outputs in target/test-notebooks/;
 #      no notebook, exercise or solution uses a magic other than %jars and %maven
 #   6. graded exercises                 ci/grade.sh: exercises/ up to date, solutions 100%, fixtures' scores
+#   7. the classroom                    ci/classroom_test.sh: a class on JupyterHub, hand-in to gradebook
 # Env: JDK17_HOME / JDK25_HOME to pick the JDKs; DL_REQUIRE_JDK25=1 makes a missing JDK 25 an error.
 set -euo pipefail
 
@@ -94,6 +95,11 @@ if [[ -f "$ROOT/ci/grade.sh" ]]; then
 else
   info "no grader yet (ci/grade.sh): skipped"
 fi
+
+step "Classroom: a class on JupyterHub, end to end"
+# ci/classroom_test.sh: hub, instructor + three students via the REST API, hand-in, collect, grade,
+# feedback, isolation between students; removes everything it made (about 2-3 minutes).
+timed "classroom" bash "$ROOT/ci/classroom_test.sh"
 
 step "All tests passed"
 printf '    %s\n' "${timings[@]}"
