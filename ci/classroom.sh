@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The course served to a class from this machine: JupyterHub (Debian's jupyterhub 3.0 with
 # configurable-http-proxy), one Unix user per student, the assignment cycle and a gradebook.
-# Run as root. 'bash ci/classroom.sh --help' lists the commands; README, "Teaching a class", walks
+# Run as root. 'bash ci/classroom.sh --help' lists the commands; ci/classroom/README.md walks
 # through a term. The class home (state, drop boxes, gradebook) is /srv/dlcourse or $DL_CLASS_HOME.
 set -euo pipefail
 

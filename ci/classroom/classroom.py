@@ -19,7 +19,7 @@ notebook kernel runs whatever the student types, so the boundary between student
 operating system enforces. Each student's server and kernels run under their own uid in a 0700 home;
 drop boxes are per-student directories owned by root and shared only with the student's own group.
 No container runtime is needed, which this machine (and CI) does not have; on many machines the same
-layout maps onto Kubernetes (README: the classroom at scale).
+layout maps onto Kubernetes (ci/classroom/README.md, Kubernetes).
 
 The student's side of the cycle is ``dl-submit`` (installed in the class home's bin/, on the students'
 PATH): the released notebook ends with a ``%%bash`` cell running it.
@@ -344,7 +344,7 @@ def cmd_setup(cr, a):
         os.chmod(REPO, 0o700)
         info(f"{REPO} was mode {mode:o}, now 0700: it holds solutions/ and hidden tests")
     info(f"hub on http://{settings['ip']}:{settings['port']}{settings['base_url']} "
-         "(HTTP only: put a TLS reverse proxy in front, see README)")
+         "(HTTP only: put a TLS reverse proxy in front, see ci/classroom/README.md)")
     info("next: bash ci/classroom.sh start")
 
 
@@ -431,7 +431,7 @@ def add_users(cr, names, instructor):
         sync_instructor(cr, n, instructor)
         populate_home(cr, n)
         if a_password_needed(pw):
-            info(f"{n}: no password yet; set one with 'passwd {n}' (or use another authenticator, README)")
+            info(f"{n}: no password yet; set one with 'passwd {n}' (or use another authenticator, ci/classroom/README.md)")
 
 
 def a_password_needed(pw):

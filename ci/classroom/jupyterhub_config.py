@@ -20,7 +20,7 @@ INSTRUCTOR_GROUP = S["prefix"] + "instructors"
 PY = "/usr/bin/python3"
 
 # --- where it listens, where it keeps its state --------------------------------------------------------
-# HTTP only: HTTPS belongs to a reverse proxy in front (nginx/Apache with certbot, README), so the hub
+# HTTP only: HTTPS belongs to a reverse proxy in front (nginx/Apache with certbot, ci/classroom/README.md), so the hub
 # listens on 127.0.0.1 unless setup was given --ip.
 c.JupyterHub.bind_url = f"http://{S['ip']}:{S['port']}{S['base_url']}"
 c.JupyterHub.hub_ip = "127.0.0.1"
@@ -79,7 +79,7 @@ c.Spawner.http_timeout = 120
 # lower them). RLIMIT_NPROC counts all processes and threads of the student's uid, so it caps fork bombs
 # across everything they run. LocalProcessSpawner cannot cap memory or CPU time share (mem_limit and
 # cpu_limit are only passed on as MEM_LIMIT/CPU_LIMIT); that takes cgroups: SystemdSpawner, systemd-run
-# --scope -p MemoryMax=... -p CPUQuota=..., or Kubernetes (README).
+# --scope -p MemoryMax=... -p CPUQuota=..., or Kubernetes (ci/classroom/README.md).
 c.Spawner.cmd = ["prlimit", f"--nproc={S['max_processes']}", f"--nofile={S['max_open_files']}",
                  f"--fsize={S['max_file_mb'] * 1024 * 1024}", "--core=0", "--",
                  "/usr/bin/jupyterhub-singleuser"]
