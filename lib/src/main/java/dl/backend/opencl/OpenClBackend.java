@@ -402,39 +402,14 @@ public final class OpenClBackend implements Backend {
     if (!ok) onCpu("copy", new View[] {src, dst}, 1, v -> cpu.copy(v[0], v[1]));
   }
 
+  /** The op's code in the kernels: its enum position, defined there as a name (ProgramCache). */
   private static int code(UnaryOp op) {
-    return switch (op) {
-      case NEG -> 0;
-      case EXP -> 1;
-      case LOG -> 2;
-      case SIN -> 3;
-      case COS -> 4;
-      case TANH -> 5;
-      case SIGMOID -> 6;
-      case RELU -> 7;
-      case ABS -> 8;
-      case SIGN -> 9;
-      case SQRT -> 10;
-      case STEP -> 11;
-    };
+    return op.ordinal();
   }
 
+  /** The op's code in the kernels: its enum position, defined there as a name (ProgramCache). */
   private static int code(BinaryOp op) {
-    return switch (op) {
-      case ADD -> 0;
-      case SUB -> 1;
-      case MUL -> 2;
-      case DIV -> 3;
-      case POW -> 4;
-      case MAX -> 5;
-      case MIN -> 6;
-      case GT -> 7;
-      case GE -> 8;
-      case LT -> 9;
-      case LE -> 10;
-      case EQ -> 11;
-      case NE -> 12;
-    };
+    return op.ordinal();
   }
 
   @Override
@@ -511,12 +486,9 @@ public final class OpenClBackend implements Backend {
 
   // ---------------------------------------------------------------- reductions
 
+  /** The op's code in the kernels: its enum position, defined there as a name (ProgramCache). */
   private static int code(ReduceOp op) {
-    return switch (op) {
-      case SUM -> 0;
-      case MAX -> 1;
-      case MIN -> 2;
-    };
+    return op.ordinal();
   }
 
   /** Work-items per group for reductions that give each output element a whole group. */

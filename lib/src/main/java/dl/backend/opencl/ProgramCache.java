@@ -2,6 +2,9 @@ package dl.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import dl.backend.BinaryOp;
+import dl.backend.ReduceOp;
+import dl.backend.UnaryOp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +42,24 @@ final class ProgramCache {
   private final Map<String, BuildException> failures = new HashMap<>();
   private final Map<String, cl_kernel> kernels = new HashMap<>();
 
+  /**
+   * {@code #define UNARY_RELU 7}, {@code #define BINARY_ADD 0}, … for every constant of {@link
+   * UnaryOp}, {@link BinaryOp} and {@link ReduceOp}: the kernels switch on these names, and the
+   * Java side passes {@code op.ordinal()}, so the two can never disagree.
+   */
+  static final String OP_CODES = opCodes();
+
+  static String opCodes() {
+    StringBuilder sb = new StringBuilder("// op codes, generated from the Java enums\n");
+    for (UnaryOp op : UnaryOp.values())
+      sb.append("#define UNARY_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
+    for (BinaryOp op : BinaryOp.values())
+      sb.append("#define BINARY_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
+    for (ReduceOp op : ReduceOp.values())
+      sb.append("#define REDUCE_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
+    return sb.toString();
+  }
+
   ProgramCache(cl_context context, cl_device_id device) {
     this.context = context;
     this.device = device;
@@ -62,7 +83,7 @@ final class ProgramCache {
     if (failed != null) throw failed;
     cl_program p = programs.get(key);
     if (p != null) return p;
-    String source = common + "\n" + resource(file);
+    String source = OP_CODES + common + "\n" + resource(file);
     p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
     try {
       clBuildProgram(p, 1, new cl_device_id[] {device}, defines, null, null);

@@ -1,4 +1,5 @@
-// Elementwise kernels over strided, broadcast views. The op codes match OpenClBackend's tables.
+// Elementwise kernels over strided, broadcast views. The op codes (UNARY_RELU, BINARY_ADD, ...) are
+// defined from the Java enums UnaryOp and BinaryOp when the program is built (ProgramCache.opCodes).
 
 __kernel void fill(__global T* o, const view_t vo, const T value, const int n) {
   int i = get_global_id(0);
@@ -7,22 +8,22 @@ __kernel void fill(__global T* o, const view_t vo, const T value, const int n) {
 
 inline T unary_op(const int op, const T x) {
   switch (op) {
-    case 0: return -x;
-    case 1: return exp(x);
-    case 2: return log(x);
-    case 3: return sin(x);
-    case 4: return cos(x);
-    case 5: return tanh(x);
-    case 6: {  // NOTE: exp of a non-positive number only, so it never overflows
+    case UNARY_NEG: return -x;
+    case UNARY_EXP: return exp(x);
+    case UNARY_LOG: return log(x);
+    case UNARY_SIN: return sin(x);
+    case UNARY_COS: return cos(x);
+    case UNARY_TANH: return tanh(x);
+    case UNARY_SIGMOID: {  // NOTE: exp of a non-positive number only, so it never overflows
       if (x >= 0) return (T)1 / ((T)1 + exp(-x));
       T e = exp(x);
       return e / ((T)1 + e);
     }
-    case 7: return x > 0 ? x : (T)0;
-    case 8: return fabs(x);
-    case 9: return isnan(x) ? x : (x > 0 ? (T)1 : (x < 0 ? (T)-1 : x));
-    case 10: return sqrt(x);
-    case 11: return x > 0 ? (T)1 : (T)0;
+    case UNARY_RELU: return x > 0 ? x : (T)0;
+    case UNARY_ABS: return fabs(x);
+    case UNARY_SIGN: return isnan(x) ? x : (x > 0 ? (T)1 : (x < 0 ? (T)-1 : x));
+    case UNARY_SQRT: return sqrt(x);
+    case UNARY_STEP: return x > 0 ? (T)1 : (T)0;
     default: return NAN;
   }
 }
@@ -35,20 +36,20 @@ __kernel void unary(const int op, __global const T* a, const view_t va, __global
 
 inline T binary_op(const int op, const T a, const T b) {
   switch (op) {
-    case 0: return a + b;
-    case 1: return a - b;
-    case 2: return a * b;
-    case 3: return a / b;
-    case 4: return pow(a, b);
+    case BINARY_ADD: return a + b;
+    case BINARY_SUB: return a - b;
+    case BINARY_MUL: return a * b;
+    case BINARY_DIV: return a / b;
+    case BINARY_POW: return pow(a, b);
     // NOTE: like Java's Math.max/min, NaN wins (OpenCL's fmax would drop it).
-    case 5: return (isnan(a) || isnan(b)) ? a + b : (a >= b ? a : b);
-    case 6: return (isnan(a) || isnan(b)) ? a + b : (a <= b ? a : b);
-    case 7: return a > b ? (T)1 : (T)0;
-    case 8: return a >= b ? (T)1 : (T)0;
-    case 9: return a < b ? (T)1 : (T)0;
-    case 10: return a <= b ? (T)1 : (T)0;
-    case 11: return a == b ? (T)1 : (T)0;
-    case 12: return a != b ? (T)1 : (T)0;
+    case BINARY_MAX: return (isnan(a) || isnan(b)) ? a + b : (a >= b ? a : b);
+    case BINARY_MIN: return (isnan(a) || isnan(b)) ? a + b : (a <= b ? a : b);
+    case BINARY_GT: return a > b ? (T)1 : (T)0;
+    case BINARY_GE: return a >= b ? (T)1 : (T)0;
+    case BINARY_LT: return a < b ? (T)1 : (T)0;
+    case BINARY_LE: return a <= b ? (T)1 : (T)0;
+    case BINARY_EQ: return a == b ? (T)1 : (T)0;
+    case BINARY_NE: return a != b ? (T)1 : (T)0;
     default: return NAN;
   }
 }

@@ -20,13 +20,13 @@ inline int in_at(const view_t va, const view_t vo, int o, int r) {
 }
 
 inline ACC identity(const int op) {
-  return op == 0 ? (ACC)0 : (op == 1 ? (ACC)(-INFINITY) : (ACC)INFINITY);
+  return op == REDUCE_SUM ? (ACC)0 : (op == REDUCE_MAX ? (ACC)(-INFINITY) : (ACC)INFINITY);
 }
 
 // NOTE: NaN must win, or a diverging loss would be hidden by max(); the same rule as ReduceOp.
 inline ACC combine(const int op, const ACC acc, const ACC x) {
-  if (op == 0) return acc + x;
-  if (op == 1) return (x > acc || isnan(x)) ? x : acc;
+  if (op == REDUCE_SUM) return acc + x;
+  if (op == REDUCE_MAX) return (x > acc || isnan(x)) ? x : acc;
   return (x < acc || isnan(x)) ? x : acc;
 }
 
@@ -72,7 +72,7 @@ __kernel void arg_reduce(const int op, __global const T* a, const view_t va, __g
   T bestValue = a[p];
   for (int t = 1; t < len && !isnan(bestValue); t++) {
     T v = a[p + t * step];
-    if ((op == 1 ? v > bestValue : v < bestValue) || isnan(v)) {
+    if ((op == REDUCE_MAX ? v > bestValue : v < bestValue) || isnan(v)) {
       best = t;
       bestValue = v;
     }
