@@ -180,6 +180,46 @@ public final class Transforms {
     };
   }
 
+  /**
+   * Cuts the height×width window whose top-left pixel is (top, left) out of every image. The window
+   * may reach past the edges (top or left negative, or beyond the last row/column): those pixels
+   * are 0, as in the zero padding a convolution sees, so a unit's whole receptive field can be cut
+   * out even at the border (torchvision's {@code crop} does the same).
+   *
+   * <p>Shape: x [N, ..., H, W] → [N, ..., height, width], float32 and contiguous.
+   *
+   * <pre>{@code
+   * jshell> Transforms.crop(-2, -2, 5, 5).apply(digits).shape()   // two rows/columns of padding
+   * $1 ==> [64,1,5,5]
+   * }</pre>
+   */
+  public static Transform crop(int top, int left, int height, int width) {
+    if (height < 1 || width < 1)
+      throw new IllegalArgumentException(
+          "crop: height and width must be positive, got " + height + "x" + width);
+    return x -> {
+      images("crop", x);
+      int h = x.size(-2), w = x.size(-1);
+      // NOTE: a window entirely outside the image would be all padding: almost surely a mistake.
+      if (top >= h || left >= w || top + height <= 0 || left + width <= 0)
+        throw new IllegalArgumentException(
+            "crop: the "
+                + height
+                + "x"
+                + width
+                + " window at (top "
+                + top
+                + ", left "
+                + left
+                + ") does not overlap images "
+                + x.shape());
+      int[] rowShift = new int[x.size(0)], colShift = new int[x.size(0)];
+      Arrays.fill(rowShift, top);
+      Arrays.fill(colShift, left);
+      return shift(x, height, width, rowShift, colShift);
+    };
+  }
+
   private static void images(String op, Tensor x) {
     if (x.dim() < 3)
       throw new IllegalArgumentException(op + ": expected images [N, ..., H, W], got " + x.shape());

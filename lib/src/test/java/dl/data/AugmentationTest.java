@@ -184,6 +184,42 @@ class AugmentationTest {
   }
 
   @Test
+  void cropCutsAFixedWindowWithZerosOutsideTheImage() {
+    int n = 3, ch = 2, h = 6, w = 7;
+    Tensor x = numbered(n, ch, h, w);
+    float[] in = x.toFloatArray();
+    // inside, across the top-left corner, and across the bottom-right corner
+    int[][] windows = {{1, 2, 3, 4}, {-2, -1, 5, 4}, {4, 5, 4, 3}};
+    for (int[] win : windows) {
+      Tensor out = Transforms.crop(win[0], win[1], win[2], win[3]).apply(x);
+      assertArrayEquals(new int[] {n, ch, win[2], win[3]}, out.shape().toArray());
+      // the window's pixel (r, c) is the image's (r + top, c + left), 0 outside
+      int r0 = Math.max(0, -win[0]), c0 = Math.max(0, -win[1]);
+      for (int i = 0; i < n; i++) {
+        int[] d = assertShiftedCopy(in, out.toFloatArray(), i, ch, h, w, win[2], win[3], r0, c0);
+        assertArrayEquals(new int[] {win[0], win[1]}, d, "window " + Arrays.toString(win));
+      }
+    }
+    assertArrayEquals(
+        x.toFloatArray(), Transforms.crop(0, 0, h, w).apply(x).toFloatArray(), "whole image");
+  }
+
+  @Test
+  void cropRejectsEmptyWindowsAndWindowsOutsideTheImage() {
+    Tensor x = Tensor.zeros(2, 1, 8, 8);
+    var empty = assertThrows(IllegalArgumentException.class, () -> Transforms.crop(0, 0, 0, 3));
+    assertTrue(empty.getMessage().contains("crop: height and width must be positive, got 0x3"));
+    var outside =
+        assertThrows(IllegalArgumentException.class, () -> Transforms.crop(8, 0, 3, 3).apply(x));
+    assertTrue(
+        outside.getMessage().contains("does not overlap images [2,1,8,8]"), outside.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Transforms.crop(0, -3, 3, 3).apply(x));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Transforms.crop(0, 0, 3, 3).apply(Tensor.zeros(8, 8)));
+  }
+
+  @Test
   void rejectsWhatItCannotDo() {
     Tensor x = Tensor.zeros(2, 1, 8, 8);
     assertThrows(
