@@ -5,8 +5,9 @@ import dl.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Ready-made {@link Transform}s for batches: normalisation, flattening and simple augmentations.
- * Like {@code torchvision.transforms}, but every transform works on a whole batch [N, ...].
+ * Ready-made {@link Transform}s for batches: normalisation, flattening and simple augmentations
+ * (shifts, crops, flips, brightness, contrast and colour jitter). Like {@code
+ * torchvision.transforms}, but every transform works on a whole batch [N, ...].
  */
 public final class Transforms {
   private Transforms() {}
@@ -218,6 +219,104 @@ public final class Transforms {
       Arrays.fill(colShift, left);
       return shift(x, height, width, rowShift, colShift);
     };
+  }
+
+  /**
+   * Adds {@code offset} to every value: a brighter (offset &gt; 0) or darker image. The mean of
+   * every image moves by exactly {@code offset}; nothing is clamped, so pixels may leave [0, 1]
+   * (see {@link #colorJitter} for a clamped, random version).
+   *
+   * <pre>{@code
+   * jshell> Transforms.adjustBrightness(0.25).apply(Tensor.of(0, 0.5))
+   * $1 ==> tensor([0.2500, 0.7500])
+   * }</pre>
+   */
+  public static Transform adjustBrightness(double offset) {
+    if (!Double.isFinite(offset))
+      throw new IllegalArgumentException("adjustBrightness: offset must be finite, got " + offset);
+    return x -> x.add(offset);
+  }
+
+  /**
+   * Stretches (factor &gt; 1) or flattens (factor &lt; 1) each image around its own mean m, taken
+   * over all of its channels and pixels: out = m + factor·(x − m). Each image keeps its mean and
+   * its standard deviation is multiplied by {@code factor}; factor 0 gives a flat image at m.
+   * Nothing is clamped.
+   *
+   * <p>Shape: x [N, ...] → the same shape, float32.
+   */
+  public static Transform adjustContrast(double factor) {
+    if (!(factor >= 0 && Double.isFinite(factor)))
+      throw new IllegalArgumentException(
+          "adjustContrast: factor must be finite and >= 0, got " + factor);
+    return x -> {
+      if (x.dim() < 2)
+        throw new IllegalArgumentException(
+            "adjustContrast: expected a batch of images [N, ...], got " + x.shape());
+      int n = x.size(0);
+      double[] factors = new double[n];
+      Arrays.fill(factors, factor);
+      return jitter(x, factors, new double[n], 1, new double[n], false); // no offset, no cast
+    };
+  }
+
+  /**
+   * Random colour augmentation, drawn afresh for every image (the lecture's "colour casting"; like
+   * torchvision's {@code ColorJitter} for brightness and contrast): a contrast factor from [1 −
+   * contrast, 1 + contrast] around the image's mean, a brightness offset from [−brightness,
+   * brightness] added to all channels, and a cast from [−cast, cast] added to each channel on its
+   * own (it tints a colour image). The result is clamped to [0, 1], so use it on pixels in [0, 1],
+   * before {@link #normalize}.
+   *
+   * <p>Shape: x [N, C, H, W] or [N, H, W] (one channel) → the same shape, float32.
+   */
+  public static Transform colorJitter(double brightness, double contrast, double cast, Rng rng) {
+    if (!(brightness >= 0 && contrast >= 0 && contrast <= 1 && cast >= 0))
+      throw new IllegalArgumentException(
+          "colorJitter: expected brightness >= 0, contrast in [0, 1] and cast >= 0, got "
+              + brightness
+              + ", "
+              + contrast
+              + ", "
+              + cast);
+    return x -> {
+      images("colorJitter", x);
+      int n = x.size(0), channels = x.dim() == 3 ? 1 : x.size(1);
+      double[] factors = new double[n], offsets = new double[n];
+      double[] casts = new double[n * channels];
+      for (int i = 0; i < n; i++) {
+        factors[i] = rng.uniform(1 - contrast, 1 + contrast);
+        offsets[i] = rng.uniform(-brightness, brightness);
+        for (int c = 0; c < channels; c++) casts[i * channels + c] = rng.uniform(-cast, cast);
+      }
+      return jitter(x, factors, offsets, channels, casts, true);
+    };
+  }
+
+  /**
+   * out[i, c, …] = m_i + factors[i]·(x[i, c, …] − m_i) + offsets[i] + casts[i·channels + c], with
+   * m_i the mean of image i over all its values, optionally clamped to [0, 1]: the one loop behind
+   * brightness, contrast and colour jitter.
+   */
+  private static Tensor jitter(
+      Tensor x, double[] factors, double[] offsets, int channels, double[] casts, boolean clamp) {
+    int n = x.size(0);
+    float[] v = x.toFloatArray();
+    int per = n == 0 ? 0 : v.length / n, perChannel = per / channels;
+    for (int i = 0; i < n; i++) {
+      double sum = 0;
+      for (int j = i * per; j < (i + 1) * per; j++) sum += v[j];
+      double mean = per == 0 ? 0 : sum / per;
+      for (int c = 0; c < channels; c++) {
+        double shift = offsets[i] + casts[i * channels + c];
+        int from = i * per + c * perChannel;
+        for (int j = from; j < from + perChannel; j++) {
+          double out = mean + factors[i] * (v[j] - mean) + shift;
+          v[j] = (float) (clamp ? Math.min(1, Math.max(0, out)) : out);
+        }
+      }
+    }
+    return Tensor.fromArray(v, x.shape().toArray());
   }
 
   private static void images(String op, Tensor x) {
