@@ -28,6 +28,21 @@ public final class AvgPool2d extends Module {
     return this;
   }
 
+  /** Kernel height and width (read-only copy; receptive fields use it). */
+  public int[] kernelSize() {
+    return kernel.clone();
+  }
+
+  /** Stride along height and width (read-only copy). */
+  public int[] stride() {
+    return stride.clone();
+  }
+
+  /** Padding before the first row and the first column, {@code [top, left]} (read-only copy). */
+  public int[] padding() {
+    return new int[] {padding[0], padding[2]};
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     try {

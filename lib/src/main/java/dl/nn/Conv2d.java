@@ -149,6 +149,30 @@ public final class Conv2d extends Module {
     return bias;
   }
 
+  /** Kernel height and width, e.g. {@code [5, 5]} (read-only copy; receptive fields use it). */
+  public int[] kernelSize() {
+    return new int[] {kh, kw};
+  }
+
+  /** Stride along height and width (read-only copy). */
+  public int[] stride() {
+    return stride.clone();
+  }
+
+  /**
+   * Padding before the first row and the first column, {@code [top, left]} (read-only copy); with
+   * {@code "same"} padding and an even kernel the bottom/right get one more.
+   */
+  public int[] padding() {
+    int[] p = effectivePadding();
+    return new int[] {p[0], p[2]};
+  }
+
+  /** Dilation along height and width (read-only copy). */
+  public int[] dilation() {
+    return dilation.clone();
+  }
+
   private int[] effectivePadding() {
     if (!samePadding) return padding;
     if (stride[0] != 1 || stride[1] != 1)

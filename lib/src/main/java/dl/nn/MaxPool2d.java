@@ -42,6 +42,26 @@ public final class MaxPool2d extends Module {
     return this;
   }
 
+  /** Kernel height and width (read-only copy; receptive fields use it). */
+  public int[] kernelSize() {
+    return kernel.clone();
+  }
+
+  /** Stride along height and width (read-only copy). */
+  public int[] stride() {
+    return stride.clone();
+  }
+
+  /** Padding before the first row and the first column, {@code [top, left]} (read-only copy). */
+  public int[] padding() {
+    return new int[] {padding[0], padding[2]};
+  }
+
+  /** Dilation along height and width (read-only copy). */
+  public int[] dilation() {
+    return dilation.clone();
+  }
+
   /**
    * Round the output size up instead of down, so a last, partial window at the bottom/right still
    * counts (PyTorch's ceil_mode): 7×7 pooled 2×2 gives 4×4 instead of 3×3.

@@ -9,7 +9,10 @@
  *       matrices and heatmaps (XChart for the axes, Java2D for the rest);
  *   <li>{@link dl.viz.Images}: grids of samples and predictions, learned filters, single images;
  *   <li>{@link dl.viz.Tables}: Tablesaw tables from arrays and tensors, printed with fixed
- *       decimals.
+ *       decimals;
+ *   <li>{@link dl.viz.Diagrams}: drawings generated from the real objects: the computation graph
+ *       autograd recorded (05), a kernel sliding with stride, padding and dilation (08), dropout
+ *       masks (11), receptive fields (12) and architectures of any module (10, 12, 13).
  * </ul>
  *
  * <p>Introduced in notebook 01 and used throughout: 02 (perceptron: points, separating lines), 03
