@@ -1,11 +1,17 @@
 package dl.viz;
 
 import dl.tensor.Tensor;
+import dl.vision.Box;
+import dl.vision.Detection;
 import java.awt.BasicStroke;
+import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +44,7 @@ public final class ImageGrid extends Figure {
     Colormap colormap = Colormap.GRAY;
     int fixedWidth;
     int fixedHeight;
+    List<List<Overlay>> overlays;
 
     Spec(float[][] tiles, int channels, int h, int w, int tileSide) {
       this.tiles = tiles;
@@ -56,6 +63,9 @@ public final class ImageGrid extends Figure {
       }
     }
   }
+
+  /** A box drawn over a tile, in image pixels, with its tag (label, score). */
+  record Overlay(Box box, String tag) {}
 
   private final Spec spec;
   private int originX;
@@ -145,6 +155,59 @@ public final class ImageGrid extends Figure {
         s -> {
           s.fixedWidth = width;
           s.fixedHeight = height;
+        });
+  }
+
+  /**
+   * The same grid with boxes drawn over the images, one list per image, each box in the colour of
+   * its label and tagged with it (e.g. a detection data set's true boxes). Boxes are in image
+   * pixels, as {@link Box} defines them.
+   */
+  public ImageGrid boxes(List<List<Box>> perImage) {
+    List<List<Overlay>> o = new ArrayList<>();
+    for (List<Box> boxes : checkPerImage("boxes", perImage))
+      o.add(boxes.stream().map(b -> new Overlay(b, String.valueOf(b.label()))).toList());
+    return withOverlays(o);
+  }
+
+  /**
+   * The same grid with detections drawn over the images, one list per image, each box in the colour
+   * of its label and tagged "label score" (e.g. "7 .93").
+   */
+  public ImageGrid detections(List<List<Detection>> perImage) {
+    List<List<Overlay>> o = new ArrayList<>();
+    for (List<Detection> ds : checkPerImage("detections", perImage))
+      o.add(
+          ds.stream()
+              .map(
+                  d ->
+                      new Overlay(
+                          d.box(),
+                          d.label()
+                              + " "
+                              + String.format(Locale.ROOT, "%.2f", d.score()).replace("0.", ".")))
+              .toList());
+    return withOverlays(o);
+  }
+
+  private <T> List<List<T>> checkPerImage(String op, List<List<T>> perImage) {
+    if (perImage.size() != spec.tiles.length)
+      throw new IllegalArgumentException(
+          op + ": " + perImage.size() + " lists of boxes for " + spec.tiles.length + " images");
+    return perImage;
+  }
+
+  private ImageGrid withOverlays(List<List<Overlay>> o) {
+    return with(
+        s -> {
+          List<List<Overlay>> all = new ArrayList<>();
+          for (int i = 0; i < s.tiles.length; i++) {
+            List<Overlay> tile = new ArrayList<>();
+            if (s.overlays != null) tile.addAll(s.overlays.get(i));
+            tile.addAll(o.get(i));
+            all.add(tile);
+          }
+          s.overlays = all;
         });
   }
 
@@ -263,6 +326,9 @@ public final class ImageGrid extends Figure {
           }
         }
       }
+      if (spec.overlays != null) {
+        for (int i = 0; i < spec.tiles.length; i++) paintOverlays(g, i, tileOrigin(i));
+      }
       if (titleH > 0) {
         g.setFont(Style.TITLE);
         g.setColor(Style.TEXT);
@@ -275,6 +341,33 @@ public final class ImageGrid extends Figure {
     } finally {
       g.dispose();
     }
+  }
+
+  /** The boxes of tile {@code i}, clipped to the tile, each with its tag in a coloured label. */
+  private void paintOverlays(Graphics2D g, int i, int[] o) {
+    int tw = spec.w * scale;
+    int th = spec.h * scale;
+    var clip = g.getClip();
+    g.clipRect(o[0], o[1], tw, th);
+    Font tagFont = Style.CAPTION.deriveFont(Font.BOLD, 11f);
+    g.setFont(tagFont);
+    int tagH = Draw.height(g, tagFont);
+    for (Overlay ov : spec.overlays.get(i)) {
+      Box b = ov.box();
+      Color c = Style.classColor(b.label());
+      double x = o[0] + b.x0() * scale;
+      double y = o[1] + b.y0() * scale;
+      g.setColor(c);
+      g.setStroke(new BasicStroke(2f));
+      g.draw(new Rectangle2D.Double(x, y, b.width() * scale, b.height() * scale));
+      int tagW = Draw.width(g, tagFont, ov.tag()) + 4;
+      // NOTE: the tag sits above the box's top-left corner, or just inside it at the tile's top.
+      double ty = y - tagH >= o[1] ? y - tagH : y;
+      g.fill(new Rectangle2D.Double(x - 1, ty, tagW, tagH));
+      g.setColor(Style.luminance(c) < 0.55 ? Color.WHITE : Style.TEXT);
+      Draw.leftAligned(g, ov.tag(), x + 1, ty + tagH / 2.0);
+    }
+    g.setClip(clip);
   }
 
   /** One caption size for all tiles: the largest, down to 10 pt, at which every line fits. */

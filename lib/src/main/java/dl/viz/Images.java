@@ -148,6 +148,40 @@ public final class Images {
   }
 
   /**
+   * Segmentation masks in colour: class 0 (background) black, class k ≥ 1 in the colour {@link
+   * ImageGrid#boxes} gives label k − 1, so a digit's mask (class digit + 1 in {@link
+   * dl.vision.Canvases}) has the colour of its box. Shape: masks [N, H, W] holding class indices.
+   *
+   * <pre>{@code
+   * jshell> Images.masks(set.masks().narrow(0, 0, 8), 8)
+   * }</pre>
+   */
+  public static ImageGrid masks(Tensor masks, int columns) {
+    if (masks.dim() != 3)
+      throw new IllegalArgumentException(
+          "masks: expected class indices [N, H, W], got shape " + masks.shape());
+    int[] s = masks.shape().toArray();
+    int[] c = masks.toIntArray();
+    int plane = s[1] * s[2];
+    float[] rgb = new float[s[0] * 3 * plane];
+    for (int n = 0; n < s[0]; n++) {
+      for (int p = 0; p < plane; p++) {
+        int k = c[n * plane + p];
+        if (k < 0)
+          throw new IllegalArgumentException(
+              "masks: class " + k + " at image " + n + ", pixel " + p + " is negative");
+        if (k == 0) continue;
+        java.awt.Color col = Style.classColor(k - 1);
+        int at = n * 3 * plane + p;
+        rgb[at] = col.getRed() / 255f;
+        rgb[at + plane] = col.getGreen() / 255f;
+        rgb[at + 2 * plane] = col.getBlue() / 255f;
+      }
+    }
+    return grid(Tensor.fromArray(rgb, s[0], 3, s[1], s[2]), columns);
+  }
+
+  /**
    * One image, scaled up like the grid's tiles. Shape: [H, W], [C, H, W] (C = 1 or 3) or [H, W, C].
    */
   public static ImageGrid of(Tensor image) {

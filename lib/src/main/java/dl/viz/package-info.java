@@ -7,7 +7,9 @@
  *   <li>{@link dl.viz.Plots}: loss/accuracy curves from a history table, functions and their
  *       derivatives, labelled 2-D points, decision boundaries and separating lines, confusion
  *       matrices and heatmaps (XChart for the axes, Java2D for the rest);
- *   <li>{@link dl.viz.Images}: grids of samples and predictions, learned filters, single images;
+ *   <li>{@link dl.viz.Images}: grids of samples and predictions, learned filters, single images,
+ *       segmentation masks; {@link dl.viz.ImageGrid#boxes} and {@link dl.viz.ImageGrid#detections}
+ *       draw boxes over the images;
  *   <li>{@link dl.viz.Tables}: Tablesaw tables from arrays and tensors, printed with fixed
  *       decimals;
  *   <li>{@link dl.viz.Diagrams}: drawings generated from the real objects: the computation graph
@@ -18,7 +20,7 @@
  * <p>Introduced in notebook 01 and used throughout: 02 (perceptron: points, separating lines), 03
  * (activation functions, MLP decision boundaries), 04 (loss surfaces, learning-rate comparisons),
  * 06 (MNIST: image grids, predictions, learned weights, confusion matrix), 08 to 10 (filters and
- * feature maps). All drawing is off-screen, so it works headless ({@code java.awt.headless=true})
- * and in CI.
+ * feature maps), 16 (boxes, detections and masks). All drawing is off-screen, so it works headless
+ * ({@code java.awt.headless=true}) and in CI.
  */
 package dl.viz;

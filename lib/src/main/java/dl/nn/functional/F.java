@@ -95,12 +95,17 @@ public final class F {
    * probabilities (one-hot), shape [N, C]. Uses the log-softmax primitive, so logits of ±1000 give
    * a finite loss and the gradient softmax(z) − y.
    *
-   * <p>Shape: logits [N, C].
+   * <p>Per-pixel (segmentation) form, as in PyTorch: logits [N, C, d1, ...] with class-index
+   * targets [N, d1, ...]; the softmax runs over axis 1 and the mean over every position of every
+   * sample.
+   *
+   * <p>Shape: logits [N, C] (targets [N] or [N, C]), or [N, C, d1, ...] (targets [N, d1, ...]).
    */
   public static Tensor crossEntropy(Tensor logits, Tensor target) {
+    if (logits.dim() > 2) return crossEntropyPerPosition(logits, target);
     if (logits.dim() != 2)
       throw new IllegalArgumentException(
-          "crossEntropy: expected logits [N, C], got " + logits.shape());
+          "crossEntropy: expected logits [N, C] or [N, C, d1, ...], got " + logits.shape());
     int n = logits.size(0), c = logits.size(1);
     Tensor logProb = logits.logSoftmax(1);
     if (target.dim() == 2) {
@@ -133,6 +138,25 @@ public final class F {
     }
     checkLabels("crossEntropy", target, c);
     return logProb.gather(1, target.reshape(n, 1)).mean().neg();
+  }
+
+  /** Logits [N, C, d1, ...], class indices [N, d1, ...]: the mean over all N·d1·... positions. */
+  private static Tensor crossEntropyPerPosition(Tensor logits, Tensor target) {
+    int[] ls = logits.shape().toArray();
+    int[] expected = new int[ls.length - 1];
+    expected[0] = ls[0];
+    System.arraycopy(ls, 2, expected, 1, ls.length - 2);
+    if (!java.util.Arrays.equals(target.shape().toArray(), expected)) {
+      throw new IllegalArgumentException(
+          "crossEntropy: logits "
+              + logits.shape()
+              + " need class-index targets "
+              + dl.tensor.Shape.of(expected)
+              + " (the logits' shape without the class axis 1), got "
+              + target.shape());
+    }
+    checkLabels("crossEntropy", target, ls[1]);
+    return logits.logSoftmax(1).gather(1, target.unsqueeze(1)).mean().neg();
   }
 
   /** Fails with the position and value of the first label outside [0, classes). */
