@@ -25,6 +25,13 @@ public final class Autograd {
    * @param retainGraph keep the graph so backward can run through it again
    */
   public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+    if (!root.requiresGrad() && root.computedUnderNoGrad()) {
+      throw new IllegalStateException(
+          "backward: tensor of shape "
+              + root.shape()
+              + " was computed inside a NoGrad scope (NoGrad.enter() or evaluation), so no graph"
+              + " was recorded even though its inputs require grad; compute it outside NoGrad");
+    }
     if (!root.requiresGrad()) {
       throw new IllegalStateException(
           "backward: tensor of shape "

@@ -14,6 +14,8 @@ import dl.tensor.Tensor;
 public abstract class Function {
   private Tensor[] inputs;
   private Tensor[] saved;
+  private int[] savedVersions;
+  private int savedOutput = -1; // which saved tensor is this node's own output, -1 if none
   private boolean released;
 
   /** Computes the output from the inputs. Runs with recording off. */
@@ -31,21 +33,32 @@ public abstract class Function {
     try (NoGrad scope = NoGrad.enter()) {
       out = forward(in);
     }
-    if (NoGrad.isGradEnabled()) {
-      for (Tensor t : in) {
-        if (t.requiresGrad()) {
-          inputs = in.clone(); // the caller may reuse its array
-          out.attachGradFn(this);
-          break;
-        }
-      }
+    if (saved != null) {
+      for (int i = 0; i < saved.length; i++) if (saved[i] == out) savedOutput = i;
+    }
+    boolean record = NoGrad.isGradEnabled(), needsGraph = false, fromNoGrad = false;
+    for (Tensor t : in) {
+      needsGraph |= t.requiresGrad();
+      fromNoGrad |= t.computedUnderNoGrad();
+    }
+    if (needsGraph && record) {
+      inputs = in.clone(); // the caller may reuse its array
+      out.attachGradFn(this);
+    } else if (needsGraph || fromNoGrad) {
+      // No graph, although a parameter is upstream: remembered so backward() can say why.
+      out.markComputedUnderNoGrad();
     }
     return out;
   }
 
-  /** Keeps tensors for backward (PyTorch's {@code ctx.save_for_backward}). */
+  /**
+   * Keeps tensors for backward (PyTorch's {@code ctx.save_for_backward}) together with each one's
+   * {@link Tensor#version()}, so backward can refuse to run on a tensor changed in place since.
+   */
   protected final void save(Tensor... tensors) {
     saved = tensors;
+    savedVersions = new int[tensors.length];
+    for (int i = 0; i < tensors.length; i++) savedVersions[i] = tensors[i].version();
   }
 
   /** The {@code i}-th tensor passed to {@link #save}. */
@@ -75,7 +88,46 @@ public abstract class Function {
               + name()
               + " was already freed by an earlier backward(); to run backward twice, retain the graph the first time: backward(grad, true)");
     }
+    checkSavedVersions();
     return backward(gradOutput);
+  }
+
+  /**
+   * PyTorch's in-place rule: a tensor saved for backward must not be modified in place before
+   * backward runs, or the gradient would be computed from the new values. One int compare per saved
+   * tensor.
+   */
+  private void checkSavedVersions() {
+    if (saved == null) return;
+    for (int i = 0; i < saved.length; i++) {
+      int now = saved[i].version();
+      if (now != savedVersions[i]) {
+        throw new IllegalStateException(
+            "backward: one of the variables needed for gradient computation has been modified by"
+                + " an inplace operation: "
+                + name()
+                + " saved "
+                + describeSaved(i)
+                + " "
+                + saved[i].shape()
+                + ", version "
+                + now
+                + ", expected "
+                + savedVersions[i]
+                + ". It was changed in place (an …InPlace method, copyFrom, an optimizer step) after"
+                + " the forward pass; call backward() before changing it, or change a copy");
+      }
+    }
+  }
+
+  private String describeSaved(int i) {
+    if (i == savedOutput) return "output";
+    if (inputs != null) {
+      for (int k = 0; k < inputs.length; k++) {
+        if (inputs[k] == saved[i]) return "input " + k;
+      }
+    }
+    return "tensor " + i;
   }
 
   final Tensor[] recordedInputs() {
@@ -85,6 +137,7 @@ public abstract class Function {
   final void release() {
     released = true;
     saved = null;
+    savedVersions = null;
   }
 
   @Override

@@ -251,7 +251,12 @@ public final class Backends {
                 + c.threads()
                 + " thread"
                 + (c.threads() == 1 ? "" : "s")
-                + (c.simd() ? ", SIMD" : ", no SIMD: add --add-modules jdk.incubator.vector")
+                + (c.simd()
+                    ? ", SIMD"
+                    : ", no SIMD: "
+                        + (CpuBackend.SIMD_AVAILABLE
+                            ? "turned off for this backend"
+                            : CpuBackend.noSimdReason()))
                 + ")"
             : b.name() + " (" + ((OpenClBackend) b).device().summary() + ")";
     return "dl: backend " + what + " — " + why;

@@ -16,6 +16,7 @@ public record View(Buffer buffer, int[] shape, int[] strides, int offset) {
 
   /** Row-major strides: the last axis moves fastest. */
   public static int[] rowMajorStrides(int[] shape) {
+    checkedNumel("strides", shape);
     int[] strides = new int[shape.length];
     int s = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
@@ -25,9 +26,48 @@ public record View(Buffer buffer, int[] shape, int[] strides, int offset) {
     return strides;
   }
 
+  /**
+   * The product of the sizes, counted in {@code long} with overflow checks, so a shape whose count
+   * does not fit a Java array ({@code [65536, 65536, 65536, 65536]}, 2⁶⁴ elements) fails here
+   * instead of wrapping round to a small or zero count.
+   *
+   * @param op the operation named in the error
+   */
+  public static int checkedNumel(String op, int[] shape) {
+    long n = 1;
+    for (int d : shape) {
+      if (d < 0)
+        throw new IllegalArgumentException(
+            op + ": shape " + Arrays.toString(shape) + " has a negative size " + d);
+      if (d == 0) return 0; // an empty tensor, whatever the other sizes
+    }
+    try {
+      for (int d : shape) {
+        n = Math.multiplyExact(n, (long) d);
+        if (n > Integer.MAX_VALUE) break;
+      }
+    } catch (ArithmeticException overflow) {
+      n = Long.MAX_VALUE;
+    }
+    if (n > Integer.MAX_VALUE) {
+      java.math.BigInteger exact = java.math.BigInteger.ONE;
+      for (int d : shape) exact = exact.multiply(java.math.BigInteger.valueOf(d));
+      throw new IllegalArgumentException(
+          op
+              + ": shape "
+              + Arrays.toString(shape)
+              + " has "
+              + exact
+              + " elements; a tensor holds at most "
+              + Integer.MAX_VALUE
+              + " (2^31 - 1)");
+    }
+    return (int) n;
+  }
+
   public int numel() {
     int n = 1;
-    for (int d : shape) n *= d;
+    for (int d : shape) n *= d; // NOTE: cannot overflow: the shape was checked when it was made
     return n;
   }
 

@@ -89,7 +89,9 @@ public final class DataLoader implements Iterable<Batch> {
   /** Batches per epoch, like {@code len(loader)} in PyTorch. */
   public int numBatches() {
     int n = dataset.size();
-    return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    // NOTE: not (n + batchSize − 1) / batchSize, which overflows for batchSize near
+    // Integer.MAX_VALUE and used to give 0 batches ("-1 batches" in toString).
+    return n / batchSize + (!dropLast && n % batchSize != 0 ? 1 : 0);
   }
 
   /** One epoch of batches. */
@@ -111,7 +113,7 @@ public final class DataLoader implements Iterable<Batch> {
         if (!hasNext())
           throw new NoSuchElementException(
               "DataLoader: epoch finished after " + batches + " batches");
-        int from = next * batchSize, to = Math.min(n, from + batchSize);
+        int from = next * batchSize, to = (int) Math.min(n, (long) from + batchSize);
         next++;
         int[] idx = new int[to - from];
         System.arraycopy(order, from, idx, 0, idx.length);

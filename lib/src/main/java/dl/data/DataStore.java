@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.io.SafeFiles;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,11 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -345,9 +344,22 @@ public final class DataStore {
     }
   }
 
-  private static String refetch(DatasetSpec spec, Object file) {
-    return "Delete "
-        + file
+  /**
+   * What to do about a bad file. {@code source} names either a file on disk (possibly {@code
+   * archive!member}), which the user should delete, or "the download from URL", which was never
+   * saved: there is nothing to delete, and a URL cannot be deleted anyway.
+   */
+  private static String refetch(DatasetSpec spec, Object source) {
+    String s = String.valueOf(source);
+    if (s.startsWith("the download from ")) {
+      return "Nothing was saved. Try again later, or another mirror: "
+          + spec.fetchCommand()
+          + " (from the repository root)";
+    }
+    int member = s.indexOf('!');
+    String cached = member >= 0 ? s.substring(0, member) : s;
+    return "Delete the cached file "
+        + cached
         + " and fetch it again: "
         + spec.fetchCommand()
         + " (from the repository root)";
@@ -389,21 +401,21 @@ public final class DataStore {
     List<String> errors = new ArrayList<>();
     for (String base : spec.mirrors()) {
       URI uri = URI.create(base + file.remote());
-      Path tmp = null;
       try {
-        tmp = Files.createTempFile(dir, "." + file.name() + ".", ".part");
         log.accept("Downloading " + uri + " -> " + target);
         long[] size = {0};
-        String digest = fetchTo(uri, tmp, file.algorithm(), size, true);
-        checkContent(spec, file, "the download from " + uri, size[0], digest);
-        moveAtomically(tmp, target);
+        // Verified before the rename: a bad download leaves no file behind.
+        SafeFiles.writeAtomically(
+            target,
+            out -> {
+              String digest = fetchTo(uri, out, file.algorithm(), size, true);
+              checkContent(spec, file, "the download from " + uri, size[0], digest);
+            });
         log.accept(
             "  saved " + target + " (" + size[0] + " bytes, " + file.algorithm() + " verified)");
         return target;
       } catch (IOException | DataException e) {
         errors.add(uri + ": " + describe(e));
-      } finally {
-        deleteQuietly(tmp);
       }
     }
     throw new DataException(
@@ -415,6 +427,13 @@ public final class DataStore {
    * with its magic; returns the digest of what was written and sets size[0] to its length.
    */
   private String fetchTo(URI uri, Path out, String algorithm, long[] size, boolean gunzip)
+      throws IOException {
+    try (OutputStream os = Files.newOutputStream(out)) {
+      return fetchTo(uri, os, algorithm, size, gunzip);
+    }
+  }
+
+  private String fetchTo(URI uri, OutputStream os, String algorithm, long[] size, boolean gunzip)
       throws IOException {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     HttpResponse<InputStream> response;
@@ -436,8 +455,7 @@ public final class DataStore {
         if (gz) in = new GZIPInputStream(in, 1 << 16);
       }
       MessageDigest md = messageDigest(algorithm);
-      try (DigestInputStream din = new DigestInputStream(in, md);
-          OutputStream os = Files.newOutputStream(out)) {
+      try (DigestInputStream din = new DigestInputStream(in, md)) {
         size[0] = din.transferTo(os);
       } catch (IOException e) {
         String what =
@@ -550,21 +568,16 @@ public final class DataStore {
             String base = path.substring(path.lastIndexOf('/') + 1);
             FileSpec f = wanted.get(base);
             if (f == null && !extras.contains(base)) return;
-            Path tmp = Files.createTempFile(dir, "." + base + ".", ".part");
-            try {
-              MessageDigest md = messageDigest(f == null ? "MD5" : f.algorithm());
-              long n;
-              try (DigestInputStream din = new DigestInputStream(content, md);
-                  OutputStream os = Files.newOutputStream(tmp)) {
-                n = din.transferTo(os);
-              }
-              if (f != null)
-                checkContent(
-                    spec, f, archive + "!" + path, n, HexFormat.of().formatHex(md.digest()));
-              moveAtomically(tmp, dir.resolve(base));
-            } finally {
-              deleteQuietly(tmp);
-            }
+            // Verified before the rename: a bad member leaves no file behind.
+            SafeFiles.writeAtomically(
+                dir.resolve(base),
+                os -> {
+                  MessageDigest md = messageDigest(f == null ? "MD5" : f.algorithm());
+                  long n = new DigestInputStream(content, md).transferTo(os);
+                  if (f != null)
+                    checkContent(
+                        spec, f, archive + "!" + path, n, HexFormat.of().formatHex(md.digest()));
+                });
           });
     }
   }
@@ -598,14 +611,6 @@ public final class DataStore {
     }
   }
 
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
   private static void deleteQuietly(Path p) {
     if (p == null) return;
     try {
@@ -621,6 +626,7 @@ public final class DataStore {
    */
   private static String describe(Throwable e) {
     if (e instanceof DataException) return e.getMessage();
+    if (e instanceof java.nio.file.FileSystemException fs) return dl.io.SafeFiles.reason(fs);
     StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
     String last = sb.toString();
     for (Throwable t = e; t != null; t = t.getCause()) {

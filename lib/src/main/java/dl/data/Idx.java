@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.backend.View;
 import dl.tensor.Shape;
 import dl.tensor.Tensor;
 import java.io.ByteArrayInputStream;
@@ -51,11 +52,42 @@ public final class Idx {
     return Tensor.fromArray(images(a), imageShape(a));
   }
 
-  /** Labels [N] as float32 class indices. */
+  /**
+   * Labels [N] as float32 class indices: a 1-D file of whole numbers &gt;= 0. Anything else (an
+   * image file, a label of NaN or 0.5) is an error naming the file, not a silently converted
+   * tensor.
+   */
   public static Tensor readLabels(Path file) {
     Array a = parse(readContent(file), file.toString());
-    float[] v = values(a);
-    return Tensor.fromArray(v, a.dims().length == 1 ? new int[] {v.length} : a.dims());
+    checkLabelRank(a);
+    return Tensor.fromArray(labels(a), a.dims()[0]);
+  }
+
+  private static void checkLabelRank(Array a) {
+    if (a.dims().length != 1) {
+      throw new DataException(
+          a.source()
+              + ": a label file has 1 dimension [N], this one has "
+              + Shape.of(a.dims())
+              + (a.type() == UBYTE && a.dims().length >= 3 ? " (is it an image file?)" : ""));
+    }
+  }
+
+  /** The values of a label file, each checked to be a class index (a whole number &gt;= 0). */
+  private static float[] labels(Array a) {
+    float[] y = values(a);
+    for (int i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0) || y[i] != Math.rint(y[i]) || Float.isInfinite(y[i])) {
+        throw new DataException(
+            a.source()
+                + ": label "
+                + y[i]
+                + " at index "
+                + i
+                + " is not a class index (a whole number >= 0)");
+      }
+    }
+    return y;
   }
 
   /** Any IDX file as a float32 tensor of its own shape, values unscaled. */
@@ -73,12 +105,7 @@ public final class Idx {
   }
 
   static TensorDataset dataset(Array images, Array labels, List<String> classNames) {
-    if (labels.dims().length != 1) {
-      throw new DataException(
-          labels.source()
-              + ": a label file has 1 dimension, this one has "
-              + Shape.of(labels.dims()));
-    }
+    checkLabelRank(labels);
     if (images.count() != labels.count()) {
       throw new DataException(
           images.source()
@@ -91,7 +118,7 @@ public final class Idx {
               + " labels");
     }
     int[] shape = imageShape(images);
-    float[] y = values(labels);
+    float[] y = labels(labels);
     if (!classNames.isEmpty()) {
       for (int i = 0; i < y.length; i++) {
         if (y[i] < 0 || y[i] >= classNames.size()) {
@@ -117,7 +144,7 @@ public final class Idx {
     try {
       raw = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new DataException(file + ": cannot read (" + e + ")", e);
+      throw new DataException(file + ": cannot read (" + dl.io.SafeFiles.reason(e) + ")", e);
     }
     return isGzip(raw) ? gunzip(raw, file.toString()) : raw;
   }
@@ -168,14 +195,18 @@ public final class Idx {
               + " dimensions");
     ByteBuffer bb = ByteBuffer.wrap(content);
     int[] dims = new int[rank];
-    long expected = size;
     for (int i = 0; i < rank; i++) {
       dims[i] = bb.getInt(4 + 4 * i);
       if (dims[i] < 0)
         throw new DataException(source + ": negative dimension " + dims[i] + " in the IDX header");
-      expected *= dims[i];
     }
-    expected += header;
+    int count;
+    try {
+      count = View.checkedNumel("IDX header", dims);
+    } catch (IllegalArgumentException tooMany) {
+      throw new DataException(source + ": " + tooMany.getMessage() + "; the header is corrupt");
+    }
+    long expected = header + (long) count * size;
     if (content.length != expected) {
       throw new DataException(
           source

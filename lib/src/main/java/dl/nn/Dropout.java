@@ -19,7 +19,11 @@ public final class Dropout extends Module {
     this.p = p;
   }
 
-  /** Draws masks from {@code rng} instead of the global generator. */
+  /**
+   * Draws masks from {@code rng} instead of the global generator. Threads: the global generator is
+   * shared by every thread, so models trained in parallel should each give their dropout layers a
+   * generator of their own, e.g. {@code .rng(Rng.global().split())} when the model is built.
+   */
   public Dropout rng(Rng r) {
     rng = r;
     return this;

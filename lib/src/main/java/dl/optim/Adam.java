@@ -21,22 +21,20 @@ public final class Adam extends Optimizer {
   }
 
   public Adam betas(double beta1, double beta2) {
-    if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
-      throw new IllegalArgumentException(
-          "Adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
-    }
-    this.beta1 = beta1;
-    this.beta2 = beta2;
+    this.beta1 = check("Adam", "beta1", beta1, beta1 >= 0 && beta1 < 1, "in [0, 1)");
+    this.beta2 = check("Adam", "beta2", beta2, beta2 >= 0 && beta2 < 1, "in [0, 1)");
     return this;
   }
 
   public Adam eps(double eps) {
-    this.eps = eps;
+    // NOTE: eps keeps η·m̂/(√v̂ + ε) finite where v̂ is 0; eps = 0 divides 0 by 0 (NaN weights).
+    this.eps = check("Adam", "eps", eps, eps > 0 && eps < INF, "finite and > 0");
     return this;
   }
 
   public Adam weightDecay(double lambda) {
-    this.weightDecay = lambda;
+    this.weightDecay =
+        check("Adam", "weight decay", lambda, lambda >= 0 && lambda < INF, "finite and >= 0");
     return this;
   }
 

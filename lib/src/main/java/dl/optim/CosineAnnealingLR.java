@@ -12,7 +12,13 @@ public final class CosineAnnealingLR extends LrScheduler {
     if (tMax <= 0)
       throw new IllegalArgumentException("CosineAnnealingLR: tMax must be positive, got " + tMax);
     this.tMax = tMax;
-    this.minLr = minLr;
+    this.minLr =
+        Optimizer.check(
+            "CosineAnnealingLR",
+            "minLr",
+            minLr,
+            minLr >= 0 && minLr < Optimizer.INF,
+            "finite and >= 0");
   }
 
   @Override

@@ -16,9 +16,7 @@ public abstract class Optimizer {
     if (params.isEmpty())
       throw new IllegalArgumentException(
           getClass().getSimpleName() + ": no parameters to optimise");
-    if (!(lr > 0))
-      throw new IllegalArgumentException(
-          getClass().getSimpleName() + ": learning rate must be positive, got " + lr);
+    check(getClass().getSimpleName(), "learning rate", lr, lr > 0 && lr < INF, "finite and > 0");
     for (Tensor p : params) {
       if (!p.requiresGrad()) {
         throw new IllegalArgumentException(
@@ -57,11 +55,29 @@ public abstract class Optimizer {
 
   /** Sets the learning rate (schedules call this). */
   public Optimizer lr(double value) {
-    if (!(value >= 0))
-      throw new IllegalArgumentException(
-          getClass().getSimpleName() + ": learning rate must be >= 0, got " + value);
+    check(
+        getClass().getSimpleName(),
+        "learning rate",
+        value,
+        value >= 0 && value < INF,
+        "finite and >= 0");
     lr = value;
     return this;
+  }
+
+  static final double INF = Double.POSITIVE_INFINITY;
+
+  /**
+   * Checks one setting at the public entry point, PyTorch's {@code TORCH_CHECK} style: the rule and
+   * the value in the message. Write {@code ok} as the positive rule ({@code v >= 0 && v < 1}) so
+   * that NaN, for which every comparison is false, fails it.
+   */
+  static double check(String owner, String setting, double value, boolean ok, String rule) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          owner + ": " + setting + " must be " + rule + ", got " + value);
+    }
+    return value;
   }
 
   /** g + λ·w: L2 weight decay folded into the gradient, as PyTorch's SGD and Adam do. */

@@ -17,19 +17,18 @@ public final class RMSProp extends Optimizer {
   }
 
   public RMSProp alpha(double alpha) {
-    if (alpha < 0 || alpha >= 1)
-      throw new IllegalArgumentException("RMSProp: alpha must be in [0, 1), got " + alpha);
-    this.alpha = alpha;
+    this.alpha = check("RMSProp", "alpha", alpha, alpha >= 0 && alpha < 1, "in [0, 1)");
     return this;
   }
 
   public RMSProp eps(double eps) {
-    this.eps = eps;
+    this.eps = check("RMSProp", "eps", eps, eps > 0 && eps < INF, "finite and > 0");
     return this;
   }
 
   public RMSProp weightDecay(double lambda) {
-    this.weightDecay = lambda;
+    this.weightDecay =
+        check("RMSProp", "weight decay", lambda, lambda >= 0 && lambda < INF, "finite and >= 0");
     return this;
   }
 

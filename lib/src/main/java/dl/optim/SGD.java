@@ -24,9 +24,7 @@ public final class SGD extends Optimizer {
 
   /** γ, the fraction of the previous step kept (0 = plain SGD). */
   public SGD momentum(double gamma) {
-    if (gamma < 0 || gamma >= 1)
-      throw new IllegalArgumentException("SGD: momentum must be in [0, 1), got " + gamma);
-    this.momentum = gamma;
+    this.momentum = check("SGD", "momentum", gamma, gamma >= 0 && gamma < 1, "in [0, 1)");
     return this;
   }
 
@@ -37,9 +35,8 @@ public final class SGD extends Optimizer {
 
   /** λ in the L2 penalty (λ/2)·‖w‖², added to the gradient as λ·w. */
   public SGD weightDecay(double lambda) {
-    if (lambda < 0)
-      throw new IllegalArgumentException("SGD: weight decay must be >= 0, got " + lambda);
-    this.weightDecay = lambda;
+    this.weightDecay =
+        check("SGD", "weight decay", lambda, lambda >= 0 && lambda < INF, "finite and >= 0");
     return this;
   }
 

@@ -10,7 +10,9 @@ public final class StepLR extends LrScheduler {
     if (stepSize <= 0)
       throw new IllegalArgumentException("StepLR: stepSize must be positive, got " + stepSize);
     this.stepSize = stepSize;
-    this.gamma = gamma;
+    this.gamma =
+        Optimizer.check(
+            "StepLR", "gamma", gamma, gamma > 0 && gamma < Optimizer.INF, "finite and > 0");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dl.tensor;
 
+import dl.backend.View;
 import java.util.Arrays;
 
 /**
@@ -14,9 +15,11 @@ import java.util.Arrays;
  */
 public final class Shape {
   private final int[] dims;
+  private final int numel; // counted once, with overflow checks, when the shape is made
 
-  private Shape(int[] dims) {
+  private Shape(String op, int[] dims) {
     this.dims = dims;
+    this.numel = View.checkedNumel(op, dims);
   }
 
   /** A shape with the given sizes; every size must be &gt;= 0. */
@@ -26,7 +29,7 @@ public final class Shape {
         throw new IllegalArgumentException(
             "shape " + Arrays.toString(dims) + ": sizes must be >= 0");
     }
-    return new Shape(dims.clone());
+    return new Shape("shape", dims.clone());
   }
 
   /** Number of axes (0 for a scalar). */
@@ -41,12 +44,7 @@ public final class Shape {
 
   /** Number of elements: the product of the sizes. */
   public int numel() {
-    long n = 1;
-    for (int d : dims) n *= d;
-    if (n > Integer.MAX_VALUE)
-      throw new IllegalArgumentException(
-          "shape " + this + " has " + n + " elements, more than a Java array holds");
-    return (int) n;
+    return numel;
   }
 
   /** A copy of the sizes. */
@@ -94,7 +92,7 @@ public final class Shape {
       }
       out[i] = da == 1 ? db : da;
     }
-    return new Shape(out);
+    return new Shape(op, out);
   }
 
   @Override

@@ -66,6 +66,7 @@ public final class Tensor {
   private boolean retainGrad;
   private Tensor grad;
   private Function gradFn;
+  private boolean computedUnderNoGrad; // from inputs that require grad, while recording was off
 
   Tensor(View view) {
     this.view = view;
@@ -408,6 +409,16 @@ public final class Tensor {
     requiresGrad = true;
   }
 
+  /** Used by autograd: this tensor came from inputs that require grad, but under NoGrad. */
+  public void markComputedUnderNoGrad() {
+    computedUnderNoGrad = true;
+  }
+
+  /** True if this tensor was computed from inputs that require grad while NoGrad was on. */
+  public boolean computedUnderNoGrad() {
+    return computedUnderNoGrad;
+  }
+
   private boolean isLeafBeforeAttach() {
     return gradFn == null;
   }
@@ -745,6 +756,7 @@ public final class Tensor {
 
   private int count(String op, int[] axes) {
     int n = 1;
+    // NOTE: a sub-product of a checked shape's sizes: cannot overflow.
     for (int a : TensorMath.axes(op, shape, axes)) n *= shape.get(a);
     return n;
   }
@@ -779,7 +791,8 @@ public final class Tensor {
   }
 
   private Shape inferShape(String op, int[] dims) {
-    int unknown = -1, known = 1;
+    int unknown = -1;
+    long known = 1; // long, capped: sizes the user typed may multiply past int
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] == -1) {
         if (unknown >= 0)
@@ -790,7 +803,9 @@ public final class Tensor {
         throw new IllegalArgumentException(
             op + ": invalid size " + dims[i] + " in " + Arrays.toString(dims));
       } else {
-        known *= dims[i];
+        // Capped at 2^32 before multiplying (so the long cannot overflow): any count that large
+        // cannot divide this tensor's int-sized count, and fails below as it should.
+        known = Math.min(known, 1L << 32) * dims[i];
       }
     }
     int[] d = dims.clone();
@@ -805,7 +820,7 @@ public final class Tensor {
                 + " elements) as "
                 + Arrays.toString(dims));
       }
-      d[unknown] = numel() / known;
+      d[unknown] = (int) (numel() / known);
     }
     Shape s = Shape.of(d);
     if (s.numel() != numel()) {
@@ -1033,7 +1048,9 @@ public final class Tensor {
               + " is part of a graph; move its inputs, or use to(device)");
     }
     if (device == device()) return this;
+    int version = version();
     view = TensorMath.transfer(this, device).view();
+    view.buffer().carryVersion(version);
     if (grad != null) grad = TensorMath.transfer(grad, device);
     return this;
   }
@@ -1048,12 +1065,26 @@ public final class Tensor {
     return to(DType.FLOAT32);
   }
 
+  /**
+   * How many times this tensor's memory was changed in place ({@code addInPlace}, {@code copyFrom},
+   * an optimizer step…). Shared by every view of the same memory. Autograd compares it with the
+   * value it recorded when an op saved this tensor, so a tensor changed between forward and
+   * backward fails loudly instead of giving wrong gradients (PyTorch's {@code _version}).
+   */
+  public int version() {
+    return view.buffer().version();
+  }
+
   /** A deep copy with no graph. */
   public Tensor copy() {
     return TensorMath.copy(this);
   }
 
   // ================================================================ in place (for optimizers)
+  //
+  // The in-place rule (PyTorch's): every method here bumps version(). An op that saved this
+  // tensor (or a view of its memory) for backward recorded the version then; if it differs when
+  // backward reaches that op, backward throws instead of computing gradients from the new values.
 
   private void checkInPlace(String op) {
     if (requiresGrad && NoGrad.isGradEnabled()) {
@@ -1081,6 +1112,7 @@ public final class Tensor {
   public Tensor addInPlace(Tensor other) {
     checkInPlace("addInPlace");
     TensorMath.binaryInPlace("addInPlace", BinaryOp.ADD, this, other);
+    buffer().bumpVersion();
     return this;
   }
 
@@ -1093,6 +1125,7 @@ public final class Tensor {
   public Tensor subInPlace(Tensor other) {
     checkInPlace("subInPlace");
     TensorMath.binaryInPlace("subInPlace", BinaryOp.SUB, this, other);
+    buffer().bumpVersion();
     return this;
   }
 
@@ -1100,6 +1133,7 @@ public final class Tensor {
   public Tensor mulInPlace(Tensor other) {
     checkInPlace("mulInPlace");
     TensorMath.binaryInPlace("mulInPlace", BinaryOp.MUL, this, other);
+    buffer().bumpVersion();
     return this;
   }
 
@@ -1117,6 +1151,7 @@ public final class Tensor {
           "copyFrom: source shape " + source.shape + " does not fit " + shape);
     TensorMath.backendOf("copyFrom", this, source)
         .copy(TensorMath.expand(source, shape).view(), view);
+    buffer().bumpVersion();
     return this;
   }
 
@@ -1124,6 +1159,7 @@ public final class Tensor {
   public Tensor fillInPlace(double value) {
     checkInPlace("fillInPlace");
     buffer().backend().fill(view, value);
+    buffer().bumpVersion();
     return this;
   }
 

@@ -8,6 +8,7 @@ import dl.optim.Optimizer;
 import dl.tensor.Rng;
 import dl.tensor.Tensor;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -73,6 +74,9 @@ public final class Trainer {
   /** Data evaluated after every epoch; it is never trained on. */
   public Trainer validation(Tensor x, Tensor y) {
     checkPair("validation", x, y);
+    if (x.size(0) == 0)
+      throw new IllegalArgumentException(
+          "Trainer.validation: the validation set is empty (inputs " + x.shape() + ")");
     xVal = x;
     yVal = y;
     return this;
@@ -128,12 +132,38 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Validation data must look like the training data sample for sample: checked before the first
+   * epoch, not after it.
+   */
+  private void checkValidationFits(Tensor x, Tensor y) {
+    checkSampleShape("inputs", x, xVal);
+    checkSampleShape("targets", y, yVal);
+  }
+
+  private static void checkSampleShape(String what, Tensor train, Tensor val) {
+    int[] ts = train.shape().toArray(), vs = val.shape().toArray();
+    if (!Arrays.equals(ts, 1, ts.length, vs, 1, vs.length)) {
+      throw new IllegalArgumentException(
+          "Trainer.fit: validation "
+              + what
+              + " "
+              + val.shape()
+              + " do not match the training "
+              + what
+              + " "
+              + train.shape()
+              + " after axis 0 (each sample must have the same shape)");
+    }
+  }
+
   /** Trains on (x, y) and returns the per-epoch history. */
   public History fit(Tensor x, Tensor y) {
     checkPair("fit", x, y);
     int n = x.size(0);
     if (n == 0) throw new IllegalArgumentException("Trainer.fit: no training samples");
-    int batches = dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    int batches = n / batchSize + (!dropLast && n % batchSize != 0 ? 1 : 0); // no int overflow
+    if (xVal != null) checkValidationFits(x, y);
     if (batches == 0)
       throw new IllegalArgumentException(
           "Trainer.fit: " + n + " samples make no full batch of " + batchSize);
@@ -149,7 +179,7 @@ public final class Trainer {
       int seen = 0, right = 0;
       boolean classify = false;
       for (int b = 0; b < batches; b++) {
-        int from = b * batchSize, to = Math.min(n, from + batchSize);
+        int from = b * batchSize, to = (int) Math.min(n, (long) from + batchSize);
         int[] idx = java.util.Arrays.copyOfRange(order, from, to);
         Tensor xb = x.indexSelect(0, idx), yb = y.indexSelect(0, idx);
         if (transform != null) xb = transform.apply(xb);
@@ -192,6 +222,16 @@ public final class Trainer {
         double[] v = evaluate(xVal, yVal);
         valLoss = v[0];
         valAcc = v[1];
+        if (!Double.isFinite(valLoss)) {
+          throw new TrainingDivergedException(
+              String.format(
+                  Locale.ROOT,
+                  "validation loss is %s after epoch %d (training loss %.4f); the model diverges on"
+                      + " the validation data, or its inputs contain NaN or infinity",
+                  valLoss,
+                  epoch,
+                  trainLoss));
+        }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       history.add(
@@ -227,6 +267,7 @@ public final class Trainer {
     model.eval();
     try (NoGrad scope = NoGrad.enter()) {
       int n = x.size(0);
+      if (n == 0) throw new IllegalArgumentException("Trainer.evaluate: no samples");
       double lossSum = 0;
       int right = 0;
       boolean classify = false;

@@ -9,10 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -153,35 +150,13 @@ public class Figure extends BufferedImage {
 
   // ================================================================ shared helpers
 
-  /** PNG to a temp file in the target's folder, then an atomic rename onto the target. */
+  /** PNG written atomically ({@link dl.io.SafeFiles#writeAtomically}). */
   static void write(RenderedImage image, Path file) {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        writePng(image, out);
-      }
-      try {
-        Files.move(
-            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        // NOTE: only on file systems without atomic rename; the temp file is complete by now.
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      dl.io.SafeFiles.writeAtomically(file, out -> writePng(image, out));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write PNG " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the original error is the one worth reporting
-        }
-      }
+      throw new UncheckedIOException(
+          "cannot write PNG " + file.toAbsolutePath() + ": " + dl.io.SafeFiles.reason(e), e);
     }
   }
 

@@ -39,7 +39,10 @@ class TabularTest {
   @Test
   void numericTargetIsKeptAndFeaturesCanBeChosen() throws IOException {
     Path csv = Files.writeString(dir.resolve("t.csv"), "a,b,name,y\n1,2,x,0.5\n3,4,y,1.5\n");
-    TensorDataset ds = Tabular.readCsv(csv, "y");
+    // A text column is not dropped silently: naming no features means every column is one.
+    var e = assertThrows(DataException.class, () -> Tabular.readCsv(csv, "y"));
+    assertTrue(e.getMessage().contains("'name'") && e.getMessage().contains("row 0 has 'x'"));
+    TensorDataset ds = Tabular.toDataset(Tabular.read(csv), "y", "a", "b");
     assertArrayEquals(new float[] {1, 2, 3, 4}, ds.x().toFloatArray());
     assertArrayEquals(new float[] {0.5f, 1.5f}, ds.y().toFloatArray());
     assertTrue(ds.classNames().isEmpty());
@@ -55,5 +58,47 @@ class TabularTest {
     assertTrue(e.getMessage().contains("'b'") && e.getMessage().contains("row 1"), e.getMessage());
     e = assertThrows(DataException.class, () -> Tabular.readCsv(csv, "nope"));
     assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+  }
+
+  @Test
+  void oneNonNumericCellIsAnErrorNamingColumnRowAndValue() throws IOException {
+    // Tablesaw alone reads b as text and the column used to vanish from x.
+    Path csv = Files.writeString(dir.resolve("n.csv"), "a,b,y\n1,2,0\n3,oops,1\n5,6,0\n");
+    var e = assertThrows(DataException.class, () -> Tabular.readCsv(csv, "y"));
+    assertTrue(e.getMessage().contains("column 'b'"), e.getMessage());
+    assertTrue(e.getMessage().contains("row 1 has 'oops'"), e.getMessage());
+  }
+
+  @Test
+  void aQuotedDecimalCommaIsTextNotFifteen() throws IOException {
+    Path csv = Files.writeString(dir.resolve("c.csv"), "a,y\n\"1,5\",0\n\"2,5\",1\n");
+    var e = assertThrows(DataException.class, () -> Tabular.readCsv(csv, "y"));
+    assertTrue(e.getMessage().contains("row 0 has '1,5'"), e.getMessage());
+    Path dot = Files.writeString(dir.resolve("d.csv"), "a,y\n\"1.5\",0\n-2e1,1\n");
+    assertArrayEquals(new float[] {1.5f, -20f}, Tabular.readCsv(dot, "y").x().toFloatArray());
+  }
+
+  @Test
+  void emptyHeaderOnlyAndRaggedFilesNameTheFile() throws IOException {
+    Path empty = Files.writeString(dir.resolve("e.csv"), "");
+    var e = assertThrows(DataException.class, () -> Tabular.read(empty));
+    assertTrue(e.getMessage().startsWith(empty.toString()) && e.getMessage().contains("empty"));
+    Path header = Files.writeString(dir.resolve("h.csv"), "a,y\n");
+    e = assertThrows(DataException.class, () -> Tabular.readCsv(header, "y"));
+    assertTrue(e.getMessage().contains("no rows"), e.getMessage());
+    Path ragged = Files.writeString(dir.resolve("r.csv"), "a,b,y\n1,2,0\n3,1\n");
+    e = assertThrows(DataException.class, () -> Tabular.read(ragged));
+    assertTrue(e.getMessage().startsWith(ragged.toString()), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("row 1") && e.getMessage().contains("2 fields"), e.getMessage());
+    Path long_ = Files.writeString(dir.resolve("l.csv"), "a,y\n1,0\n3,1,9\n");
+    assertThrows(DataException.class, () -> Tabular.read(long_));
+  }
+
+  @Test
+  void aNumberThatOverflowsToInfinityIsAnError() throws IOException {
+    Path csv = Files.writeString(dir.resolve("inf.csv"), "a,y\n1,0\n1e999,1\n");
+    var e = assertThrows(DataException.class, () -> Tabular.readCsv(csv, "y"));
+    assertTrue(e.getMessage().contains("row 1 has '1e999'"), e.getMessage());
   }
 }

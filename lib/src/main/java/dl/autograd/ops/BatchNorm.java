@@ -35,7 +35,9 @@ public final class BatchNorm extends Function {
   @Override
   protected Tensor forward(Tensor... in) {
     Tensor x = in[0], gamma = in[1], beta = in[2];
-    save(x, gamma);
+    // mean is the running mean itself in evaluation: saved so a later in-place update of the
+    // running statistics before backward is caught like any other in-place change.
+    save(x, gamma, mean, invStd);
     return TensorMath.channelAffine(x, mean, gamma.mul(invStd), beta, null, null);
   }
 

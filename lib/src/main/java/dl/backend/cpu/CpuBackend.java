@@ -69,6 +69,23 @@ public final class CpuBackend implements Backend {
    */
   public static final boolean SIMD_AVAILABLE = simdAvailable();
 
+  /**
+   * Why float32 matrix products do not use SIMD, as advice a person can follow; empty when they do.
+   */
+  public static String noSimdReason() {
+    return noSimdReason(
+        SIMD_AVAILABLE,
+        System.getProperty("dl.simd", ""),
+        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+  }
+
+  static String noSimdReason(boolean available, String simdProperty, boolean vectorModule) {
+    if (available) return "";
+    if ("false".equalsIgnoreCase(simdProperty)) return "turned off by -Ddl.simd=false";
+    if (!vectorModule) return "start Java with --add-modules jdk.incubator.vector for SIMD";
+    return "this JDK's Vector API is not the one the SIMD kernels were written for";
+  }
+
   private static boolean simdAvailable() {
     if ("false".equalsIgnoreCase(System.getProperty("dl.simd", ""))) return false;
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
@@ -117,8 +134,9 @@ public final class CpuBackend implements Backend {
         + (threads == 1 ? "" : "s")
         + (simd
             ? ", matrix products with " + SimdGemm.lanes() + "-lane SIMD (Vector API)"
-            : ", plain-loop matrix products (start Java with --add-modules jdk.incubator.vector"
-                + " for SIMD)");
+            : ", plain-loop matrix products ("
+                + (SIMD_AVAILABLE ? "SIMD turned off for this backend" : noSimdReason())
+                + ")");
   }
 
   @Override

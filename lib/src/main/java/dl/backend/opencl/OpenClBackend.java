@@ -53,6 +53,9 @@ public final class OpenClBackend implements Backend {
   private CpuBackend cpu;
 
   private OpenClBackend(ClDevices.Device device) {
+    // Checked first, so a bad setting fails before any OpenCL object is created.
+    GemmTiles tiles =
+        GemmTiles.parse(System.getProperty("dl.opencl.gemm", "64,4,16"), device.localMemory());
     this.device = device;
     cl_context_properties props = new cl_context_properties();
     props.addProperty(CL_CONTEXT_PLATFORM, device.platformId());
@@ -62,9 +65,8 @@ public final class OpenClBackend implements Backend {
     this.programs = new ProgramCache(context, device.id());
     this.launcher = new Launcher(queue);
     this.errorFlag = clCreateBuffer(context, CL_MEM_READ_WRITE, Sizeof.cl_int, null, null);
-    String[] tiles = System.getProperty("dl.opencl.gemm", "64,4,16").split(",");
-    this.tile = Integer.parseInt(tiles[0].trim());
-    this.gemmTiles = " -D TS=" + tile + " -D WPT=" + tiles[1].trim() + " -D TK=" + tiles[2].trim();
+    this.tile = tiles.ts();
+    this.gemmTiles = tiles.defines();
   }
 
   /**

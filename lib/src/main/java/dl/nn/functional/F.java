@@ -1,5 +1,6 @@
 package dl.nn.functional;
 
+import dl.autograd.NoGrad;
 import dl.tensor.Tensor;
 
 /**
@@ -66,6 +67,24 @@ public final class F {
    */
   public static Tensor binaryCrossEntropy(Tensor prob, Tensor target) {
     sameShape("binaryCrossEntropy", prob, target);
+    if (prob.numel() > 0) {
+      double lo, hi;
+      try (NoGrad scope = NoGrad.enter()) {
+        lo = prob.min().item();
+        hi = prob.max().item();
+      }
+      // NOTE: without this check a probability of 1.5 is clamped to 1 − 1e-7 and gives a tiny,
+      // plausible loss (PyTorch checks the same: "all elements of input should be between 0 and
+      // 1").
+      if (!(lo >= 0 && hi <= 1)) {
+        throw new IllegalArgumentException(
+            "binaryCrossEntropy: probabilities must be in [0, 1], got values in ["
+                + lo
+                + ", "
+                + hi
+                + "]; apply sigmoid first, or pass the scores to binaryCrossEntropyWithLogits");
+      }
+    }
     Tensor p = prob.clamp(1e-7, 1 - 1e-7);
     return target.mul(p.log()).add(target.neg().add(1).mul(p.neg().add(1).log())).mean().neg();
   }
