@@ -35,9 +35,30 @@ public final class TensorMath {
     return b;
   }
 
-  /** A new zero-filled contiguous tensor on {@code backend}. */
+  /**
+   * A new zero-filled contiguous tensor on {@code backend}. Running out of memory names the shape,
+   * the size and how to get more, instead of a bare "Java heap space".
+   */
   public static Tensor zeros(Backend backend, Shape shape, DType dtype) {
-    Buffer buffer = backend.allocate(dtype, shape.numel());
+    Buffer buffer;
+    try {
+      buffer = backend.allocate(dtype, shape.numel());
+    } catch (OutOfMemoryError e) {
+      long bytes = (long) shape.numel() * (dtype == DType.FLOAT32 ? 4 : 8);
+      OutOfMemoryError named =
+          new OutOfMemoryError(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "allocate: no room for a %s tensor of shape %s (%.1f MiB) on backend %s; the JVM"
+                      + " may use at most %d MiB (raise it with -Xmx, or use smaller batches)",
+                  dtype.toString().toLowerCase(java.util.Locale.ROOT),
+                  shape,
+                  bytes / 1048576.0,
+                  backend.name(),
+                  Runtime.getRuntime().maxMemory() >> 20));
+      named.initCause(e);
+      throw named;
+    }
     return new Tensor(View.contiguous(buffer, shape.toArray()));
   }
 
