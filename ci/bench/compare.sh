@@ -12,6 +12,12 @@
 #                                       # ONEDNN_MAX_CPU_ISA=AVX2, OpenBLAS with OPENBLAS_CORETYPE=Haswell)
 #   DL_THREADS=1 bash ci/bench/compare.sh   # threads for both sides (default: all cores)
 #   BENCH='Gemm|LeNet' bash ci/bench/compare.sh --quick   # a subset (JMH regular expression)
+#   bash ci/bench/compare.sh --interleaved   # instead of JMH: LeNet-5 and ResNet-8 training on
+#                                       # MNIST / Fashion-MNIST (100 steps, a new batch each), every
+#                                       # LeNet-5 and ResNet-8 convolution shape and batch norm, each
+#                                       # run REPEATS times per side (default 5), alternating ours and
+#                                       # PyTorch's; median ratio and range (issue #17). With --quick:
+#                                       # 30 steps, 0.5 s per layer row. ONLY='train|bn' for a subset.
 #
 # Needs: JDK 17+, Maven, Debian's python3-torch, and libopenblas0-pthread (PyTorch's BLAS through
 # libblas.so.3); installs the Debian packages when root or with sudo, else says what to install.
@@ -19,14 +25,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-quick=0 plain=0 memory=0 avx2=0
+quick=0 plain=0 memory=0 avx2=0 inter=0
 for a in "$@"; do
   case "$a" in
     --quick) quick=1 ;;
     --plain) plain=1 ;;
     --memory) memory=1 ;;
     --avx2) avx2=1 ;;
-    *) echo "ERROR: unknown option '$a' (known: --quick, --plain, --memory, --avx2)" >&2; exit 2 ;;
+    --interleaved) inter=1 ;;
+    *) echo "ERROR: unknown option '$a' (known: --quick, --plain, --memory, --avx2, --interleaved)" >&2; exit 2 ;;
   esac
 done
 THREADS="${DL_THREADS:-$(nproc)}"
@@ -76,6 +83,21 @@ echo "==> $(nproc) cores, $THREADS threads, load average $load_before; $java_des
 if ((avx2)); then
   backend_desc="$backend_desc [AVX2 only on both sides: JVM -XX:UseAVX=2; ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2, OPENBLAS_CORETYPE=Haswell]"
   echo "==> $backend_desc"
+fi
+
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # see the NOTE at the PyTorch run below
+if ((inter)); then
+  echo "==> interleaved: ours and PyTorch alternating, ${REPEATS:-5} runs each per workload (uptime: $(uptime))"
+  q=(); ((quick)) && q=(--quick)
+  only=(); [[ -n "${ONLY:-}" ]] && only=(--only "$ONLY")
+  OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS DL_THREADS=$THREADS "$PY" ci/bench/torch_bench.py \
+    --interleaved --threads "$THREADS" "${q[@]}" "${only[@]}" --repeats "${REPEATS:-5}" \
+    --java-cmd "java ${jvm_isa[*]} --add-modules jdk.incubator.vector -Ddl.backend=cpu -Xms1g -Xmx2g -cp $JAR dl.bench.Workloads" \
+    --java "$java_desc;" --backend "$backend_desc" --load-before "$load_before" \
+    --command "DL_THREADS=$THREADS REPEATS=${REPEATS:-5} ${ONLY:+ONLY='$ONLY' }bash ci/bench/compare.sh $*" \
+    --out "$OUTDIR/interleaved.md"
+  echo "==> wrote $OUTDIR/interleaved.md (uptime: $(uptime))"
+  exit 0
 fi
 
 jmh_opts=(-rf json)

@@ -6,6 +6,13 @@ Run by ci/bench/compare.sh, which builds and runs the JMH benchmarks first; by h
     /usr/bin/python3 ci/bench/torch_bench.py --threads 2 [--quick] \
         [--jmh target/bench/jmh.json] [--jmh-plain target/bench/jmh-plain.json] \
         [--out target/bench/compare.md]
+    /usr/bin/python3 ci/bench/torch_bench.py --interleaved --threads 2 [--quick] [--repeats 5] \
+        [--only REGEX] --java-cmd "java --add-modules jdk.incubator.vector -Ddl.backend=cpu \
+        -cp ci/bench/target/benchmarks.jar dl.bench.Workloads"
+
+With --interleaved (issue #17; compare.sh --interleaved) it runs training end to end and every
+convolution shape of LeNet-5 and ResNet-8 and batch norm, alternating each workload between this
+process (PyTorch) and a JVM serving dl.bench.Workloads (ours), and reports median ratios and ranges.
 
 Every workload mirrors one JMH benchmark (same shapes, float32, same optimizer settings) and is
 timed the way JMH's average-time mode does it: warm-up iterations, then measurement iterations of a
@@ -207,6 +214,259 @@ def peak_gflops(cores, mhz, lanes):
     return cores * mhz / 1e3 * lanes * 2 * 2
 
 
+# --- interleaved comparison (compare.sh --interleaved; issue #17) -------------------------------
+# Each workload runs on both sides several times, alternating ours and PyTorch's, in two warm
+# processes: this one (PyTorch) and a JVM running dl.bench.Workloads serve (ours). The ratio of
+# each adjacent pair is taken, and the table reports the median ratio and its range.
+
+# name -> (C_in, C_out, H=W, k, stride, pad, label); batch 64, no bias, float32
+LAYERS = {
+    "lenet_c1": (1, 6, 28, 5, 1, 2, "LeNet c1 1→6 5×5 28×28 pad 2"),
+    "lenet_c3": (6, 16, 14, 5, 1, 0, "LeNet c3 6→16 5×5 14×14"),
+    "stem": (1, 16, 28, 3, 1, 1, "ResNet stem 1→16 3×3 28×28"),
+    "s1": (16, 16, 28, 3, 1, 1, "ResNet 16→16 3×3 28×28"),
+    "s2down": (16, 32, 28, 3, 2, 1, "ResNet 16→32 3×3 stride 2, 28→14"),
+    "s2short": (16, 32, 28, 1, 2, 0, "ResNet shortcut 16→32 1×1 stride 2, 28→14"),
+    "s2": (32, 32, 14, 3, 1, 1, "ResNet 32→32 3×3 14×14"),
+    "s3down": (32, 64, 14, 3, 2, 1, "ResNet 32→64 3×3 stride 2, 14→7"),
+    "s3short": (32, 64, 14, 1, 2, 0, "ResNet shortcut 32→64 1×1 stride 2, 14→7"),
+    "s3": (64, 64, 7, 3, 1, 1, "ResNet 64→64 3×3 7×7"),
+}
+BN = {"bn16": (16, 28), "bn32": (32, 14), "bn64": (64, 7)}
+
+
+def conv_name(key, backward):
+    cin, cout, hw, k, s, p, _ = LAYERS[key]
+    return f"conv_{cin}_{cout}_{hw}_{k}_{s}_{p}_{'fwdbwd' if backward else 'fwd'}"
+
+
+def interleaved_rows(quick):
+    """(workload name, label, unit, work per call: images / GFLOP / None for ms, calls, seconds)."""
+    steps = 30 if quick else 100
+    rows = [("train_lenet5", "LeNet-5 training on MNIST (DataLoader, SGD momentum), batch 64", "images/s", 64.0, steps, 0.0),
+            ("train_resnet8", "ResNet-8 training on Fashion-MNIST (DataLoader, flip + crop, SGD momentum), batch 64", "images/s", 64.0, steps, 0.0)]
+    secs = 0.5 if quick else 1.5
+    for key, (cin, cout, hw, k, s, p, label) in LAYERS.items():
+        out = (hw + 2 * p - k) // s + 1
+        one = 2.0 * 64 * cout * out * out * cin * k * k / 1e9
+        rows.append((conv_name(key, False), f"conv {label}, forward", "GFLOP/s", one, 3, secs))
+        rows.append((conv_name(key, True), f"conv {label}, fwd+bwd", "GFLOP/s", one * (2 if cin == 1 else 3), 3, secs))
+    for key, (c, hw) in BN.items():
+        rows.append((f"bn_{c}_{hw}_fwdbwd", f"batch norm {c} channels {hw}×{hw}, fwd+bwd (training)", "ms", None, 3, secs))
+    return rows
+
+
+def read_idx(path):
+    import gzip
+    import numpy as np
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def find_idx(dataset, stem):
+    home = os.path.expanduser("~/.cache/dl-course")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    dirs = [os.path.join(root, "data", dataset), os.path.join(home, dataset), f"/usr/share/datasets/{dataset}"]
+    for d in dirs:
+        for ext in ("", ".gz"):
+            p = os.path.join(d, stem + ext)
+            if os.path.exists(p):
+                return p
+    raise FileNotFoundError(f"torch_bench: {stem} of {dataset} not found in {dirs}")
+
+
+def torch_workload(name):
+    """A no-argument function doing one call of the workload (state kept between calls)."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    if name.startswith("train_"):
+        lenet = name == "train_lenet5"
+        ds = "mnist" if lenet else "fashion-mnist"
+        x = torch.from_numpy(read_idx(find_idx(ds, "train-images-idx3-ubyte")).astype("float32") / 255.0).unsqueeze(1)
+        y = torch.from_numpy(read_idx(find_idx(ds, "train-labels-idx1-ubyte")).astype("int64"))
+        if lenet:
+            model = nn.Sequential(
+                nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+        else:
+            model = resnet8()
+        opt = torch.optim.SGD(model.parameters(), lr=0.05 if lenet else 0.1, momentum=0.9, weight_decay=5e-4)
+        model.train()
+        gen = torch.Generator().manual_seed(0)
+        state = {"order": torch.randperm(len(x), generator=gen), "at": 0}
+        rows = torch.arange(28)
+
+        def augment(xb):
+            # random horizontal flip (p = 0.5), then a random 28×28 crop of the image padded by 2,
+            # per sample: the notebook's Transforms, as batched tensor operations
+            n = xb.shape[0]
+            flip = torch.rand(n, generator=gen) < 0.5
+            xb = torch.where(flip[:, None, None, None], xb.flip(-1), xb)
+            padded = F.pad(xb, (2, 2, 2, 2))
+            oy = torch.randint(0, 5, (n,), generator=gen)
+            ox = torch.randint(0, 5, (n,), generator=gen)
+            r = (oy[:, None] + rows)[:, :, None]
+            c = (ox[:, None] + rows)[:, None, :]
+            return padded[torch.arange(n)[:, None, None], 0, r, c].unsqueeze(1)
+
+        def step():
+            # the next batch of a shuffling loader, indexing the tensors directly (PyTorch's fast
+            # path; torch.utils.data.DataLoader's per-sample collation would be slower)
+            if state["at"] + 64 > len(x):
+                state["order"], state["at"] = torch.randperm(len(x), generator=gen), 0
+            idx = state["order"][state["at"]: state["at"] + 64]
+            state["at"] += 64
+            xb, yb = x[idx], y[idx]
+            if not lenet:
+                xb = augment(xb)
+            opt.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.item()
+            loss.backward()
+            opt.step()
+        return step
+    f = name.split("_")
+    if f[0] == "conv":
+        cin, cout, hw, k, s, p = map(int, f[1:7])
+        backward = f[7] == "fwdbwd"
+        x = torch.randn(64, cin, hw, hw, requires_grad=backward and cin > 1)
+        w = (torch.randn(cout, cin, k, k) * 0.1).requires_grad_(backward)
+        out = (hw + 2 * p - k) // s + 1
+        dy = torch.randn(64, cout, out, out)
+        if not backward:
+            def fwd():
+                with torch.no_grad():
+                    return F.conv2d(x, w, None, s, p)
+            return fwd
+
+        def fwdbwd():
+            x.grad = None
+            w.grad = None
+            F.conv2d(x, w, None, s, p).backward(dy)
+        return fwdbwd
+    if f[0] == "bn":
+        c, hw = int(f[1]), int(f[2])
+        bn = nn.BatchNorm2d(c)
+        bn.train()
+        x = torch.randn(64, c, hw, hw, requires_grad=True)
+        dy = torch.randn(64, c, hw, hw)
+
+        def bnstep():
+            x.grad = None
+            bn.zero_grad()
+            bn(x).backward(dy)
+        return bnstep
+    raise ValueError(f"torch_bench: unknown workload {name}")
+
+
+def resnet8():
+    import torch.nn as nn
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.f = nn.Sequential(
+                nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
+                nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout))
+            self.short = (nn.Identity() if stride == 1 and cin == cout else
+                          nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout)))
+
+        def forward(self, x):
+            return (self.f(x) + self.short(x)).relu()
+
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+        Block(16, 16, 1), Block(16, 32, 2), Block(32, 64, 2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+
+
+def time_torch(fn, calls, seconds):
+    t0 = time.perf_counter()
+    done = 0
+    while done < calls or time.perf_counter() - t0 < seconds:
+        fn()
+        done += 1
+    return (time.perf_counter() - t0) / done * 1e3
+
+
+def interleaved(args):
+    import statistics
+    import torch
+    torch.set_num_threads(args.threads)
+    cmd = args.java_cmd.split()
+    jvm = subprocess.Popen(cmd + ["serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def ours(name, calls, seconds):
+        jvm.stdin.write(f"{name} {calls} {seconds}\n")
+        jvm.stdin.flush()
+        while True:  # skip what the library prints on the way (e.g. where it found a data set)
+            line = jvm.stdout.readline()
+            if not line:
+                raise RuntimeError(f"torch_bench: the JVM ({' '.join(cmd)}) ended while running {name}")
+            f = line.split()
+            if len(f) == 2 and f[0] == name:
+                return float(f[1])
+            print("  (ours) " + line.rstrip(), file=sys.stderr)
+
+    rows = interleaved_rows(args.quick)
+    if args.only:
+        rows = [r for r in rows if re.search(args.only, r[0])]
+    load_before = args.load_before or " ".join(open("/proc/loadavg").read().split()[:3])
+    results = []
+    for name, label, unit, work, calls, secs in rows:
+        fn = torch_workload(name)
+        # warm-up: the JIT on our side, caches and allocator on both (not recorded)
+        warm = max(calls // 3, 1) if name.startswith("train_") else calls
+        ours(name, warm, secs)
+        time_torch(fn, warm, secs)
+        o, t = [], []
+        for _ in range(args.repeats):
+            o.append(ours(name, calls, secs))
+            t.append(time_torch(fn, calls, secs))
+        ratios = [tt / oo for oo, tt in zip(o, t)]
+        results.append((label, unit, work, o, t, ratios))
+        print(f"{name}: ours {['%.3f' % v for v in o]} ms, torch {['%.3f' % v for v in t]} ms, "
+              f"ratio median {statistics.median(ratios):.2f}", file=sys.stderr, flush=True)
+    jvm.stdin.close()
+    jvm.wait()
+
+    def val(ms, work):
+        if work is None:
+            return f"{ms:.2f}"
+        v = work / (ms / 1e3)
+        return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
+
+    lines = ["| workload | unit | ours (median) | PyTorch (median) | ratio, median | ratio, range |",
+             "|---|---|---:|---:|---:|---:|"]
+    for label, unit, work, o, t, ratios in results:
+        lines.append(f"| {label} | {unit} | {val(statistics.median(o), work)} | {val(statistics.median(t), work)} | "
+                     f"{statistics.median(ratios):.2f} | {min(ratios):.2f}–{max(ratios):.2f} |")
+    cpu = cpu_info()
+    load_after = " ".join(open("/proc/loadavg").read().split()[:3])
+    header = [
+        f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} on {cpu['model']} ({cpu['isa']}), {cpu['cores']} cores, "
+        f"{args.threads} threads on both sides; command: `{args.command}`.",
+        f"Ours: {args.java} {args.backend}".rstrip() + f". PyTorch {torch.__version__} (OMP_WAIT_POLICY="
+        f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}), BLAS {blas_in_use()}.",
+        f"Each row: {args.repeats} runs per side, interleaved (ours, PyTorch, ours, …) after a warm-up run of each; "
+        f"ratio = PyTorch's time ÷ ours for each adjacent pair (above 1: we are faster), median and range over the pairs; "
+        f"the ours/PyTorch columns are medians. Load average before / after: {load_before} / {load_after}.",
+    ]
+    report = "\n".join(header) + "\n\n" + "\n".join(lines) + "\n"
+    print(report)
+    if args.out:
+        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+        with open(args.out, "w") as f:
+            f.write(report)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=os.cpu_count())
@@ -217,7 +477,16 @@ def main():
     ap.add_argument("--java", default="", help="JDK description for the header")
     ap.add_argument("--backend", default="", help="our backend's description for the header")
     ap.add_argument("--load-before", default="")
+    ap.add_argument("--interleaved", action="store_true",
+                    help="alternate each workload with ours (a JVM started with --java-cmd ... serve)")
+    ap.add_argument("--java-cmd", help="the command line of dl.bench.Workloads, without 'serve'")
+    ap.add_argument("--repeats", type=int, default=5, help="runs per side for --interleaved")
+    ap.add_argument("--only", help="a regular expression: only the workloads it finds (--interleaved)")
+    ap.add_argument("--command", default="", help="the command to print in the header")
     args = ap.parse_args()
+    if args.interleaved:
+        interleaved(args)
+        return
 
     import torch
     ours = jmh_scores(args.jmh)
