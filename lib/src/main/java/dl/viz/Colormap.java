@@ -42,6 +42,11 @@ public enum Colormap {
     return new Color(rgb(t));
   }
 
+  /** The colours the map runs through, evenly spaced from 0 to 1 (XChart's range colours). */
+  Color[] stops() {
+    return stops.clone();
+  }
+
   /** {@link #color(double)} as a packed {@code 0xRRGGBB} int (no object per pixel). */
   int rgb(double t) {
     if (Double.isNaN(t)) return 0xdddddd;

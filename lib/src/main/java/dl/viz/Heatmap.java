@@ -1,26 +1,33 @@
 package dl.viz;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.style.HeatMapStyler;
+import org.knowm.xchart.style.Styler.ChartTheme;
+import org.knowm.xchart.style.Styler.LegendPosition;
 
 /**
  * A matrix drawn as coloured cells, row 0 at the top: a confusion matrix (counts written in the
  * cells) or any 2-D tensor (with a colour bar). Made by {@link Plots#confusionMatrix} and {@link
- * Plots#heatmap}; every method returns a new heatmap.
+ * Plots#heatmap}; every method returns a new heatmap. XChart's {@code HeatMapChart} draws the
+ * cells, the axes and the colour bar; the numbers in the cells are ours (see {@code paintValues}).
  *
  * <pre>{@code
  * jshell> Plots.heatmap(w).title("W1").colormap(Colormap.DIVERGING).values(false)
  * }</pre>
  */
 public final class Heatmap extends Figure {
-  private static final int PAD = 14;
-
   /** Everything a heatmap is drawn from; copied when a setting changes. */
   static final class Spec implements Cloneable {
     final double[][] values;
@@ -36,7 +43,6 @@ public final class Heatmap extends Figure {
     Boolean showValues;
     int decimals = -1;
     boolean colorbar = true;
-    Boolean square;
 
     Spec(double[][] values) {
       if (values.length == 0 || values[0].length == 0)
@@ -58,10 +64,7 @@ public final class Heatmap extends Figure {
   }
 
   private final Spec spec;
-  private double gridX;
-  private double gridY;
-  private double cellW;
-  private double cellH;
+  private Rectangle2D cells; // where XChart put the cells, in pixels
 
   Heatmap(Spec spec) {
     super(
@@ -168,7 +171,10 @@ public final class Heatmap extends Figure {
    * colours there).
    */
   double[] cellPoint(int row, int column, double fx, double fy) {
-    return new double[] {gridX + (column + fx) * cellW, gridY + (row + fy) * cellH};
+    return new double[] {
+      cells.getX() + (column + fx) * cells.getWidth() / columns(),
+      cells.getY() + (row + fy) * cells.getHeight() / rows()
+    };
   }
 
   private Colormap colormap() {
@@ -192,21 +198,26 @@ public final class Heatmap extends Figure {
     return new double[] {lo, hi};
   }
 
+  /**
+   * The values the colour scale runs between: as set, else the data's range (symmetric around zero
+   * for the diverging map) widened to three significant digits, because XChart writes the colour
+   * bar's ends with every digit a double has.
+   */
   private double[] range(Colormap cm) {
     if (spec.range != null) return spec.range;
     double[] mm = minMax();
     if (cm == Colormap.DIVERGING) {
-      double m = Math.max(Math.abs(mm[0]), Math.abs(mm[1]));
+      double m = roundAway(Math.max(Math.abs(mm[0]), Math.abs(mm[1])));
       return m > 0 ? new double[] {-m, m} : new double[] {-1, 1};
     }
     if (mm[0] == mm[1]) return new double[] {mm[0] - 0.5, mm[1] + 0.5};
-    return mm;
+    return new double[] {-roundAway(-mm[0]), roundAway(mm[1])};
   }
 
-  private boolean integers() {
-    for (double[] row : spec.values)
-      for (double v : row) if (Double.isFinite(v) && v != Math.rint(v)) return false;
-    return true;
+  /** {@code v} rounded up (towards +infinity) to three significant digits. */
+  private static double roundAway(double v) {
+    if (v == 0 || !Double.isFinite(v)) return v;
+    return new BigDecimal(v).round(new MathContext(3, RoundingMode.CEILING)).doubleValue();
   }
 
   /**
@@ -215,15 +226,26 @@ public final class Heatmap extends Figure {
    */
   private int valueDecimals() {
     if (spec.decimals >= 0) return spec.decimals;
-    if (integers()) return 0;
+    boolean integers = true;
+    for (double[] row : spec.values)
+      for (double v : row) integers &= !Double.isFinite(v) || v == Math.rint(v);
+    if (integers) return 0;
     double[] mm = minMax();
     double m = Math.max(Math.abs(mm[0]), Math.abs(mm[1]));
     return m >= 100 ? 0 : m >= 10 ? 1 : 2;
   }
 
-  private static String format(double v, int decimals) {
-    if (Double.isNaN(v)) return "";
-    return String.format(Locale.ROOT, "%." + decimals + "f", v);
+  /** XChart's heat map, which exposes where it put the cells after painting. */
+  private static final class CellChart extends HeatMapChart {
+    CellChart(int width, int height) {
+      // NOTE: the constructor without a theme leaves HeatMapStyler's fields unset (null locale,
+      // no tick labels, a black legend); naming XChart's own theme sets them.
+      super(width, height, ChartTheme.XChart);
+    }
+
+    Rectangle2D cells() {
+      return plot.getBounds();
+    }
   }
 
   private void paint() {
@@ -231,164 +253,133 @@ public final class Heatmap extends Figure {
     int cols = columns();
     Colormap cm = colormap();
     double[] range = range(cm);
-    String[] rowNames = spec.rowNames != null ? spec.rowNames : Labels.indexNames(rows);
-    String[] colNames = spec.columnNames != null ? spec.columnNames : Labels.indexNames(cols);
-    boolean square =
-        spec.square != null ? spec.square : Math.max(rows, cols) <= 3 * Math.min(rows, cols);
+    CellChart chart = new CellChart(spec.width, spec.height);
+    HeatMapStyler s = chart.getStyler();
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setPlotBackgroundColor(new Color(cm.rgb(Double.NaN))); // missing values (NaN) show it
+    s.setPlotBorderVisible(true);
+    s.setPlotBorderColor(Style.BORDER);
+    s.setPlotGridLinesVisible(false);
+    s.setAxisTicksLineVisible(false);
+    s.setAxisTickMarksColor(Style.BORDER);
+    s.setChartFontColor(Style.TEXT);
+    s.setAxisTickLabelsColor(Style.TEXT);
+    s.setChartTitleFont(Style.TITLE);
+    s.setChartTitleBoxVisible(false);
+    s.setAxisTitleFont(Style.AXIS_TITLE);
+    s.setAxisTickLabelsFont(Style.TICKS);
+    s.setLegendFont(Style.TICKS);
+    s.setLegendBorderColor(Color.WHITE);
+    s.setChartPadding(12);
+    s.setPlotContentSize(1.0);
+    s.setToolTipsEnabled(false);
+    s.setAntiAlias(true);
+    s.setChartTitleVisible(hasText(spec.title));
+    if (hasText(spec.title)) chart.setTitle(spec.title);
+    s.setXAxisTitleVisible(hasText(spec.xLabel));
+    if (hasText(spec.xLabel)) chart.setXAxisTitle(spec.xLabel);
+    s.setYAxisTitleVisible(hasText(spec.yLabel));
+    if (hasText(spec.yLabel)) chart.setYAxisTitle(spec.yLabel);
+    s.setRangeColors(cm.stops());
+    s.setMin(range[0]);
+    s.setMax(range[1]);
+    s.setLegendVisible(spec.colorbar);
+    s.setLegendPosition(LegendPosition.OutsideE);
+    s.setGradientColorColumnWeight(16);
+    // NOTE: the colour bar has a fixed height in XChart; about the plot's height looks right.
+    s.setGradientColorColumnHeight(Math.max(40, spec.height - 150));
+    // NOTE: XChart can write the values in the cells, but in one colour for all of them, which
+    // vanishes on dark cells (a confusion matrix's diagonal); ours are drawn below, white on dark.
+    s.setShowValue(false);
+    s.setDrawBorder(true); // each cell outlined in its own colour: no seams between cells
+
+    // XChart's rows run upwards from y = 0; ours run down from row 0, so row r is y = rows-1-r.
+    // The plot's size is only known after painting; these guesses leave room for the row names,
+    // the colour bar, the title and the column names.
+    int plotWidth = spec.width - (spec.colorbar ? 150 : 70);
+    int plotHeight = spec.height - 90;
+    List<String> columnTicks = ticks(spec.columnNames, cols, plotWidth, 22);
+    List<String> rowTicks = new ArrayList<>(ticks(spec.rowNames, rows, plotHeight, 18));
+    Collections.reverse(rowTicks);
+    List<Number[]> heat = new ArrayList<>(); // {column, row from the bottom, value} per cell
+    for (int r = 0; r < rows; r++)
+      for (int c = 0; c < cols; c++)
+        if (!Double.isNaN(spec.values[r][c]))
+          heat.add(new Number[] {c, rows - 1 - r, spec.values[r][c]});
+    chart.addSeries("values", columnTicks, rowTicks, heat).setMin(range[0]).setMax(range[1]);
+    if (spec.columnNames != null && crowded(spec.columnNames, (double) plotWidth / cols))
+      s.setXAxisLabelRotation(45);
+
     Graphics2D g = graphics(this);
     try {
-      int tickH = Draw.height(g, Style.TICKS);
-      int axisH = Draw.height(g, Style.AXIS_TITLE);
-      int titleH = Draw.height(g, Style.TITLE);
-      int maxRowW = 0;
-      for (String s : rowNames) maxRowW = Math.max(maxRowW, Draw.width(g, Style.TICKS, s));
-      int maxColW = 0;
-      for (String s : colNames) maxColW = Math.max(maxColW, Draw.width(g, Style.TICKS, s));
-
-      String lo = Draw.number(range[0], 3);
-      String hi = Draw.number(range[1], 3);
-      int barW =
-          spec.colorbar
-              ? 16
-                  + 6
-                  + Math.max(Draw.width(g, Style.TICKS, lo), Draw.width(g, Style.TICKS, hi))
-                  + 4
-              : 0;
-
-      double top = PAD + (hasText(spec.title) ? titleH + 10 : 0);
-      double left = PAD + (hasText(spec.yLabel) ? axisH + 8 : 0) + maxRowW + 6;
-      double right = spec.width - PAD - (spec.colorbar ? barW + 10 : 0);
-      double bottomFixed = spec.height - PAD - (hasText(spec.xLabel) ? axisH + 6 : 0) - 4;
-
-      // NOTE: column names go under the cells; when they are wider than a cell they are turned 45°,
-      // which needs more height, which shrinks the cells, so decide with the flat layout first.
-      double areaW = Math.max(1, right - left);
-      double flatH = bottomFixed - tickH - 4 - top;
-      double cw = square ? Math.min(areaW / cols, flatH / rows) : areaW / cols;
-      boolean turn = spec.columnNames != null && maxColW > cw - 4;
-      double colLabelH = turn ? (maxColW + tickH) * Math.sqrt(0.5) + 4 : tickH + 4;
-      double areaH = Math.max(1, bottomFixed - colLabelH - top);
-      if (square) {
-        double c = Math.min(areaW / cols, areaH / rows);
-        cellW = c;
-        cellH = c;
-      } else {
-        cellW = areaW / cols;
-        cellH = areaH / rows;
-      }
-      double gridW = cellW * cols;
-      double gridH = cellH * rows;
-      gridX = left + (areaW - gridW) / 2;
-      gridY = top + (areaH - gridH) / 2;
-
-      // cells
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) {
-          double v = spec.values[r][c];
-          g.setColor(new Color(cm.rgb((v - range[0]) / (range[1] - range[0]))));
-          double x0 = gridX + c * cellW;
-          double y0 = gridY + r * cellH;
-          g.fill(new Rectangle2D.Double(x0, y0, cellW + 0.5, cellH + 0.5));
-        }
-      }
-      if (cellW >= 12 && cellH >= 12) {
-        g.setColor(Color.WHITE);
-        g.setStroke(new BasicStroke(1.5f));
-        for (int r = 1; r < rows; r++)
-          g.draw(new Line2D.Double(gridX, gridY + r * cellH, gridX + gridW, gridY + r * cellH));
-        for (int c = 1; c < cols; c++)
-          g.draw(new Line2D.Double(gridX + c * cellW, gridY, gridX + c * cellW, gridY + gridH));
-      }
-      g.setColor(Style.BORDER);
-      g.setStroke(new BasicStroke(1f));
-      g.draw(new Rectangle2D.Double(gridX, gridY, gridW, gridH));
-
-      // values
+      chart.paint(g, spec.width, spec.height);
+      this.cells = chart.cells();
       boolean show = spec.showValues != null ? spec.showValues : rows * cols <= 400;
-      if (show) {
-        int decimals = valueDecimals();
-        String widest = "";
-        for (double[] row : spec.values)
-          for (double v : row)
-            if (format(v, decimals).length() > widest.length()) widest = format(v, decimals);
-        int start = (int) Math.max(10, Math.min(20, Math.min(cellH * 0.32, cellW * 0.3)));
-        Font f =
-            Draw.fit(g, Style.VALUE.deriveFont((float) start), widest, cellW - 4, cellH - 2, 9);
-        if (f != null) {
-          g.setFont(f);
-          for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-              double v = spec.values[r][c];
-              Color bg = new Color(cm.rgb((v - range[0]) / (range[1] - range[0])));
-              g.setColor(Style.luminance(bg) < 0.5 ? Color.WHITE : Style.TEXT);
-              Draw.centered(
-                  g, format(v, decimals), gridX + (c + 0.5) * cellW, gridY + (r + 0.5) * cellH);
-            }
-          }
-        }
-      }
-
-      // row and column names, thinned out when the cells are smaller than the text
-      g.setFont(Style.TICKS);
-      g.setColor(Style.TEXT);
-      int rowStep = (int) Math.ceil((tickH + 2) / cellH);
-      for (int r = 0; r < rows; r += rowStep)
-        Draw.rightAligned(g, rowNames[r], gridX - 6, gridY + (r + 0.5) * cellH);
-      int colStep = (int) Math.ceil((turn ? tickH * 1.5 : maxColW + 8) / cellW);
-      for (int c = 0; c < cols; c += colStep) {
-        double cx = gridX + (c + 0.5) * cellW;
-        if (turn) {
-          // NOTE: turned labels end at the cell's centre, so they read down-left like matplotlib's.
-          int w = Draw.width(g, Style.TICKS, colNames[c]);
-          double d = Math.sqrt(0.5);
-          Draw.rotated(
-              g,
-              colNames[c],
-              cx - w * d + tickH * d * 0.4,
-              gridY + gridH + 6 + w * d + tickH * d * 0.4,
-              -Math.PI / 4);
-        } else {
-          Draw.centered(g, colNames[c], cx, gridY + gridH + 4 + tickH / 2.0);
-        }
-      }
-
-      // titles
-      double bottomOfLabels = gridY + gridH + colLabelH;
-      if (hasText(spec.xLabel)) {
-        g.setFont(Style.AXIS_TITLE);
-        Draw.centered(g, spec.xLabel, gridX + gridW / 2, bottomOfLabels + 4 + axisH / 2.0);
-      }
-      if (hasText(spec.yLabel)) {
-        g.setFont(Style.AXIS_TITLE);
-        Draw.vertical(g, spec.yLabel, gridX - 6 - maxRowW - 8 - axisH / 2.0, gridY + gridH / 2);
-      }
-      if (hasText(spec.title)) {
-        g.setFont(Style.TITLE);
-        Draw.centered(g, spec.title, gridX + gridW / 2, PAD + titleH / 2.0);
-      }
-
-      // colour bar: max at the top
-      if (spec.colorbar) {
-        double bx = gridX + gridW + 14;
-        int bh = (int) Math.round(gridH);
-        for (int i = 0; i < bh; i++) {
-          g.setColor(new Color(cm.rgb(1 - (i + 0.5) / bh)));
-          g.fill(new Rectangle2D.Double(bx, gridY + i, 16, 1.5));
-        }
-        g.setColor(Style.BORDER);
-        g.draw(new Rectangle2D.Double(bx, gridY, 16, gridH));
-        g.setColor(Style.TEXT);
-        g.setFont(Style.TICKS);
-        Draw.leftAligned(g, hi, bx + 22, gridY + tickH / 2.0);
-        Draw.leftAligned(g, lo, bx + 22, gridY + gridH - tickH / 2.0);
-        if (range[0] < 0 && range[1] > 0 && gridH > 4 * tickH) {
-          double zeroY = gridY + gridH * range[1] / (range[1] - range[0]);
-          Draw.leftAligned(g, "0", bx + 22, zeroY);
-        }
-      }
+      if (show) paintValues(g, cm, range);
     } finally {
       g.dispose();
     }
+  }
+
+  /**
+   * Tick labels: the names, else the indices, leaving out as many indices as needed for one label
+   * every {@code spacing} pixels of an axis about {@code pixels} long (XChart's category axis
+   * writes every label, and they would overlap).
+   */
+  private static List<String> ticks(String[] names, int n, int pixels, int spacing) {
+    int step = (int) Math.ceil((double) n * spacing / Math.max(1, pixels));
+    String[] ticks = new String[n];
+    for (int i = 0; i < n; i++) {
+      String tick = names != null ? names[i] : i % step == 0 ? String.valueOf(i) : "";
+      ticks[i] = tick.isEmpty() ? " " : tick; // XChart refuses "" (a blank name leaves a gap)
+    }
+    return List.of(ticks);
+  }
+
+  /**
+   * Whether column names written flat would run into each other, with cells about {@code cellWidth}
+   * pixels wide (blank names leave room for their neighbours); crowded names are turned 45°.
+   */
+  private static boolean crowded(String[] names, double cellWidth) {
+    int previous = -1;
+    double previousWidth = 0;
+    for (int c = 0; c < names.length; c++) {
+      if (names[c].isBlank()) continue;
+      double width = Draw.width(Style.TICKS, names[c]);
+      if (previous >= 0 && (c - previous) * cellWidth < (width + previousWidth) / 2 + 6)
+        return true;
+      previous = c;
+      previousWidth = width;
+    }
+    return false;
+  }
+
+  private void paintValues(Graphics2D g, Colormap cm, double[] range) {
+    int decimals = valueDecimals();
+    double cellW = cells.getWidth() / columns();
+    double cellH = cells.getHeight() / rows();
+    String widest = "";
+    for (double[] row : spec.values)
+      for (double v : row)
+        if (format(v, decimals).length() > widest.length()) widest = format(v, decimals);
+    int start = (int) Math.max(10, Math.min(20, Math.min(cellH * 0.32, cellW * 0.3)));
+    Font f = Draw.fit(g, Style.VALUE.deriveFont((float) start), widest, cellW - 4, cellH - 2, 9);
+    if (f == null) return; // the numbers do not fit in the cells
+    g.setFont(f);
+    for (int r = 0; r < rows(); r++) {
+      for (int c = 0; c < columns(); c++) {
+        double v = spec.values[r][c];
+        Color bg = new Color(cm.rgb((v - range[0]) / (range[1] - range[0])));
+        g.setColor(Style.luminance(bg) < 0.5 ? Color.WHITE : Style.TEXT);
+        double[] centre = cellPoint(r, c, 0.5, 0.5);
+        Draw.centered(g, format(v, decimals), centre[0], centre[1]);
+      }
+    }
+  }
+
+  private static String format(double v, int decimals) {
+    if (Double.isNaN(v)) return "";
+    return String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
   private static boolean hasText(String s) {

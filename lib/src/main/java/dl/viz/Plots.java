@@ -411,7 +411,6 @@ public final class Plots {
     s.colormap = Colormap.BLUES;
     s.range = new double[] {0, Math.max(1, max(v))};
     s.colorbar = false;
-    s.square = true;
     s.width = 560;
     s.height = 500;
     s.title = "Confusion matrix";

@@ -6,7 +6,8 @@
  * <ul>
  *   <li>{@link dl.viz.Plots}: loss/accuracy curves from a history table, functions and their
  *       derivatives, labelled 2-D points, decision boundaries and separating lines, confusion
- *       matrices and heatmaps (XChart for the axes, Java2D for the rest);
+ *       matrices and heatmaps (XChart's XYChart and HeatMapChart draw them; Java2D adds only what
+ *       XChart lacks: class regions under a chart and readable numbers in heat-map cells);
  *   <li>{@link dl.viz.Images}: grids of samples and predictions, learned filters, single images,
  *       segmentation masks; {@link dl.viz.ImageGrid#boxes} and {@link dl.viz.ImageGrid#detections}
  *       draw boxes over the images;

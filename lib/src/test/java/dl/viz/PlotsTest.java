@@ -296,6 +296,21 @@ class PlotsTest {
   }
 
   @Test
+  void heatmapShowsMissingValuesInGreyAndLabelsLargeMatrices() {
+    // blank names leave a gap (notebook 04 names only the whole numbers of its grid)
+    Heatmap h =
+        Plots.heatmap(Tensor.of(new double[][] {{1, Double.NaN}, {2, 3}})).columnNames("a", "");
+    double[] missing = h.cellPoint(0, 1, 0.5, 0.5);
+    Pixels.assertNear(
+        Colormap.VIRIDIS.color(Double.NaN), Pixels.at(h, missing[0], missing[1]), 4, "NaN cell");
+    // 60 rows and 50 columns: index labels are thinned out (XChart would write all of them)
+    Heatmap big = Plots.heatmap(Tensor.randn(60, 50));
+    assertEquals(600, big.getWidth());
+    double[] last = big.cellPoint(59, 49, 0.5, 0.5);
+    assertTrue(last[0] < 600 && last[1] < 400, "the last cell is inside the figure");
+  }
+
+  @Test
   void colormapsRunFromTheirFirstToTheirLastColour() {
     assertEquals(Color.BLACK, Colormap.GRAY.color(0));
     assertEquals(Color.WHITE, Colormap.GRAY.color(1));
