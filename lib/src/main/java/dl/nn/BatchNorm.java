@@ -11,7 +11,7 @@ import dl.tensor.Tensor;
 abstract class BatchNorm extends Module {
   private final int channels;
   private double momentum = 0.1, eps = 1e-5;
-  private Tensor gamma, beta, runningMean, runningVar;
+  private final Tensor gamma, beta, runningMean, runningVar;
 
   BatchNorm(int channels) {
     if (channels <= 0)
@@ -53,16 +53,6 @@ abstract class BatchNorm extends Module {
           describe() + ": expected " + channels + " channels on axis 1, got input " + x.shape());
     }
     return Conv.batchNorm(x, runningMean, runningVar, gamma, beta, isTraining(), momentum, eps);
-  }
-
-  @Override
-  protected void onReplace(String name, Tensor value) {
-    switch (name) {
-      case "weight" -> gamma = value;
-      case "bias" -> beta = value;
-      case "running_mean" -> runningMean = value;
-      default -> runningVar = value;
-    }
   }
 
   @Override

@@ -10,8 +10,12 @@ import dl.tensor.Tensor;
  *
  * <pre>{@code
  * var conv = new Conv2d(1, 6, 5).padding(2);          // LeNet-5's first layer
- * var depthwise = new Conv2d(32, 32, 3).padding(1).groups(32);
+ * var beforeNorm = new Conv2d(64, 64, 3, false).padding(1);   // no bias: batch norm shifts
+ * var depthwise = new Conv2d(32, 32, 3, Conv2d.options().groups(32)).padding(1);
  * }</pre>
+ *
+ * <p>Settings that decide the parameters' shapes (groups, bias) are given when the layer is built,
+ * so the weights are drawn once; settings of the window (stride, padding, dilation) are chained.
  *
  * <p>Shape: input [N, C_in, H, W] → [N, C_out, OH, OW] with OH = ⌊(H + 2p − d·(k − 1) − 1)/s⌋ + 1
  * ({@link #outputSize}). Weight [C_out, C_in/groups, kh, kw], bias [C_out].
@@ -26,11 +30,60 @@ public final class Conv2d extends Module {
   private boolean withBias = true;
   private Tensor weight, bias;
 
+  /**
+   * The settings that decide the parameters' shapes, given when the layer is built so its weights
+   * are drawn once (PyTorch's {@code groups=} and {@code bias=} arguments). {@link ConvTranspose2d}
+   * takes them too.
+   *
+   * <pre>{@code
+   * new Conv2d(32, 32, 3, Conv2d.options().groups(32).bias(false))
+   * }</pre>
+   */
+  public record Options(int groups, boolean bias) {
+    public Options {
+      if (groups <= 0)
+        throw new IllegalArgumentException(
+            "Conv2d.options: groups must be positive, got " + groups);
+    }
+
+    /**
+     * Splits channels into groups convolved separately; groups = in gives a depthwise convolution.
+     */
+    public Options groups(int g) {
+      return new Options(g, bias);
+    }
+
+    /** With or without the bias term (default with). */
+    public Options bias(boolean on) {
+      return new Options(groups, on);
+    }
+  }
+
+  /**
+   * The defaults (one group, with bias), to change with {@code .groups(g)} and {@code .bias(b)}.
+   */
+  public static Options options() {
+    return new Options(1, true);
+  }
+
   public Conv2d(int in, int out, int kernel) {
-    this(in, out, kernel, kernel);
+    this(in, out, kernel, kernel, options());
   }
 
   public Conv2d(int in, int out, int kh, int kw) {
+    this(in, out, kh, kw, options());
+  }
+
+  /** {@code new Conv2d(64, 64, 3, false)}: without the bias term. */
+  public Conv2d(int in, int out, int kernel, boolean bias) {
+    this(in, out, kernel, kernel, options().bias(bias));
+  }
+
+  public Conv2d(int in, int out, int kernel, Options options) {
+    this(in, out, kernel, kernel, options);
+  }
+
+  public Conv2d(int in, int out, int kh, int kw, Options options) {
     if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0) {
       throw new IllegalArgumentException(
           "Conv2d: channels and kernel size must be positive, got in="
@@ -46,6 +99,9 @@ public final class Conv2d extends Module {
     this.out = out;
     this.kh = kh;
     this.kw = kw;
+    checkGroups(options.groups());
+    this.groups = options.groups();
+    this.withBias = options.bias();
     initParameters();
   }
 
@@ -60,11 +116,6 @@ public final class Conv2d extends Module {
     int fanIn = (in / groups) * kh * kw;
     weight = param("weight", Init.kaimingUniform(fanIn, out, in / groups, kh, kw));
     bias = withBias ? param("bias", Tensor.zeros(out)) : null;
-  }
-
-  private void rebuild() {
-    clearParameters();
-    initParameters();
   }
 
   public Conv2d stride(int s) {
@@ -117,8 +168,23 @@ public final class Conv2d extends Module {
 
   /**
    * Splits channels into groups convolved separately; groups = in gives a depthwise convolution.
+   *
+   * @deprecated draws the weight a second time (the first draw, for one group, is thrown away), so
+   *     the weights and every later random number differ from a layer built with its groups; pass
+   *     them when building the layer: {@code new Conv2d(in, out, k, Conv2d.options().groups(g))}.
    */
+  @Deprecated
   public Conv2d groups(int g) {
+    checkGroups(g);
+    if (g == groups) return this;
+    groups = g;
+    removeParameter("weight"); // NOTE: and the bias, so the order stays weight, bias
+    if (withBias) removeParameter("bias");
+    initParameters();
+    return this;
+  }
+
+  private void checkGroups(int g) {
     if (g <= 0 || in % g != 0 || out % g != 0) {
       throw new IllegalArgumentException(
           "Conv2d: groups "
@@ -129,15 +195,21 @@ public final class Conv2d extends Module {
               + out
               + " output channels");
     }
-    groups = g;
-    rebuild();
-    return this;
   }
 
-  /** With or without the bias term (default with). */
+  /**
+   * With or without the bias term (default with), as {@code new Conv2d(in, out, k, false)}. Adds or
+   * removes only the bias (a new one starts at zero): the weight keeps its values and identity.
+   */
   public Conv2d bias(boolean on) {
+    if (on == withBias) return this;
     withBias = on;
-    rebuild();
+    if (on)
+      bias = param("bias", Tensor.zeros(out).toInPlace(weight.dtype()).toInPlace(weight.device()));
+    else {
+      removeParameter("bias");
+      bias = null;
+    }
     return this;
   }
 
@@ -193,12 +265,6 @@ public final class Conv2d extends Module {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
     }
-  }
-
-  @Override
-  protected void onReplace(String name, Tensor value) {
-    if (name.equals("weight")) weight = value;
-    else bias = value;
   }
 
   @Override

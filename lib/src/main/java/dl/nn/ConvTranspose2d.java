@@ -10,6 +10,9 @@ import dl.tensor.Tensor;
  *
  * <p>Shape: input [N, C_in, H, W] → [N, C_out, OH, OW] with OH = (H − 1)·s − 2p + d·(k − 1) +
  * outputPadding + 1. Weight [C_in, C_out/groups, kh, kw], bias [C_out].
+ *
+ * <p>Groups and bias decide the parameters' shapes, so they are given when the layer is built
+ * ({@link Conv2d.Options}); the weights are drawn once.
  */
 public final class ConvTranspose2d extends Module {
   private final int in, out, kh, kw;
@@ -19,10 +22,23 @@ public final class ConvTranspose2d extends Module {
   private Tensor weight, bias;
 
   public ConvTranspose2d(int in, int out, int kernel) {
-    this(in, out, kernel, kernel);
+    this(in, out, kernel, kernel, Conv2d.options());
   }
 
   public ConvTranspose2d(int in, int out, int kh, int kw) {
+    this(in, out, kh, kw, Conv2d.options());
+  }
+
+  /** {@code new ConvTranspose2d(64, 32, 4, false)}: without the bias term. */
+  public ConvTranspose2d(int in, int out, int kernel, boolean bias) {
+    this(in, out, kernel, kernel, Conv2d.options().bias(bias));
+  }
+
+  public ConvTranspose2d(int in, int out, int kernel, Conv2d.Options options) {
+    this(in, out, kernel, kernel, options);
+  }
+
+  public ConvTranspose2d(int in, int out, int kh, int kw, Conv2d.Options options) {
     if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0) {
       throw new IllegalArgumentException(
           "ConvTranspose2d: channels and kernel size must be positive, got in="
@@ -34,6 +50,9 @@ public final class ConvTranspose2d extends Module {
     this.out = out;
     this.kh = kh;
     this.kw = kw;
+    checkGroups(options.groups());
+    this.groups = options.groups();
+    this.withBias = options.bias();
     initParameters();
   }
 
@@ -64,7 +83,25 @@ public final class ConvTranspose2d extends Module {
     return this;
   }
 
+  /**
+   * Splits channels into groups.
+   *
+   * @deprecated draws the weight a second time, so the weights and every later random number differ
+   *     from a layer built with its groups; pass them when building the layer: {@code new
+   *     ConvTranspose2d(in, out, k, Conv2d.options().groups(g))}.
+   */
+  @Deprecated
   public ConvTranspose2d groups(int g) {
+    checkGroups(g);
+    if (g == groups) return this;
+    groups = g;
+    removeParameter("weight"); // NOTE: and the bias, so the order stays weight, bias
+    if (withBias) removeParameter("bias");
+    initParameters();
+    return this;
+  }
+
+  private void checkGroups(int g) {
     if (g <= 0 || in % g != 0 || out % g != 0) {
       throw new IllegalArgumentException(
           "ConvTranspose2d: groups "
@@ -75,21 +112,31 @@ public final class ConvTranspose2d extends Module {
               + out
               + " output channels");
     }
-    groups = g;
-    clearParameters();
-    initParameters();
-    return this;
   }
 
+  /**
+   * With or without the bias term (default with). Adds or removes only the bias (a new one starts
+   * at zero): the weight keeps its values and identity.
+   */
   public ConvTranspose2d bias(boolean on) {
+    if (on == withBias) return this;
     withBias = on;
-    clearParameters();
-    initParameters();
+    if (on)
+      bias = param("bias", Tensor.zeros(out).toInPlace(weight.dtype()).toInPlace(weight.device()));
+    else {
+      removeParameter("bias");
+      bias = null;
+    }
     return this;
   }
 
   public Tensor weight() {
     return weight;
+  }
+
+  /** The bias, or null when built without one. */
+  public Tensor bias() {
+    return bias;
   }
 
   @Override
@@ -100,12 +147,6 @@ public final class ConvTranspose2d extends Module {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
     }
-  }
-
-  @Override
-  protected void onReplace(String name, Tensor value) {
-    if (name.equals("weight")) weight = value;
-    else bias = value;
   }
 
   @Override

@@ -11,8 +11,8 @@ import dl.tensor.Tensor;
  */
 public final class Linear extends Module {
   private final int in, out;
-  private Tensor weight;
-  private Tensor bias;
+  private final Tensor weight;
+  private final Tensor bias;
 
   public Linear(int in, int out) {
     this(in, out, true);
@@ -44,12 +44,6 @@ public final class Linear extends Module {
           "Linear(" + in + " -> " + out + "): expected input [..., " + in + "], got " + x.shape());
     }
     return F.linear(x, weight, bias);
-  }
-
-  @Override
-  protected void onReplace(String name, Tensor value) {
-    if (name.equals("weight")) weight = value;
-    else bias = value;
   }
 
   @Override

@@ -29,7 +29,11 @@ public abstract class Module {
   /** Computes the output. Shapes are documented on each layer. */
   public abstract Tensor forward(Tensor input);
 
-  /** Registers a trainable parameter under {@code name} and returns it (now requiring grad). */
+  /**
+   * Registers a trainable parameter under {@code name} and returns it (now requiring grad). The
+   * layer may keep the returned tensor in a field: it stays the same object for the module's life,
+   * since {@link #to(DType)}, {@link #to(Backend)} and {@link #loadStateDict} change it in place.
+   */
   protected final Tensor param(String name, Tensor initial) {
     checkName(name);
     Tensor p = initial.isLeaf() ? initial : initial.detach();
@@ -52,26 +56,16 @@ public abstract class Module {
     return module;
   }
 
-  /** Replaces the tensor behind a registered parameter or buffer (used when loading weights). */
-  protected final void replace(String name, Tensor value) {
-    if (parameters.containsKey(name)) parameters.put(name, value.requiresGrad(true));
-    else if (buffers.containsKey(name)) buffers.put(name, value);
-    else
-      throw new IllegalArgumentException(
-          getClass().getSimpleName() + ": no parameter or buffer named '" + name + "'");
-    onReplace(name, value);
-  }
-
   /**
-   * Forgets every parameter, so a layer whose settings change its parameter shapes can re-create
-   * them.
+   * Unregisters a parameter, for a layer whose setting drops it ({@code Conv2d.bias(false)}). The
+   * layer's field must forget it too: a parameter lives in this map and in one field, and both
+   * always hold the same tensor, which nothing here ever swaps for another.
    */
-  protected final void clearParameters() {
-    parameters.clear();
+  protected final void removeParameter(String name) {
+    if (parameters.remove(name) == null)
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + ": no parameter named '" + name + "'");
   }
-
-  /** Hook for layers that keep a field pointing at a parameter; called after {@link #replace}. */
-  protected void onReplace(String name, Tensor value) {}
 
   private void checkName(String name) {
     if (name.isEmpty() || name.contains("."))
@@ -182,11 +176,21 @@ public abstract class Module {
     return parameters().stream().mapToLong(Tensor::numel).sum();
   }
 
-  /** Converts every parameter and buffer to {@code dtype} (float64 for gradient checks). */
+  /**
+   * Converts every parameter and buffer to {@code dtype} in place (float64 for gradient checks):
+   * like {@link #to(Backend)}, the tensors keep their identity, so an optimizer made before still
+   * updates the tensors the layers compute with. Returns this.
+   *
+   * <pre>{@code
+   * jshell> var layer = new Linear(3, 2);
+   * jshell> var w = layer.weight();
+   * jshell> layer.to(DType.FLOAT64).namedParameters().get("weight") == w
+   * $3 ==> true
+   * }</pre>
+   */
   public Module to(DType dtype) {
-    for (var e : Map.copyOf(parameters).entrySet())
-      replace(e.getKey(), e.getValue().detach().to(dtype).copy());
-    for (var e : Map.copyOf(buffers).entrySet()) replace(e.getKey(), e.getValue().to(dtype).copy());
+    parameters.values().forEach(p -> p.toInPlace(dtype));
+    buffers.values().forEach(b -> b.toInPlace(dtype));
     children.values().forEach(c -> c.to(dtype));
     return this;
   }

@@ -8,7 +8,7 @@ import dl.tensor.Tensor;
  * shared, or one per channel (axis 1). Starts at a = 0.25.
  */
 public final class PReLU extends Module {
-  private Tensor slope;
+  private final Tensor slope;
   private final int count;
 
   public PReLU() {
@@ -27,11 +27,6 @@ public final class PReLU extends Module {
   @Override
   public Tensor forward(Tensor x) {
     return F.prelu(x, slope);
-  }
-
-  @Override
-  protected void onReplace(String name, Tensor value) {
-    slope = value;
   }
 
   @Override

@@ -1055,6 +1055,24 @@ public final class Tensor {
     return this;
   }
 
+  /**
+   * Converts this leaf tensor's storage (and gradient) to {@code dtype}, keeping its identity, as
+   * PyTorch's {@code Module._apply} does with {@code param.data}. {@link dl.nn.Module#to(DType)}
+   * calls it for every parameter and buffer.
+   */
+  public Tensor toInPlace(DType dtype) {
+    if (!isLeaf()) {
+      throw new IllegalArgumentException(
+          "toInPlace: tensor computed by "
+              + gradFn.name()
+              + " is part of a graph; convert its inputs, or use to(dtype)");
+    }
+    if (dtype == dtype()) return this;
+    view = TensorMath.cast(this, dtype).view();
+    if (grad != null) grad = TensorMath.cast(grad, dtype);
+    return this;
+  }
+
   /** Shorthand for {@code to(DType.FLOAT64)}. */
   public Tensor float64() {
     return to(DType.FLOAT64);
