@@ -14,8 +14,12 @@ for a in "$@"; do [[ "$a" == setup ]] && is_setup=1; done
 if ((is_setup)) && ! dpkg-query -W -f='${Status}' jupyterhub 2>/dev/null | grep -q "install ok installed"; then
   ((EUID == 0)) || { echo "ERROR: run as root: jupyterhub must be installed (apt-get install jupyterhub)" >&2; exit 1; }
   echo "==> installing Debian's jupyterhub (with configurable-http-proxy)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jupyterhub >/dev/null \
-    || { echo "ERROR: apt-get install jupyterhub failed (apt-get update first?)" >&2; exit 1; }
+  # NOTE: installed here, not by ci/setup.sh: Debian's package enables a hub for every local user,
+  # which only a machine that serves a class should get (and which is disabled just below).
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jupyterhub >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 \
+         && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jupyterhub >/dev/null; } \
+    || { echo "ERROR: apt-get install jupyterhub failed" >&2; exit 1; }
 fi
 if ((is_setup)) && [[ -d /run/systemd/system ]] \
     && systemctl is-enabled jupyterhub.service >/dev/null 2>&1; then

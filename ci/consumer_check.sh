@@ -28,7 +28,7 @@ block output > "$tmp/expected.txt"
   block code | grep -v '^import ' | sed 's/^/    /'
   echo '  }'
   echo '}'; } > "$tmp/src/main/java/Example.java"
-( cd "$tmp" && mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=cp.txt ) \
+( cd "$tmp" && mvn -B -q -Dmaven.repo.local="$REPO" compile dependency:build-classpath -Dmdep.outputFile=cp.txt ) \
   || { echo "ERROR: the consumer project did not build against dl-lib:$VERSION" >&2; exit 1; }
 # The JVM options the README gives for any kernel or project: the Vector API module and headless AWT.
 java --add-modules jdk.incubator.vector -Djava.awt.headless=true \

@@ -22,7 +22,6 @@ APT_PACKAGES=(
   jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel
   pocl-opencl-icd ocl-icd-opencl-dev clinfo
   bubblewrap  # the grader's OS sandbox (ci/grader); util-linux's prlimit and setpriv are always there
-  jupyterhub  # the classroom (ci/classroom.sh); brings configurable-http-proxy
 )
 
 step() { printf '\n==> %s\n' "$*"; }

@@ -98,8 +98,15 @@ fi
 
 step "Classroom: a class on JupyterHub, end to end"
 # ci/classroom_test.sh: hub, instructor + three students via the REST API, hand-in, collect, grade,
-# feedback, isolation between students; removes everything it made (about 2-3 minutes).
-timed "classroom" bash "$ROOT/ci/classroom_test.sh"
+# feedback, isolation between students; removes everything it made (under a minute). It creates Unix
+# users and makes the checkout root-only while it runs, so it needs root (CI runs as root).
+if ((EUID == 0)); then
+  timed "classroom" bash "$ROOT/ci/classroom_test.sh"
+elif [[ "${CI:-}" == true ]]; then
+  die "the classroom test needs root (it creates Unix users): run CI as root"
+else
+  info "WARNING: not root: classroom test SKIPPED (run it with: sudo bash ci/classroom_test.sh)"
+fi
 
 step "All tests passed"
 printf '    %s\n' "${timings[@]}"

@@ -51,8 +51,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PY = "/usr/bin/python3"
 DEFAULT_HOME = "/srv/dlcourse"
-NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-EXERCISE_RE = re.compile(r"^ex[0-9]{2}-[a-z0-9-]+$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}\Z")  # \Z: "$" would accept a trailing newline
+EXERCISE_RE = re.compile(r"^ex[0-9]{2}-[a-z0-9-]+\Z")
 # The cell release appends to every exercise, and collect removes again before grading (the grader would
 # otherwise try to compile '%%bash').
 SUBMIT_TAG = "dl-classroom-submit"
@@ -164,9 +164,13 @@ def as_user(name, argv, stdin_bytes=None, cwd=None):
     (a symlink ~/feedback -> /etc would make root write into /etc), so root never writes there itself."""
     pw = pwd.getpwnam(name)
     env = {"HOME": pw.pw_dir, "USER": name, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    if argv and argv[0] == PY and "-I" not in argv:
+        # NOTE: isolated mode: no ~/.local site-packages, no module from the student's home on the path,
+        # so a student's files cannot run code (or hang) inside the instructor's release/return.
+        argv = [PY, "-I", *argv[1:]]
     return subprocess.run(
         argv, input=stdin_bytes, cwd=cwd or pw.pw_dir, env=env, user=pw.pw_uid, group=pw.pw_gid,
-        extra_groups=[], check=True, capture_output=True)
+        extra_groups=[], check=True, capture_output=True, timeout=300)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -280,7 +284,7 @@ def cmd_setup(cr, a):
         if not (REPO / f).is_file():
             die(f"{REPO / f} is missing: run 'mvn -B -q package -DskipTests' first")
     if not shutil.which("jupyterhub") or not shutil.which("configurable-http-proxy"):
-        die("jupyterhub or configurable-http-proxy missing: apt-get install jupyterhub (ci/setup.sh does)")
+        die("jupyterhub or configurable-http-proxy missing: apt-get install jupyterhub (ci/classroom.sh setup does)")
     old = json.loads(cr.settings_file.read_text()) if cr.settings_file.is_file() else {}
     settings = {
         "prefix": a.prefix or old.get("prefix", "dlc-"),

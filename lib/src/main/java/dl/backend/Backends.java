@@ -208,8 +208,7 @@ public final class Backends {
     }
     choice = why;
     // NOTE: standard output, not standard error: Jupyter shows standard error in a red box, and
-    // this
-    // line is information, not a failure.
+    // this line is information, not a failure.
     System.out.println(why);
     return chosen;
   }

@@ -1068,7 +1068,11 @@ public final class Tensor {
               + " is part of a graph; convert its inputs, or use to(dtype)");
     }
     if (dtype == dtype()) return this;
+    int version = version();
     view = TensorMath.cast(this, dtype).view();
+    // NOTE: one more than before: the values were rounded, so a graph that saved this tensor
+    // earlier must not use it in backward.
+    view.buffer().carryVersion(version + 1);
     if (grad != null) grad = TensorMath.cast(grad, dtype);
     return this;
   }

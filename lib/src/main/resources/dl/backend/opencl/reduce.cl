@@ -20,14 +20,18 @@ inline int in_at(const view_t va, const view_t vo, int o, int r) {
 }
 
 inline ACC identity(const int op) {
-  return op == REDUCE_SUM ? (ACC)0 : (op == REDUCE_MAX ? (ACC)(-INFINITY) : (ACC)INFINITY);
+  return op == REDUCE_SUM ? (ACC)0
+       : op == REDUCE_MAX ? (ACC)(-INFINITY)
+       : op == REDUCE_MIN ? (ACC)INFINITY
+       : (ACC)NAN;  // an op without a kernel case: NaN, never a silent wrong answer
 }
 
 // NOTE: NaN must win, or a diverging loss would be hidden by max(); the same rule as ReduceOp.
 inline ACC combine(const int op, const ACC acc, const ACC x) {
   if (op == REDUCE_SUM) return acc + x;
   if (op == REDUCE_MAX) return (x > acc || isnan(x)) ? x : acc;
-  return (x < acc || isnan(x)) ? x : acc;
+  if (op == REDUCE_MIN) return (x < acc || isnan(x)) ? x : acc;
+  return NAN;
 }
 
 // One work-item per output element: for many short reductions (e.g. a bias gradient).

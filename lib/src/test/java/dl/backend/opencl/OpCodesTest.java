@@ -26,6 +26,9 @@ class OpCodesTest {
     assertTrue(defines.contains("#define BINARY_MUL " + BinaryOp.MUL.ordinal() + "\n"), defines);
     for (ReduceOp op : ReduceOp.values())
       assertTrue(defines.contains("#define REDUCE_" + op.name() + " " + op.ordinal()), defines);
+    String reduce = ProgramCache.resource("reduce.cl");
+    for (ReduceOp op : ReduceOp.values())
+      assertTrue(reduce.contains("op == REDUCE_" + op.name()), "no reduce case for " + op);
   }
 
   @Test
