@@ -141,6 +141,12 @@ spec = {
     },
     "metadata": {"dl-course": {"kernel": "rapaio-jupyter-kernel " + version, "repo": root}},
 }
+# The JDK's signal-chaining library: PoCL (OpenCL on the CPU) and its LLVM install native signal handlers
+# inside the kernel's JVM when notebook 14 compiles OpenCL kernels; libjsig keeps the JVM's own handlers
+# first and chains to theirs (two runs on 2026-12-06 lost a JVM to a bare SIGSEGV with no hs_err file).
+jsig = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(java))), "lib", "libjsig.so")
+if os.path.isfile(jsig):
+    spec["env"]["LD_PRELOAD"] = jsig
 path = os.path.join(kdir, "kernel.json")
 text = json.dumps(spec, indent=2) + "\n"
 try:
