@@ -53,7 +53,7 @@ public final class Autograd {
         Tensor g = grads.remove(t);
         if (g == null) continue;
         Function fn = t.gradFn();
-        if (fn == null || t.retainsGrad()) t.accumulateGrad(g);
+        if (fn == null || t.retainsGrad()) GraphLinks.get().accumulateGrad(t, g);
         if (fn == null) continue;
         Tensor[] inputs = fn.recordedInputs();
         if (inputs == null) {

@@ -43,10 +43,10 @@ public abstract class Function {
     }
     if (needsGraph && record) {
       inputs = in.clone(); // the caller may reuse its array
-      out.attachGradFn(this);
+      GraphLinks.get().attachGradFn(out, this);
     } else if (needsGraph || fromNoGrad) {
       // No graph, although a parameter is upstream: remembered so backward() can say why.
-      out.markComputedUnderNoGrad();
+      GraphLinks.get().markComputedUnderNoGrad(out);
     }
     return out;
   }
@@ -76,9 +76,13 @@ public abstract class Function {
     return inputs == null ? new Tensor[0] : inputs.clone();
   }
 
-  /** The op's name as shown in {@code grad_fn=…}. */
+  /**
+   * The op's name as shown in {@code grad_fn=…}: the class name without the {@code Op} suffix that
+   * ops sharing a name with a layer carry ({@code ReluOp} shows as {@code Relu}).
+   */
   public String name() {
-    return getClass().getSimpleName();
+    String name = getClass().getSimpleName();
+    return name.endsWith("Op") ? name.substring(0, name.length() - 2) : name;
   }
 
   final Tensor[] runBackward(Tensor gradOutput) {

@@ -1,6 +1,6 @@
 package dl.autograd;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.tensor.Rng;
 import dl.tensor.Shape;
 import dl.tensor.Tensor;

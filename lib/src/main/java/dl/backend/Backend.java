@@ -1,5 +1,7 @@
 package dl.backend;
 
+import dl.DType;
+
 /**
  * The seam between tensors and the machine that computes them.
  *

@@ -1,5 +1,7 @@
 package dl.backend;
 
+import dl.DType;
+
 /**
  * A flat block of elements owned by one backend. Tensors are views onto a buffer (shape, strides,
  * offset), so many tensors can share one buffer.

@@ -1,5 +1,6 @@
 package dl.backend;
 
+import dl.DType;
 import java.util.Arrays;
 
 /**

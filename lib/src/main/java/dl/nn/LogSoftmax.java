@@ -2,7 +2,7 @@ package dl.nn;
 
 import dl.tensor.Tensor;
 
-/** log softmax along an axis, computed stably (see dl.autograd.ops.LogSoftmax). */
+/** log softmax along an axis, computed stably (see dl.autograd.ops.LogSoftmaxOp). */
 public final class LogSoftmax extends Module {
   private final int axis;
 

@@ -1,7 +1,7 @@
 package dl.nn;
 
+import dl.DType;
 import dl.backend.Backend;
-import dl.backend.DType;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -17,7 +17,7 @@ public final class PReLU extends Module {
 
   public PReLU(int channels) {
     this.count = channels;
-    this.slope = param("weight", Tensor.full(dl.backend.DType.FLOAT32, 0.25, channels));
+    this.slope = param("weight", Tensor.full(dl.DType.FLOAT32, 0.25, channels));
   }
 
   public Tensor slope() {

@@ -1,6 +1,6 @@
 package dl.nn;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.backend.View;
 import dl.io.SafeFiles;
 import dl.tensor.Tensor;

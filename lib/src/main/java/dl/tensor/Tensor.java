@@ -1,7 +1,9 @@
 package dl.tensor;
 
+import dl.DType;
 import dl.autograd.Autograd;
 import dl.autograd.Function;
+import dl.autograd.GraphLinks;
 import dl.autograd.NoGrad;
 import dl.autograd.ops.Abs;
 import dl.autograd.ops.Add;
@@ -14,7 +16,7 @@ import dl.autograd.ops.Expand;
 import dl.autograd.ops.Gather;
 import dl.autograd.ops.IndexSelect;
 import dl.autograd.ops.Log;
-import dl.autograd.ops.LogSoftmax;
+import dl.autograd.ops.LogSoftmaxOp;
 import dl.autograd.ops.MatMul;
 import dl.autograd.ops.Max;
 import dl.autograd.ops.Maximum;
@@ -22,20 +24,19 @@ import dl.autograd.ops.Mul;
 import dl.autograd.ops.Neg;
 import dl.autograd.ops.Permute;
 import dl.autograd.ops.Pow;
-import dl.autograd.ops.Relu;
+import dl.autograd.ops.ReluOp;
 import dl.autograd.ops.Reshape;
-import dl.autograd.ops.Sigmoid;
+import dl.autograd.ops.SigmoidOp;
 import dl.autograd.ops.Sin;
 import dl.autograd.ops.Slice;
 import dl.autograd.ops.Sum;
-import dl.autograd.ops.Tanh;
+import dl.autograd.ops.TanhOp;
 import dl.autograd.ops.ToDevice;
 import dl.autograd.ops.Where;
 import dl.backend.Backend;
 import dl.backend.Backends;
 import dl.backend.BinaryOp;
 import dl.backend.Buffer;
-import dl.backend.DType;
 import dl.backend.ReduceOp;
 import dl.backend.View;
 import java.util.Arrays;
@@ -257,8 +258,10 @@ public final class Tensor {
     return view.dtype();
   }
 
-  /** The storage layout: buffer, shape, strides and offset. */
-  public View view() {
+  /**
+   * The storage layout (buffer, shape, strides, offset) that {@link TensorMath} hands to backends.
+   */
+  View layout() {
     return view;
   }
 
@@ -401,19 +404,6 @@ public final class Tensor {
     return new Tensor(view);
   }
 
-  /** Used by autograd: records the primitive that produced this tensor. */
-  public void attachGradFn(Function fn) {
-    if (!isLeafBeforeAttach())
-      throw new IllegalStateException("attachGradFn: tensor already has a grad_fn");
-    gradFn = fn;
-    requiresGrad = true;
-  }
-
-  /** Used by autograd: this tensor came from inputs that require grad, but under NoGrad. */
-  public void markComputedUnderNoGrad() {
-    computedUnderNoGrad = true;
-  }
-
   /** True if this tensor was computed from inputs that require grad while NoGrad was on. */
   public boolean computedUnderNoGrad() {
     return computedUnderNoGrad;
@@ -423,10 +413,31 @@ public final class Tensor {
     return gradFn == null;
   }
 
-  /** Used by autograd: adds {@code g} to {@link #grad()}. */
-  public void accumulateGrad(Tensor g) {
-    Tensor gi = TensorMath.cast(g, dtype());
-    grad = grad == null ? TensorMath.copy(gi) : TensorMath.binary(BinaryOp.ADD, grad, gi);
+  // Autograd's writes to the graph fields, reachable only through dl.autograd.GraphLinks (see there
+  // why they are not public methods).
+  static {
+    GraphLinks.register(new Links());
+  }
+
+  private static final class Links implements GraphLinks {
+    @Override
+    public void attachGradFn(Tensor t, Function fn) {
+      if (!t.isLeafBeforeAttach())
+        throw new IllegalStateException("attachGradFn: tensor already has a grad_fn");
+      t.gradFn = fn;
+      t.requiresGrad = true;
+    }
+
+    @Override
+    public void markComputedUnderNoGrad(Tensor t) {
+      t.computedUnderNoGrad = true;
+    }
+
+    @Override
+    public void accumulateGrad(Tensor t, Tensor g) {
+      Tensor gi = TensorMath.cast(g, t.dtype());
+      t.grad = t.grad == null ? TensorMath.copy(gi) : TensorMath.binary(BinaryOp.ADD, t.grad, gi);
+    }
   }
 
   // ================================================================ elementwise arithmetic
@@ -511,15 +522,15 @@ public final class Tensor {
   }
 
   public Tensor tanh() {
-    return new Tanh().apply(this);
+    return new TanhOp().apply(this);
   }
 
   public Tensor sigmoid() {
-    return new Sigmoid().apply(this);
+    return new SigmoidOp().apply(this);
   }
 
   public Tensor relu() {
-    return new Relu().apply(this);
+    return new ReluOp().apply(this);
   }
 
   public Tensor abs() {
@@ -739,9 +750,9 @@ public final class Tensor {
     return keepDim ? r : r.squeeze(axis);
   }
 
-  /** log softmax along {@code axis}; see {@link LogSoftmax} for why it is a primitive. */
+  /** log softmax along {@code axis}; see {@link LogSoftmaxOp} for why it is a primitive. */
   public Tensor logSoftmax(int axis) {
-    return new LogSoftmax(shape.axis("logSoftmax", axis)).apply(this);
+    return new LogSoftmaxOp(shape.axis("logSoftmax", axis)).apply(this);
   }
 
   /** softmax along {@code axis}: exp(xᵢ) / Σⱼ exp(xⱼ), computed as exp(logSoftmax). */
@@ -1049,7 +1060,7 @@ public final class Tensor {
     }
     if (device == device()) return this;
     int version = version();
-    view = TensorMath.transfer(this, device).view();
+    view = TensorMath.transfer(this, device).layout();
     view.buffer().carryVersion(version);
     if (grad != null) grad = TensorMath.transfer(grad, device);
     return this;
@@ -1069,7 +1080,7 @@ public final class Tensor {
     }
     if (dtype == dtype()) return this;
     int version = version();
-    view = TensorMath.cast(this, dtype).view();
+    view = TensorMath.cast(this, dtype).layout();
     // NOTE: one more than before: the values were rounded, so a graph that saved this tensor
     // earlier must not use it in backward.
     view.buffer().carryVersion(version + 1);
@@ -1172,7 +1183,7 @@ public final class Tensor {
       throw new IllegalArgumentException(
           "copyFrom: source shape " + source.shape + " does not fit " + shape);
     TensorMath.backendOf("copyFrom", this, source)
-        .copy(TensorMath.expand(source, shape).view(), view);
+        .copy(TensorMath.expand(source, shape).layout(), view);
     buffer().bumpVersion();
     return this;
   }

@@ -1,10 +1,10 @@
 package dl.tensor;
 
+import dl.DType;
 import dl.backend.Backend;
 import dl.backend.BinaryOp;
 import dl.backend.Buffer;
 import dl.backend.ConvGeometry;
-import dl.backend.DType;
 import dl.backend.ReduceOp;
 import dl.backend.UnaryOp;
 import dl.backend.View;
@@ -65,7 +65,7 @@ public final class TensorMath {
   /** A 0-D tensor holding {@code value}, with {@code t}'s dtype and on {@code t}'s backend. */
   public static Tensor scalarLike(Tensor t, double value) {
     Tensor s = like(t, Shape.of(), t.dtype());
-    if (value != 0) t.buffer().backend().fill(s.view(), value);
+    if (value != 0) t.buffer().backend().fill(s.layout(), value);
     return s;
   }
 
@@ -77,7 +77,7 @@ public final class TensorMath {
 
   public static Tensor unary(UnaryOp op, Tensor a) {
     Tensor out = like(a, a.shape(), a.dtype());
-    a.buffer().backend().unary(op, a.view(), out.view());
+    a.buffer().backend().unary(op, a.layout(), out.layout());
     return out;
   }
 
@@ -89,7 +89,10 @@ public final class TensorMath {
     DType dtype = DType.promote(a.dtype(), b.dtype());
     Tensor out = zeros(backend, shape, dtype);
     backend.binary(
-        op, expand(cast(a, dtype), shape).view(), expand(cast(b, dtype), shape).view(), out.view());
+        op,
+        expand(cast(a, dtype), shape).layout(),
+        expand(cast(b, dtype), shape).layout(),
+        out.layout());
     return out;
   }
 
@@ -101,10 +104,10 @@ public final class TensorMath {
     DType dtype = DType.promote(a.dtype(), b.dtype());
     Tensor out = zeros(backend, shape, dtype);
     backend.where(
-        expand(cond, shape).view(),
-        expand(cast(a, dtype), shape).view(),
-        expand(cast(b, dtype), shape).view(),
-        out.view());
+        expand(cond, shape).layout(),
+        expand(cast(a, dtype), shape).layout(),
+        expand(cast(b, dtype), shape).layout(),
+        out.layout());
     return out;
   }
 
@@ -123,9 +126,9 @@ public final class TensorMath {
     }
     backend.binary(
         op,
-        target.view(),
-        expand(cast(other, target.dtype()), target.shape()).view(),
-        target.view());
+        target.layout(),
+        expand(cast(other, target.dtype()), target.shape()).layout(),
+        target.layout());
   }
 
   // ---------------------------------------------------------------- reductions
@@ -160,7 +163,7 @@ public final class TensorMath {
     }
     Shape kept = reducedShape(a.shape(), ax, true);
     Tensor out = like(a, kept, a.dtype());
-    a.buffer().backend().reduce(op, a.view(), out.view());
+    a.buffer().backend().reduce(op, a.layout(), out.layout());
     return keepDim ? out : reshape(out, reducedShape(a.shape(), ax, false));
   }
 
@@ -172,7 +175,7 @@ public final class TensorMath {
           name + ": axis " + axis + " of shape " + a.shape() + " is empty");
     Shape kept = reducedShape(a.shape(), new int[] {k}, true);
     Tensor out = like(a, kept, a.dtype());
-    a.buffer().backend().argReduce(op, a.view(), k, out.view());
+    a.buffer().backend().argReduce(op, a.layout(), k, out.layout());
     return keepDim ? out : reshape(out, reducedShape(a.shape(), new int[] {k}, false));
   }
 
@@ -227,9 +230,9 @@ public final class TensorMath {
     Shape outShape = concat(batch, m, n);
     Tensor out = zeros(backend, outShape, dtype);
     backend.matmul(
-        expand(cast(a2, dtype), concat(batch, m, k)).view(),
-        expand(cast(b2, dtype), concat(batch, k, n)).view(),
-        out.view());
+        expand(cast(a2, dtype), concat(batch, m, k)).layout(),
+        expand(cast(b2, dtype), concat(batch, k, n)).layout(),
+        out.layout());
     if (a.dim() == 1 && b.dim() == 1) return reshape(out, Shape.of());
     if (a.dim() == 1) return reshape(out, dropAxis(outShape, outShape.rank() - 2));
     if (b.dim() == 1) return reshape(out, dropAxis(outShape, outShape.rank() - 1));
@@ -257,7 +260,7 @@ public final class TensorMath {
     int k = a.shape().axis("gather", axis);
     checkGatherShapes("gather", a.shape(), k, index.shape());
     Tensor out = like(a, index.shape(), a.dtype());
-    a.buffer().backend().gather(a.view(), k, index.view(), out.view());
+    a.buffer().backend().gather(a.layout(), k, index.layout(), out.layout());
     return out;
   }
 
@@ -274,7 +277,7 @@ public final class TensorMath {
               + " differ");
     }
     Tensor out = like(src, shape, src.dtype());
-    src.buffer().backend().scatterAdd(src.view(), k, index.view(), out.view());
+    src.buffer().backend().scatterAdd(src.layout(), k, index.layout(), out.layout());
     return out;
   }
 
@@ -289,7 +292,7 @@ public final class TensorMath {
           "scatter: index shape " + index.shape() + " and source shape " + src.shape() + " differ");
     }
     Tensor out = like(src, shape, src.dtype());
-    src.buffer().backend().scatter(contiguous(src).view(), k, index.view(), out.view());
+    src.buffer().backend().scatter(contiguous(src).layout(), k, index.layout(), out.layout());
     return out;
   }
 
@@ -332,7 +335,7 @@ public final class TensorMath {
                 + a.shape());
       }
       backend.copy(
-          slice(a, k, index[i], index[i] + 1, 1).view(), slice(out, k, i, i + 1, 1).view());
+          slice(a, k, index[i], index[i] + 1, 1).layout(), slice(out, k, i, i + 1, 1).layout());
     }
     return out;
   }
@@ -343,7 +346,7 @@ public final class TensorMath {
   public static Tensor unfold(Tensor x, ConvGeometry g) {
     checkImages("unfold", x, g);
     Tensor out = like(x, Shape.of(g.rows(), g.columns()), x.dtype());
-    x.buffer().backend().im2col(x.view(), g, out.view());
+    x.buffer().backend().im2col(x.layout(), g, out.layout());
     return out;
   }
 
@@ -357,7 +360,7 @@ public final class TensorMath {
     }
     Tensor out = like(cols, Shape.of(g.n(), g.c(), g.h(), g.w()), cols.dtype());
     Tensor c = contiguous(cols);
-    cols.buffer().backend().col2im(c.view(), g, out.view());
+    cols.buffer().backend().col2im(c.layout(), g, out.layout());
     return out;
   }
 
@@ -371,7 +374,7 @@ public final class TensorMath {
     DType t = DType.promote(x.dtype(), weight.dtype());
     Tensor xt = cast(x, t), w = contiguous(cast(weight, t));
     Tensor out = zeros(backend, Shape.of(g.n(), weight.size(0), g.outH(), g.outW()), t);
-    backend.conv2d(xt.view(), w.view(), g, groups, out.view());
+    backend.conv2d(xt.layout(), w.layout(), g, groups, out.layout());
     return out;
   }
 
@@ -392,13 +395,13 @@ public final class TensorMath {
     Tensor gx = input ? zeros(backend, x.shape(), t) : null;
     Tensor gw = weights ? zeros(backend, weight.shape(), t) : null;
     backend.conv2dBackward(
-        dy.view(),
-        xt.view(),
-        w.view(),
+        dy.layout(),
+        xt.layout(),
+        w.layout(),
         g,
         groups,
-        gx == null ? null : gx.view(),
-        gw == null ? null : gw.view());
+        gx == null ? null : gx.layout(),
+        gw == null ? null : gw.layout());
     return new Tensor[] {
       gx == null ? null : cast(gx, x.dtype()), gw == null ? null : cast(gw, weight.dtype())
     };
@@ -409,7 +412,7 @@ public final class TensorMath {
     checkImages("maxPool2d", x, g);
     Shape shape = Shape.of(g.n(), g.c(), g.outH(), g.outW());
     Tensor out = like(x, shape, x.dtype()), indices = like(x, shape, x.dtype());
-    x.buffer().backend().maxPool2d(x.view(), g, out.view(), indices.view());
+    x.buffer().backend().maxPool2d(x.layout(), g, out.layout(), indices.layout());
     return new Tensor[] {out, indices};
   }
 
@@ -456,13 +459,13 @@ public final class TensorMath {
 
   /** {@code a} itself if already contiguous, else a contiguous copy. */
   public static Tensor contiguous(Tensor a) {
-    return a.view().isContiguous() ? a : copy(a);
+    return a.layout().isContiguous() ? a : copy(a);
   }
 
   /** Always a fresh contiguous copy. */
   public static Tensor copy(Tensor a) {
     Tensor out = like(a, a.shape(), a.dtype());
-    a.buffer().backend().copy(a.view(), out.view());
+    a.buffer().backend().copy(a.layout(), out.layout());
     return out;
   }
 
@@ -483,7 +486,7 @@ public final class TensorMath {
   public static Tensor cast(Tensor a, DType dtype) {
     if (a.dtype() == dtype) return a;
     Tensor out = like(a, a.shape(), dtype);
-    a.buffer().backend().copy(a.view(), out.view());
+    a.buffer().backend().copy(a.layout(), out.layout());
     return out;
   }
 
@@ -507,8 +510,8 @@ public final class TensorMath {
               + shape.numel()
               + " elements)");
     }
-    int[] strides = viewStrides(a.view().shape(), a.view().strides(), shape.toArray());
-    if (strides != null) return view(a, shape.toArray(), strides, a.view().offset());
+    int[] strides = viewStrides(a.layout().shape(), a.layout().strides(), shape.toArray());
+    if (strides != null) return view(a, shape.toArray(), strides, a.layout().offset());
     Tensor c = copy(a);
     return view(c, shape.toArray(), View.rowMajorStrides(shape.toArray()), 0);
   }
@@ -568,10 +571,10 @@ public final class TensorMath {
     int[] shape = new int[r], strides = new int[r];
     for (int i = 0; i < r; i++) {
       int k = a.shape().axis("permute", order[i]);
-      shape[i] = a.view().shape()[k];
-      strides[i] = a.view().strides()[k];
+      shape[i] = a.layout().shape()[k];
+      strides[i] = a.layout().strides()[k];
     }
-    return view(a, shape, strides, a.view().offset());
+    return view(a, shape, strides, a.layout().offset());
   }
 
   /** Broadcasts {@code a} to {@code shape} by giving repeated axes stride 0 (no copy). */
@@ -584,8 +587,8 @@ public final class TensorMath {
     int[] strides = new int[r];
     for (int i = 0; i < r; i++) {
       if (i < lead) continue;
-      int size = a.view().shape()[i - lead];
-      if (size == shape.get(i)) strides[i] = a.view().strides()[i - lead];
+      int size = a.layout().shape()[i - lead];
+      if (size == shape.get(i)) strides[i] = a.layout().strides()[i - lead];
       else if (size != 1) {
         throw new IllegalArgumentException(
             "expand: cannot expand "
@@ -601,7 +604,7 @@ public final class TensorMath {
                 + ")");
       }
     }
-    return view(a, shape.toArray(), strides, a.view().offset());
+    return view(a, shape.toArray(), strides, a.layout().offset());
   }
 
   /** Elements {@code start, start+step, …} (before {@code end}) along {@code axis}, as a view. */
@@ -622,10 +625,10 @@ public final class TensorMath {
               + " of shape "
               + a.shape());
     }
-    int[] shape = a.view().shape().clone(), strides = a.view().strides().clone();
+    int[] shape = a.layout().shape().clone(), strides = a.layout().strides().clone();
     shape[k] = (end - start + step - 1) / step;
-    strides[k] = a.view().strides()[k] * step;
-    return view(a, shape, strides, a.view().offset() + start * a.view().strides()[k]);
+    strides[k] = a.layout().strides()[k] * step;
+    return view(a, shape, strides, a.layout().offset() + start * a.layout().strides()[k]);
   }
 
   /** Joins tensors along an existing axis; all other sizes must agree. */
@@ -656,7 +659,7 @@ public final class TensorMath {
     int at = 0;
     for (Tensor p : parts) {
       int len = p.shape().get(k);
-      backend.copy(p.view(), slice(out, k, at, at + len, 1).view());
+      backend.copy(p.layout(), slice(out, k, at, at + len, 1).layout());
       at += len;
     }
     return out;
@@ -673,7 +676,7 @@ public final class TensorMath {
     Backend backend = x.buffer().backend();
     Shape c = Shape.of(x.size(1));
     Tensor mean = zeros(backend, c, x.dtype()), var = zeros(backend, c, x.dtype());
-    backend.channelMoments(x.view(), mean.view(), var.view());
+    backend.channelMoments(x.layout(), mean.layout(), var.layout());
     return new Tensor[] {mean, var};
   }
 
@@ -691,13 +694,13 @@ public final class TensorMath {
     DType dtype = x.dtype();
     Tensor out = zeros(backend, x.shape(), dtype);
     backend.channelAffine(
-        x.view(),
+        x.layout(),
         vector(center, dtype),
         vector(scale, dtype),
         vector(shift, dtype),
-        g == null ? null : cast(g, dtype).view(),
+        g == null ? null : cast(g, dtype).layout(),
         g == null ? null : vector(gScale, dtype),
-        out.view());
+        out.layout());
     return out;
   }
 
@@ -708,7 +711,11 @@ public final class TensorMath {
     Shape c = Shape.of(x.size(1));
     Tensor sumG = zeros(backend, c, x.dtype()), sumGX = zeros(backend, c, x.dtype());
     backend.channelGradSums(
-        cast(g, x.dtype()).view(), x.view(), vector(center, x.dtype()), sumG.view(), sumGX.view());
+        cast(g, x.dtype()).layout(),
+        x.layout(),
+        vector(center, x.dtype()),
+        sumG.layout(),
+        sumGX.layout());
     return new Tensor[] {sumG, sumGX};
   }
 
@@ -719,6 +726,6 @@ public final class TensorMath {
 
   /** A [C] per-channel vector as a view of the given dtype. */
   private static View vector(Tensor v, DType dtype) {
-    return reshape(cast(v, dtype), Shape.of(v.numel())).view();
+    return reshape(cast(v, dtype), Shape.of(v.numel())).layout();
   }
 }

@@ -1,6 +1,6 @@
 package dl.tensor;
 
-import dl.backend.DType;
+import dl.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

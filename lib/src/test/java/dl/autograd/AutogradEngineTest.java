@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

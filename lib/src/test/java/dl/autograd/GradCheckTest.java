@@ -93,7 +93,7 @@ class GradCheckTest {
     // differences cannot check it; the rule itself (identity, converted back) is checked here.
     Tensor x = Tensor.of(1.5, -2.25).float64().requiresGrad(true);
     x.float32().mul(Tensor.of(2, 3)).sum().backward();
-    assertEquals(dl.backend.DType.FLOAT64, x.grad().dtype());
+    assertEquals(dl.DType.FLOAT64, x.grad().dtype());
     org.junit.jupiter.api.Assertions.assertArrayEquals(
         new double[] {2, 3}, x.grad().toDoubleArray());
   }

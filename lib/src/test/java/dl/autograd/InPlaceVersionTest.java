@@ -169,7 +169,7 @@ class InPlaceVersionTest {
   void convertingASavedTensorToAnotherDtypeInPlaceIsCaughtToo() {
     Tensor w = Tensor.of(1, 2, 3).requiresGrad(true);
     Tensor loss = w.mul(w).sum();
-    w.toInPlace(dl.backend.DType.FLOAT64); // rounds nothing here, but the values are new storage
+    w.toInPlace(dl.DType.FLOAT64); // rounds nothing here, but the values are new storage
     RuntimeException e = assertThrows(RuntimeException.class, loss::backward);
     assertTrue(e.getMessage().contains("modified by an inplace operation"), e.getMessage());
   }

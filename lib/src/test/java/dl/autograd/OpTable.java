@@ -623,8 +623,8 @@ final class OpTable {
             t ->
                 Conv.batchNorm(
                     t[0],
-                    Tensor.zeros(dl.backend.DType.FLOAT64, 3),
-                    Tensor.ones(dl.backend.DType.FLOAT64, 3),
+                    Tensor.zeros(dl.DType.FLOAT64, 3),
+                    Tensor.ones(dl.DType.FLOAT64, 3),
                     t[1],
                     t[2],
                     true,

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dl.DType;
 import dl.autograd.OpTable.OpCase;
 import dl.backend.Backend;
 import dl.backend.Backends;
-import dl.backend.DType;
 import dl.backend.opencl.OpenClBackend;
 import dl.backend.opencl.OpenClTests;
 import dl.tensor.Rng;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dl.DType;
 import dl.autograd.OpTable.Domain;
 import dl.autograd.OpTable.OpCase;
-import dl.backend.DType;
 import dl.tensor.Rng;
 import dl.tensor.Tensor;
 import java.util.Arrays;

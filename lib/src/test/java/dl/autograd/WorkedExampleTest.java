@@ -2,7 +2,7 @@ package dl.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.nn.functional.F;
 import dl.tensor.Tensor;
 import org.junit.jupiter.api.Test;

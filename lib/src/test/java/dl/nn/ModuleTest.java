@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;

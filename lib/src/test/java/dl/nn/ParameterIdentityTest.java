@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dl.DType;
 import dl.backend.Backend;
-import dl.backend.DType;
 import dl.backend.cpu.CpuBackend;
 import dl.optim.SGD;
 import dl.tensor.Tensor;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.nn.functional.Conv;
 import dl.nn.models.LeNet5;
 import dl.tensor.Tensor;

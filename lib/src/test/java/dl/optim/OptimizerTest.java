@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.tensor.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -70,8 +70,7 @@ class TensorPrinterTest {
   void float64AddsADtypeSuffix() {
     assertEquals(
         "tensor([1., 2.], dtype=float64)", Tensor.fromArray(new double[] {1, 2}, 2).toString());
-    assertEquals(
-        "tensor(0.5000, dtype=float64)", Tensor.scalar(0.5, dl.backend.DType.FLOAT64).toString());
+    assertEquals("tensor(0.5000, dtype=float64)", Tensor.scalar(0.5, dl.DType.FLOAT64).toString());
   }
 
   @Test

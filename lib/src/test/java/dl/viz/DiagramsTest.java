@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.nn.AvgPool2d;
 import dl.nn.Conv2d;
 import dl.nn.Dropout;

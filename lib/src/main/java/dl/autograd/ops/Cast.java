@@ -1,7 +1,7 @@
 package dl.autograd.ops;
 
+import dl.DType;
 import dl.autograd.Function;
-import dl.backend.DType;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
 

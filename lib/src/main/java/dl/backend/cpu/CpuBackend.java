@@ -1,10 +1,10 @@
 package dl.backend.cpu;
 
+import dl.DType;
 import dl.backend.Backend;
 import dl.backend.BinaryOp;
 import dl.backend.Buffer;
 import dl.backend.ConvGeometry;
-import dl.backend.DType;
 import dl.backend.ReduceOp;
 import dl.backend.UnaryOp;
 import dl.backend.View;

@@ -1,8 +1,8 @@
 package dl.backend.cpu;
 
+import dl.DType;
 import dl.backend.Backend;
 import dl.backend.Buffer;
-import dl.backend.DType;
 
 /** A buffer in the JVM heap: exactly one of {@code f} and {@code d} is non-null. */
 final class HostBuffer extends Buffer {

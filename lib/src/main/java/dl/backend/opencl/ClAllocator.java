@@ -2,7 +2,7 @@ package dl.backend.opencl;
 
 import static org.jocl.CL.*;
 
-import dl.backend.DType;
+import dl.DType;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CLException;

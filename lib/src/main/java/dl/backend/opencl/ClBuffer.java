@@ -1,8 +1,8 @@
 package dl.backend.opencl;
 
+import dl.DType;
 import dl.backend.Backend;
 import dl.backend.Buffer;
-import dl.backend.DType;
 import org.jocl.cl_mem;
 
 /**

@@ -2,11 +2,11 @@ package dl.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import dl.DType;
 import dl.backend.Backend;
 import dl.backend.BinaryOp;
 import dl.backend.Buffer;
 import dl.backend.ConvGeometry;
-import dl.backend.DType;
 import dl.backend.ReduceOp;
 import dl.backend.UnaryOp;
 import dl.backend.View;

@@ -1,10 +1,10 @@
 package dl.nn.functional;
 
 import dl.autograd.NoGrad;
-import dl.autograd.ops.BatchNorm;
+import dl.autograd.ops.BatchNormOp;
 import dl.autograd.ops.Convolution;
 import dl.autograd.ops.Fold;
-import dl.autograd.ops.MaxPool2d;
+import dl.autograd.ops.MaxPool2dOp;
 import dl.autograd.ops.Scatter;
 import dl.autograd.ops.Unfold;
 import dl.backend.ConvGeometry;
@@ -257,7 +257,7 @@ public final class Conv {
           Math.min(padding[3], kernel[1] / 2)
         });
     ConvGeometry g = geometry(layer, x, kernel[0], kernel[1], stride, padding, dilation);
-    MaxPool2d op = new MaxPool2d(g);
+    MaxPool2dOp op = new MaxPool2dOp(g);
     Tensor out = op.apply(x);
     return new Tensor[] {out, op.indices()};
   }
@@ -381,7 +381,7 @@ public final class Conv {
     }
     Tensor gamma = weight != null ? weight : Tensor.onesLike(mean);
     Tensor beta = bias != null ? bias : Tensor.zerosLike(mean);
-    return new BatchNorm(mean, invStd, training).apply(x, gamma, beta);
+    return new BatchNormOp(mean, invStd, training).apply(x, gamma, beta);
   }
 
   /**

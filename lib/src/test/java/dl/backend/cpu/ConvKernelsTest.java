@@ -3,8 +3,8 @@ package dl.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dl.DType;
 import dl.backend.ConvGeometry;
-import dl.backend.DType;
 import dl.backend.View;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

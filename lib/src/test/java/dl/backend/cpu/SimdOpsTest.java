@@ -2,7 +2,7 @@ package dl.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dl.backend.DType;
+import dl.DType;
 import dl.backend.UnaryOp;
 import dl.backend.View;
 import java.util.Random;

@@ -11,7 +11,7 @@ import dl.tensor.TensorMath;
  * <p>NOTE: a primitive rather than a composite of exp: (eᵃ − e⁻ᵃ)/(eᵃ + e⁻ᵃ) overflows to ∞/∞ for
  * |a| &gt; 710 and its composed gradient becomes NaN.
  */
-public final class Tanh extends Function {
+public final class TanhOp extends Function {
   @Override
   protected Tensor forward(Tensor... in) {
     Tensor z = TensorMath.unary(UnaryOp.TANH, in[0]);

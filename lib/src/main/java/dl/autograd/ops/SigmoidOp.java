@@ -11,7 +11,7 @@ import dl.tensor.TensorMath;
  * <p>NOTE: a primitive rather than a composite: composed from exp and pow, a large negative input
  * makes e⁻ᵃ = ∞ and the chain rule multiplies 0 by ∞ (NaN).
  */
-public final class Sigmoid extends Function {
+public final class SigmoidOp extends Function {
   @Override
   protected Tensor forward(Tensor... in) {
     Tensor s = TensorMath.unary(UnaryOp.SIGMOID, in[0]);

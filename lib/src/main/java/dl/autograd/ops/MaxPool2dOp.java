@@ -9,11 +9,11 @@ import dl.tensor.TensorMath;
  * Max pooling over 2-D windows. Forward remembers where each maximum was (the argmax); backward
  * sends each output's gradient to exactly that input position, and zero everywhere else.
  */
-public final class MaxPool2d extends Function {
+public final class MaxPool2dOp extends Function {
   private final ConvGeometry geometry;
   private Tensor indices;
 
-  public MaxPool2d(ConvGeometry geometry) {
+  public MaxPool2dOp(ConvGeometry geometry) {
     this.geometry = geometry;
   }
 

@@ -8,7 +8,7 @@ import dl.tensor.TensorMath;
 /**
  * z = max(a, 0). ∂z/∂a = 1 where a &gt; 0, else 0: the gradient flows only through active units.
  */
-public final class Relu extends Function {
+public final class ReluOp extends Function {
   @Override
   protected Tensor forward(Tensor... in) {
     save(in[0]);

@@ -14,10 +14,10 @@ import dl.tensor.TensorMath;
  * exp(aⱼ − m), keeps every exp ≤ 1, so logits of ±1000 give finite values; the composed version
  * would compute exp(1000) = ∞.
  */
-public final class LogSoftmax extends Function {
+public final class LogSoftmaxOp extends Function {
   private final int axis;
 
-  public LogSoftmax(int axis) {
+  public LogSoftmaxOp(int axis) {
     this.axis = axis;
   }
 

@@ -20,13 +20,13 @@ import dl.tensor.TensorMath;
  * per training step; fused it costs four (statistics, normalise, two sums and ∂x in backward). The
  * composed version stays in the op table's reference, which checks this one.
  */
-public final class BatchNorm extends Function {
+public final class BatchNormOp extends Function {
   private final Tensor mean;
   private final Tensor invStd;
   private final boolean training;
 
   /** {@code mean} and {@code invStd} are [C]; {@code training} says whether they came from x. */
-  public BatchNorm(Tensor mean, Tensor invStd, boolean training) {
+  public BatchNormOp(Tensor mean, Tensor invStd, boolean training) {
     this.mean = mean;
     this.invStd = invStd;
     this.training = training;

@@ -1,4 +1,4 @@
-package dl.backend;
+package dl;
 
 /**
  * Element type of a tensor's storage.
