@@ -6,54 +6,53 @@ import java.util.Objects;
 /**
  * How the autograd engine writes a tensor's graph fields (its {@code grad_fn}, its gradient)
  * without those writes being public methods of {@link Tensor}, where a student would find them next
- * to {@code backward()} and could corrupt a graph with them. {@code Tensor} hands its one
- * implementation to {@link #register} when its class initialises; this package is the only user.
+ * to {@code backward()} and could corrupt a graph with them. {@code Tensor} registers its one
+ * subclass when its class initialises; only this package can reach the registered instance and call
+ * its methods.
  */
-public interface GraphLinks {
+public abstract class GraphLinks {
+  private static volatile GraphLinks registered;
+
+  /** For {@code Tensor}'s nested subclass only (see {@link #register}). */
+  protected GraphLinks() {}
+
   /** Records {@code fn} as the primitive that produced {@code t}. */
-  void attachGradFn(Tensor t, Function fn);
+  protected abstract void attachGradFn(Tensor t, Function fn);
 
   /** {@code t} came from inputs that require grad, but under {@link NoGrad}. */
-  void markComputedUnderNoGrad(Tensor t);
+  protected abstract void markComputedUnderNoGrad(Tensor t);
 
   /** Adds {@code g} to {@code t}'s gradient. */
-  void accumulateGrad(Tensor t, Tensor g);
+  protected abstract void accumulateGrad(Tensor t, Tensor g);
 
   /**
    * Called once, by {@code Tensor}'s static initialiser. Only a class nested in {@code Tensor} is
    * accepted, and only the first time.
+   *
+   * @param links the implementation
    */
-  static void register(GraphLinks links) {
+  public static synchronized void register(GraphLinks links) {
     Objects.requireNonNull(links, "GraphLinks.register: links");
     if (links.getClass().getNestHost() != Tensor.class)
       throw new IllegalArgumentException(
           "GraphLinks.register: only dl.tensor.Tensor registers graph links, got "
               + links.getClass().getName());
-    synchronized (Holder.class) {
-      if (Holder.links != null)
-        throw new IllegalStateException("GraphLinks.register: already registered");
-      Holder.links = links;
-    }
+    if (registered != null)
+      throw new IllegalStateException("GraphLinks.register: already registered");
+    registered = links;
   }
 
-  /** The registered links; loading {@code Tensor} registers them. */
+  /** The registered links (loading {@code Tensor} registers them). */
   static GraphLinks get() {
-    GraphLinks l = Holder.links;
-    if (l == null) {
+    GraphLinks links = registered;
+    if (links == null) {
       try {
         Class.forName(Tensor.class.getName(), true, Tensor.class.getClassLoader());
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException("GraphLinks: dl.tensor.Tensor not found", e);
       }
-      l = Holder.links;
+      links = registered;
     }
-    return l;
-  }
-
-  /** Interfaces cannot hold mutable static state; this class does. */
-  final class Holder {
-    private static volatile GraphLinks links;
-
-    private Holder() {}
+    return links;
   }
 }

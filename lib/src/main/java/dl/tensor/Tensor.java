@@ -419,9 +419,9 @@ public final class Tensor {
     GraphLinks.register(new Links());
   }
 
-  private static final class Links implements GraphLinks {
+  private static final class Links extends GraphLinks {
     @Override
-    public void attachGradFn(Tensor t, Function fn) {
+    protected void attachGradFn(Tensor t, Function fn) {
       if (!t.isLeafBeforeAttach())
         throw new IllegalStateException("attachGradFn: tensor already has a grad_fn");
       t.gradFn = fn;
@@ -429,12 +429,12 @@ public final class Tensor {
     }
 
     @Override
-    public void markComputedUnderNoGrad(Tensor t) {
+    protected void markComputedUnderNoGrad(Tensor t) {
       t.computedUnderNoGrad = true;
     }
 
     @Override
-    public void accumulateGrad(Tensor t, Tensor g) {
+    protected void accumulateGrad(Tensor t, Tensor g) {
       Tensor gi = TensorMath.cast(g, t.dtype());
       t.grad = t.grad == null ? TensorMath.copy(gi) : TensorMath.binary(BinaryOp.ADD, t.grad, gi);
     }
