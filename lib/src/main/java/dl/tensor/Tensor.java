@@ -57,6 +57,11 @@ import java.util.stream.IntStream;
  * <p>A tensor is a view (shape, strides, offset) onto a buffer; {@code reshape}, {@code transpose},
  * {@code narrow}, {@code expand} and friends share the buffer instead of copying. Binary ops
  * broadcast by NumPy's rules. Methods follow PyTorch's names so its documentation reads alongside.
+ *
+ * <p>NOTE: the longest file in the library, on purpose: it is the one class a student calls, with
+ * one short method per operation (as {@code torch.Tensor} has), each handing its work to an op in
+ * {@code dl.autograd.ops} (differentiable) or to {@link TensorMath} (not). Splitting it would only
+ * scatter the API; the arithmetic lives elsewhere.
  */
 public final class Tensor {
   // NOTE: not final only so that toInPlace(device) can move a parameter without changing its
