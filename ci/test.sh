@@ -7,7 +7,7 @@
 #      warnings (ci/javadoc_check.sh), the README's example prints its output in jshell
 #      (ci/readme_example.sh) and in a project outside the repository that uses the coordinates
 #      (ci/consumer_check.sh); tables, confusion matrices and small tensors come out as HTML in JJava and
-#      in the course kernel (ci/kernel/check_other_kernel.py)
+#      in the course kernel, which shows the Javadoc on shift-tab (ci/kernel/check_other_kernel.py)
 #   4. lib unit tests again on JDK 25   (skipped with a warning when no JDK 25 is installed)
 #   5. every notebook, fast mode        DL_FAST=1, each on a fresh kernel, outputs in target/test-notebooks/;
 #      no notebook, exercise or solution uses a magic other than %jars and %maven
@@ -53,8 +53,9 @@ step "Javadoc without warnings (ci/javadoc_check.sh)"
 timed "javadoc" env JAVA_HOME="$JDK17" PATH="$JDK17/bin:$PATH" bash "$ROOT/ci/javadoc_check.sh"
 
 # JJava (through its own kernel library) and the course kernel show tables, confusion matrices and small
-# tensors as HTML; needs the jar just built (ci/kernel/check_other_kernel.py, about 15 s).
-step "Rich display in JJava and the course kernel (ci/kernel/check_other_kernel.py)"
+# tensors as HTML, and the course kernel shows the library's Javadoc on shift-tab; needs the jar just
+# built (ci/kernel/check_other_kernel.py, about 30 s).
+step "Rich display in JJava and the course kernel, Javadoc on shift-tab (ci/kernel/check_other_kernel.py)"
 timed "display in two kernels" env PATH="$JDK17/bin:$PATH" "$PY" "$ROOT/ci/kernel/check_other_kernel.py"
 
 # The JMH benchmarks (ci/bench, built only with -Pbench) must keep compiling against the library.

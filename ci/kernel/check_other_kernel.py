@@ -13,14 +13,16 @@ standard output. Kernels:
   (org.dflib.jjava:jjava-jupyter 1.0-a6 from Maven Central: the protocol, the Renderer, the extension
   loading on %jars) with JShell. Maven Central does not serve JJava's kernel jar to this course's CI;
   the library is the part that finds and calls dl.viz.JJavaDisplay.
-- the course kernel (kernelspec "java"), unless --no-course-kernel or it is not installed.
+- the course kernel (kernelspec "java"), unless --no-course-kernel or it is not installed; there shift-tab
+  (an inspect_request on Tensor.randn) must also show the library's Javadoc, not just the signature.
 
 Each kernel gets its kernelspec in a temporary JUPYTER_PATH; nothing installed is changed. Skipped with one
-line (exit 0) when jjava-jupyter cannot be fetched. Needs lib/target/dl-lib-all.jar. About 15 s.
+line (exit 0) when jjava-jupyter cannot be fetched. Needs lib/target/dl-lib-all.jar. About 30 s.
 """
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +41,7 @@ except ImportError as e:
 ROOT = Path(__file__).resolve().parent.parent.parent
 MINI = ROOT / "ci" / "kernel" / "jjava"
 JAR = ROOT / "lib" / "target" / "dl-lib-all.jar"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # The options the README asks any Java kernel's JVM for: the Vector API and drawing without a display.
 JVM_OPTIONS = ["--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true"]
 
@@ -92,6 +95,32 @@ def run(kernel_name, jupyter_path, log):
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})
     client.execute(stdout=log, stderr=log)
     return {name: cell.outputs for name, cell in zip(CELLS, nb.cells)}
+
+
+def course_kernel_javadoc(log):
+    """Problems with shift-tab (inspect_request) in the course kernel: besides the signature, the Javadoc of
+    the course library must come back (ci/kernel/patch, RapaioExecutionControl)."""
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="java", cwd=str(ROOT / "notebooks"), stdout=log, stderr=log)
+    try:
+        kc.execute_interactive(CELLS["jars"], timeout=60, output_hook=lambda msg: None)
+        code = "dl.tensor.Tensor.randn("
+        msg_id = kc.inspect(code, len(code) - 1)
+        reply = kc.get_shell_msg(timeout=30)
+        if reply["parent_header"].get("msg_id") != msg_id:
+            return [f"inspect: expected the reply to our inspect_request, got a {reply['msg_type']}"]
+        text = ANSI.sub("", reply["content"].get("data", {}).get("text/plain", ""))
+        lines = [line for line in text.splitlines() if line.strip()]
+        docs = [line for line in lines if "Tensor.randn(" not in line]
+        if not lines:
+            return [f"inspect {code!r}: expected its signature and Javadoc, got {reply['content']}"]
+        if not docs:
+            return [f"inspect {code!r}: signatures only, no Javadoc (kernelspec without -Ddl.kernel.sources and "
+                    f"--add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED? re-run ci/kernel/install.sh): {lines}"]
+        return []
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
 
 
 def check(label, outputs):
@@ -166,11 +195,17 @@ def main():
             if found:
                 print(f"    {label}'s own output:", *log_path.read_text().splitlines()[-40:], sep="\n      ")
             problems += found
+        if any(name == "java" for _, name in kernels):
+            t0 = time.monotonic()
+            with open(work / "javadoc.log", "w") as log:
+                found = [f"course kernel: {p}" for p in course_kernel_javadoc(log)]
+            print(f"    course kernel: shift-tab on Tensor.randn( in {time.monotonic() - t0:.1f} s")
+            problems += found
         if problems:
-            print("ERROR: values not shown as the course needs:", *problems, sep="\n    ")
+            print("ERROR: rich display or Javadoc not as the course needs:", *problems, sep="\n    ")
             return 1
         print(f"    tensor, confusion matrix and table as text/html + text/plain in {len(kernels)} kernel(s); "
-              "large tensor as text")
+              "large tensor as text" + ("; Javadoc on shift-tab in the course kernel" if len(kernels) > 1 else ""))
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
