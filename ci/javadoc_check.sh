@@ -7,10 +7,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 cp="$(find "$ROOT/lib/target/dependency" -name '*.jar' | sort | tr '\n' :)"
 [[ -n "$cp" ]] || { echo "ERROR: no lib/target/dependency/*.jar: build the library first (mvn package)" >&2; exit 1; }
-# The course kernel's jar (a provided dependency, for dl.viz.JupyterDisplay), from the local Maven repository.
-kernel="$(find "${M2_REPO:-$HOME/.m2/repository}/io/github/padreati/rapaio-jupyter-kernel" -name 'rapaio-jupyter-kernel-*.jar' 2>/dev/null | sort | tail -1)"
-[[ -n "$kernel" ]] || { echo "ERROR: rapaio-jupyter-kernel not in the local Maven repository: run mvn -B package first" >&2; exit 1; }
-cp="$cp$kernel"
+# The kernels' jars (provided dependencies, for dl.viz.JupyterDisplay and dl.viz.JJavaDisplay), from the
+# local Maven repository.
+m2="${M2_REPO:-$HOME/.m2/repository}"
+for kernel in io/github/padreati/rapaio-jupyter-kernel org/dflib/jjava/jjava-jupyter; do
+  jar="$(find "$m2/$kernel" -name "${kernel##*/}-*.jar" ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -1)"
+  [[ -n "$jar" ]] || { echo "ERROR: ${kernel##*/} not in the local Maven repository: run mvn -B package first" >&2; exit 1; }
+  cp="$cp$jar:"
+done
 log="$out/javadoc.log"
 javadoc -Xmaxwarns 10000 -quiet -Xdoclint:all,-missing --add-modules jdk.incubator.vector -d "$out/html" \
   -sourcepath "$ROOT/lib/src/main/java" -subpackages dl -cp "$cp" >"$log" 2>&1 || { cat "$log"; exit 1; }

@@ -3,7 +3,8 @@
 #   1. Debian packages: Jupyter (Notebook, nbconvert, nbclient, JupyterHub) and OpenCL (PoCL CPU driver, headers, clinfo)
 #   2. Java 17+ and Maven present
 #   3. the course library built: lib/target/dl-lib.jar + lib/target/dependency/*.jar
-#   4. the Java Jupyter kernel (rapaio-jupyter-kernel) registered as kernelspec "java"
+#   4. the Java Jupyter kernel (rapaio-jupyter-kernel) registered as kernelspec "java"; JJava's kernel
+#      library in the local Maven repository (for ci/kernel/check_other_kernel.py)
 #   5. the data sets, via ci/fetch-data.sh (when present)
 # Runs as root, or as a normal user with sudo (used only for apt-get).
 set -euo pipefail
@@ -104,6 +105,16 @@ fi
 
 step "Java Jupyter kernel"
 bash "$ROOT/ci/kernel/install.sh"
+# JJava's kernel library, for the display check in another kernel (ci/kernel/check_other_kernel.py);
+# that check skips itself when Maven cannot fetch it, so a failure here is only a warning.
+m2="$HOME/.m2/repository"
+if [[ -f "$m2/org/dflib/jjava/jjava-jupyter/1.0-a6/jjava-jupyter-1.0-a6.jar" && -f "$m2/org/zeromq/jeromq/0.6.0/jeromq-0.6.0.jar" \
+      && -f "$m2/org/slf4j/slf4j-nop/2.0.17/slf4j-nop-2.0.17.jar" ]] \
+   || mvnq -f "$ROOT/ci/kernel/jjava/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:resolve; then
+  info "JJava's kernel library (org.dflib.jjava:jjava-jupyter) in the local Maven repository"
+else
+  info "WARNING: Maven could not fetch org.dflib.jjava:jjava-jupyter: the JJava display check will be skipped"
+fi
 
 # Data sets the notebooks train on (ci/fetch-data.sh verifies what is there and fetches only what is
 # missing, so this is cheap on a re-run).

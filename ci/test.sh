@@ -6,7 +6,8 @@
 #      javadoc jars into the local Maven repository; the jar the notebooks use. Then the Javadoc has no
 #      warnings (ci/javadoc_check.sh), the README's example prints its output in jshell
 #      (ci/readme_example.sh) and in a project outside the repository that uses the coordinates
-#      (ci/consumer_check.sh)
+#      (ci/consumer_check.sh); tables, confusion matrices and small tensors come out as HTML in JJava and
+#      in the course kernel, which shows the Javadoc on shift-tab (ci/kernel/check_other_kernel.py)
 #   4. lib unit tests again on JDK 25   (skipped with a warning when no JDK 25 is installed)
 #   5. every notebook, fast mode        DL_FAST=1, each on a fresh kernel, outputs in target/test-notebooks/;
 #      no notebook, exercise or solution uses a magic other than %jars and %maven
@@ -50,6 +51,12 @@ timed "mvn install (JDK 17)" env JAVA_HOME="$JDK17" DL_REQUIRE_OPENCL=1 mvn -B i
 
 step "Javadoc without warnings (ci/javadoc_check.sh)"
 timed "javadoc" env JAVA_HOME="$JDK17" PATH="$JDK17/bin:$PATH" bash "$ROOT/ci/javadoc_check.sh"
+
+# JJava (through its own kernel library) and the course kernel show tables, confusion matrices and small
+# tensors as HTML, and the course kernel shows the library's Javadoc on shift-tab; needs the jar just
+# built (ci/kernel/check_other_kernel.py, about 30 s).
+step "Rich display in JJava and the course kernel, Javadoc on shift-tab (ci/kernel/check_other_kernel.py)"
+timed "display in two kernels" env PATH="$JDK17/bin:$PATH" "$PY" "$ROOT/ci/kernel/check_other_kernel.py"
 
 # The JMH benchmarks (ci/bench, built only with -Pbench) must keep compiling against the library.
 step "Benchmarks compile (mvn -Pbench -pl ci/bench -am compile)"

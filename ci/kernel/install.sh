@@ -121,6 +121,10 @@ spec = {
         # The CPU backend's SIMD matrix product (dl.backend.cpu.SimdGemm) needs the Vector API module;
         # without it the library falls back to plain loops, about 2-3x slower to train a CNN.
         "--add-modules", "jdk.incubator.vector",
+        # Shift-tab shows the course library's Javadoc: the patched RapaioExecutionControl hands these
+        # sources to JShell, whose list of source folders is private to jdk.jshell.
+        "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED",
+        "-Ddl.kernel.sources=" + os.path.join(root, "lib", "src", "main", "java"),
         # Not -jar: the kernel fixes (ci/kernel/patch) must come before the kernel jar on the class path.
         "-cp", os.pathsep.join([patch, kjar]),
         "org.rapaio.jupyter.kernel.MainApp", "{connection_file}",

@@ -1,7 +1,16 @@
 package org.rapaio.jupyter.kernel.core.java;
 
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -14,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import jdk.jshell.execution.DirectExecutionControl;
 import jdk.jshell.spi.SPIResolutionException;
@@ -37,9 +47,15 @@ import jdk.jshell.spi.SPIResolutionException;
  * ignores interrupts (say {@code while (true) {}}) kept it alive for ever. (Such code still runs on after
  * an interrupt, as in the original: cancelling only sets the thread's interrupt flag.)
  *
- * <p>Checked with ci/kernel/check_startup.py --interrupt. NOTE: a drop-in class must keep the original's
- * fields and members one for one (install.sh checks them with javap), so apart from stop and the thread
- * factory this file follows the upstream class; the fix belongs upstream.
+ * <p>Shift-tab in a notebook shows the Javadoc of the course library ({@link #useSourcesForJavadoc}): the
+ * kernel's JShell looks for Javadoc only in the JDK's src.zip, so without this it showed signatures only.
+ * The kernel's JShell loads this class when it starts, before any cell or shift-tab, so a static
+ * initializer is the place for it.
+ *
+ * <p>Checked with ci/kernel/check_startup.py --interrupt, the Javadoc with ci/kernel/check_other_kernel.py.
+ * NOTE: a drop-in class must keep the original's fields and members one for one (install.sh checks them
+ * with javap), so apart from stop, the thread factory and the private Javadoc set-up this file follows the
+ * upstream class; the fixes belong upstream.
  */
 public class RapaioExecutionControl extends DirectExecutionControl {
 
@@ -51,6 +67,50 @@ public class RapaioExecutionControl extends DirectExecutionControl {
     private final long timeoutTime;
     private final ConcurrentMap<String, Future<Object>> running = new ConcurrentHashMap<>();
     private final Map<String, Object> results = new ConcurrentHashMap<>();
+
+    static {
+        useSourcesForJavadoc(); // NOTE: ours, see the class comment
+    }
+
+    /**
+     * NOTE: ours. JShell's SourceCodeAnalysisImpl finds Javadoc in the JDK's src.zip only, unless its private
+     * static list "availableSourcesOverride" (there for JShell's own tests) names the source folders. The
+     * kernelspec names the course library's sources in the system property dl.kernel.sources
+     * (ci/kernel/install.sh); they go on that list after the JDK's own. Needs
+     * {@code --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED} (in the kernelspec); without it, or on a JDK
+     * without the field, shift-tab shows signatures only, as before, and the kernel's log says why.
+     */
+    private static void useSourcesForJavadoc() {
+        String extra = System.getProperty("dl.kernel.sources");
+        if (extra == null || extra.isBlank()) {
+            return;
+        }
+        List<Path> sources = new ArrayList<>();
+        Path srcZip = Path.of(System.getProperty("java.home"), "lib", "src.zip");
+        if (Files.isReadable(srcZip)) {
+            try {
+                FileSystem zip = FileSystems.newFileSystem(srcZip); // open for the kernel's life, as JShell's
+                try (Stream<Path> modules = Files.list(zip.getPath("/"))) {
+                    modules.filter(Files::isDirectory).forEach(sources::add); // java.base/, java.desktop/, ...
+                }
+            } catch (IOException | RuntimeException e) {
+                System.err.println("dl: no JDK Javadoc on shift-tab (" + srcZip + ": " + e + ")");
+            }
+        }
+        for (String path : extra.split(File.pathSeparator)) {
+            if (!path.isBlank()) {
+                sources.add(Path.of(path));
+            }
+        }
+        try {
+            Field override = Class.forName("jdk.jshell.SourceCodeAnalysisImpl")
+                    .getDeclaredField("availableSourcesOverride");
+            override.setAccessible(true);
+            override.set(null, List.copyOf(sources));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("dl: no Javadoc of the course library on shift-tab (" + e + ")");
+        }
+    }
 
     public RapaioExecutionControl(long timeoutTime) {
         this.timeoutTime = timeoutTime;
