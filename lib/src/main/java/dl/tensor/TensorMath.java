@@ -1,5 +1,6 @@
 package dl.tensor;
 
+import dl.Check;
 import dl.DType;
 import dl.backend.Backend;
 import dl.backend.BinaryOp;
@@ -364,49 +365,6 @@ public final class TensorMath {
     return out;
   }
 
-  /**
-   * Convolution without bias: x [N, C, H, W] with weight [C_out, C/groups, kh, kw] → [N, C_out, OH,
-   * OW]. Operands of different float types are both taken to the wider one.
-   */
-  public static Tensor conv2d(Tensor x, Tensor weight, ConvGeometry g, int groups) {
-    Backend backend = backendOf("conv2d", x, weight);
-    checkImages("conv2d", x, g);
-    DType t = DType.promote(x.dtype(), weight.dtype());
-    Tensor xt = cast(x, t), w = contiguous(cast(weight, t));
-    Tensor out = zeros(backend, Shape.of(g.n(), weight.size(0), g.outH(), g.outW()), t);
-    backend.conv2d(xt.layout(), w.layout(), g, groups, out.layout());
-    return out;
-  }
-
-  /**
-   * The two gradients of {@link #conv2d} from ∂L/∂Y: {∂L/∂X, ∂L/∂W}, each null unless asked for.
-   */
-  public static Tensor[] conv2dBackward(
-      Tensor gOut,
-      Tensor x,
-      Tensor weight,
-      ConvGeometry g,
-      int groups,
-      boolean input,
-      boolean weights) {
-    Backend backend = backendOf("conv2d backward", gOut, x, weight);
-    DType t = DType.promote(x.dtype(), weight.dtype());
-    Tensor dy = contiguous(cast(gOut, t)), xt = cast(x, t), w = contiguous(cast(weight, t));
-    Tensor gx = input ? zeros(backend, x.shape(), t) : null;
-    Tensor gw = weights ? zeros(backend, weight.shape(), t) : null;
-    backend.conv2dBackward(
-        dy.layout(),
-        xt.layout(),
-        w.layout(),
-        g,
-        groups,
-        gx == null ? null : gx.layout(),
-        gw == null ? null : gw.layout());
-    return new Tensor[] {
-      gx == null ? null : cast(gx, x.dtype()), gw == null ? null : cast(gw, weight.dtype())
-    };
-  }
-
   /** Max pooling; returns {output, indices} with indices as flat positions ih·W + iw per plane. */
   public static Tensor[] maxPool2d(Tensor x, ConvGeometry g) {
     checkImages("maxPool2d", x, g);
@@ -416,43 +374,26 @@ public final class TensorMath {
     return new Tensor[] {out, indices};
   }
 
-  private static void checkImages(String op, Tensor x, ConvGeometry g) {
-    if (x.dim() != 4
-        || x.size(0) != g.n()
-        || x.size(1) != g.c()
-        || x.size(2) != g.h()
-        || x.size(3) != g.w()) {
-      throw new IllegalArgumentException(
-          op
-              + ": expected input ["
-              + g.n()
-              + ","
-              + g.c()
-              + ","
-              + g.h()
-              + ","
-              + g.w()
-              + "], got "
-              + x.shape());
-    }
-    if (g.outH() <= 0 || g.outW() <= 0) {
-      throw new IllegalArgumentException(
-          op
-              + ": a "
-              + g.kh()
-              + "x"
-              + g.kw()
-              + " window (dilation "
-              + g.dilationH()
-              + "x"
-              + g.dilationW()
-              + ") does not fit the padded input "
-              + x.shape()
-              + "; output would be "
-              + g.outH()
-              + "x"
-              + g.outW());
-    }
+  static void checkImages(String op, Tensor x, ConvGeometry g) {
+    boolean images =
+        x.dim() == 4
+            && x.size(0) == g.n()
+            && x.size(1) == g.c()
+            && x.size(2) == g.h()
+            && x.size(3) == g.w();
+    Check.argument(
+        images, op, "expected input [%d,%d,%d,%d], got %s", g.n(), g.c(), g.h(), g.w(), x.shape());
+    Check.argument(
+        g.outH() > 0 && g.outW() > 0,
+        op,
+        "a %dx%d window (dilation %dx%d) does not fit the padded input %s; output would be %dx%d",
+        g.kh(),
+        g.kw(),
+        g.dilationH(),
+        g.dilationW(),
+        x.shape(),
+        g.outH(),
+        g.outW());
   }
 
   // ---------------------------------------------------------------- copies and casts
@@ -663,69 +604,5 @@ public final class TensorMath {
       at += len;
     }
     return out;
-  }
-
-  // ---------------------------------------------------------------- batch normalisation
-
-  /**
-   * Per-channel mean and biased variance of x [N, C, …] over every axis but 1: {@code {mean, var}},
-   * each [C].
-   */
-  public static Tensor[] channelMoments(Tensor x) {
-    checkChannels("batchNorm", x);
-    Backend backend = x.buffer().backend();
-    Shape c = Shape.of(x.size(1));
-    Tensor mean = zeros(backend, c, x.dtype()), var = zeros(backend, c, x.dtype());
-    backend.channelMoments(x.layout(), mean.layout(), var.layout());
-    return new Tensor[] {mean, var};
-  }
-
-  /**
-   * {@code (x − center[c]) · scale[c] + shift[c]} (+ {@code g · gScale[c]} when g is given) for x
-   * [N, C, …] and [C] vectors.
-   */
-  public static Tensor channelAffine(
-      Tensor x, Tensor center, Tensor scale, Tensor shift, Tensor g, Tensor gScale) {
-    checkChannels("batchNorm", x);
-    Backend backend =
-        g == null
-            ? backendOf("batchNorm", x, center, scale, shift)
-            : backendOf("batchNorm", x, center, scale, shift, g, gScale);
-    DType dtype = x.dtype();
-    Tensor out = zeros(backend, x.shape(), dtype);
-    backend.channelAffine(
-        x.layout(),
-        vector(center, dtype),
-        vector(scale, dtype),
-        vector(shift, dtype),
-        g == null ? null : cast(g, dtype).layout(),
-        g == null ? null : vector(gScale, dtype),
-        out.layout());
-    return out;
-  }
-
-  /** {@code {Σ g, Σ g · (x − center[c])}} per channel over every axis but 1, each [C]. */
-  public static Tensor[] channelGradSums(Tensor g, Tensor x, Tensor center) {
-    checkChannels("batchNorm", x);
-    Backend backend = backendOf("batchNorm", g, x, center);
-    Shape c = Shape.of(x.size(1));
-    Tensor sumG = zeros(backend, c, x.dtype()), sumGX = zeros(backend, c, x.dtype());
-    backend.channelGradSums(
-        cast(g, x.dtype()).layout(),
-        x.layout(),
-        vector(center, x.dtype()),
-        sumG.layout(),
-        sumGX.layout());
-    return new Tensor[] {sumG, sumGX};
-  }
-
-  private static void checkChannels(String op, Tensor x) {
-    if (x.dim() < 2)
-      throw new IllegalArgumentException(op + ": expected input [N, C, ...], got " + x.shape());
-  }
-
-  /** A [C] per-channel vector as a view of the given dtype. */
-  private static View vector(Tensor v, DType dtype) {
-    return reshape(cast(v, dtype), Shape.of(v.numel())).layout();
   }
 }

@@ -5,6 +5,8 @@ import dl.backend.Backend;
 import dl.backend.BinaryOp;
 import dl.backend.Buffer;
 import dl.backend.ConvGeometry;
+import dl.backend.FusedBatchNorm;
+import dl.backend.FusedConvolution;
 import dl.backend.ReduceOp;
 import dl.backend.UnaryOp;
 import dl.backend.View;
@@ -23,14 +25,16 @@ import dl.backend.View;
  *
  * <p>Strided views are walked row by row, with axes merged where the layout allows ({@link
  * Strided}). With the Vector API module, the float32 matrix product ({@link SimdGemm}) and the
- * common elementwise rows ({@link SimdOps}) use explicit SIMD; without it, plain loops. Convolution
- * goes image by image: each thread unfolds one image into a buffer it keeps and multiplies it while
- * it is in cache. Matrix products (in tiles), elementwise ops (by rows), images and batch norm's
- * per-channel loops (by channel) are split across a shared pool, with the calling thread taking
- * chunks too; every output element is computed by one thread in a fixed order (a weight gradient
- * sums images in fixed groups of four), so results are identical for any thread count.
+ * common elementwise rows ({@link SimdOps}) use explicit SIMD; without it, plain loops. It offers
+ * both fused capabilities: {@link FusedConvolution} for float32 with SIMD goes image by image (each
+ * thread unfolds one image into a buffer it keeps and multiplies it while it is in cache), and
+ * {@link FusedBatchNorm} runs batch norm in per-channel loops. Matrix products (in tiles),
+ * elementwise ops (by rows), images and batch norm's per-channel loops (by channel) are split
+ * across a shared pool, with the calling thread taking chunks too; every output element is computed
+ * by one thread in a fixed order (a weight gradient sums images in fixed groups of four), so
+ * results are identical for any thread count.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNorm {
 
   private final int threads;
   private final boolean simd;
@@ -258,18 +262,17 @@ public final class CpuBackend implements Backend {
     windows.col2im(cols, g, out);
   }
 
-  /** The fused image-by-image convolution where it applies, else the interface's plain one. */
+  /** The image-by-image convolution for float32 with SIMD; false otherwise. */
   @Override
-  public void conv2d(View x, View weight, ConvGeometry g, int groups, View out) {
-    if (!windows.conv2d(x, weight, g, groups, out)) Backend.super.conv2d(x, weight, g, groups, out);
+  public boolean conv2d(View x, View weight, ConvGeometry g, int groups, View out) {
+    return windows.conv2d(x, weight, g, groups, out);
   }
 
-  /** The fused image-by-image backward pass where it applies, else the interface's plain one. */
+  /** The image-by-image backward pass for float32 with SIMD; false otherwise. */
   @Override
-  public void conv2dBackward(
+  public boolean conv2dBackward(
       View gOut, View x, View weight, ConvGeometry g, int groups, View gx, View gw) {
-    if (!windows.conv2dBackward(gOut, x, weight, g, groups, gx, gw))
-      Backend.super.conv2dBackward(gOut, x, weight, g, groups, gx, gw);
+    return windows.conv2dBackward(gOut, x, weight, g, groups, gx, gw);
   }
 
   @Override

@@ -362,7 +362,7 @@ public final class Conv {
       if (count < 2)
         throw new IllegalArgumentException(
             "batchNorm: training needs more than one value per channel, got input " + x.shape());
-      Tensor[] moments = TensorMath.channelMoments(x); // raw op: records no graph
+      Tensor[] moments = BatchNormOp.moments(x); // records no graph
       mean = moments[0];
       var = moments[1];
       try (NoGrad scope = NoGrad.enter()) {
