@@ -12,22 +12,29 @@ cd "$ROOT"
 what="${1:-mnist}"
 # compare builds what it needs itself and needs no data sets
 [[ "$what" == compare ]] && exec bash ci/bench/compare.sh "${@:2}"
+case "$what" in
+  mnist|lenet|resnet|opencl) ;;
+  *)
+    echo "ERROR: unknown benchmark '$what' (known: mnist, lenet, resnet, opencl, compare)" >&2
+    exit 2
+    ;;
+esac
 bash ci/setup.sh
+# The mains live in the benchmark module (ci/bench, dl.bench), not in the library's jar.
+echo "==> building the benchmarks (mvn -Pbench package -pl ci/bench -am)"
+mvn -B -q -Pbench package -DskipTests -pl ci/bench -am
+JAR=ci/bench/target/benchmarks.jar
 case "$what" in
   mnist)
-    echo "==> MNIST targets (dl.examples.MnistTargets), $(nproc) cores, $(java -version 2>&1 | head -1)"
-    java --add-modules jdk.incubator.vector -cp lib/target/dl-lib-all.jar dl.examples.MnistTargets "${2:-10}"
+    echo "==> MNIST targets (dl.bench.MnistTargets), $(nproc) cores, $(java -version 2>&1 | head -1)"
+    java --add-modules jdk.incubator.vector -cp "$JAR" dl.bench.MnistTargets "${2:-10}"
     ;;
   lenet|resnet)
-    echo "==> CNN targets (dl.examples.CnnTargets $what), $(nproc) cores, $(java -version 2>&1 | head -1)"
-    java --add-modules jdk.incubator.vector -cp lib/target/dl-lib-all.jar dl.examples.CnnTargets "$what" ${2:+"$2"}
+    echo "==> CNN targets (dl.bench.CnnTargets $what), $(nproc) cores, $(java -version 2>&1 | head -1)"
+    java --add-modules jdk.incubator.vector -cp "$JAR" dl.bench.CnnTargets "$what" ${2:+"$2"}
     ;;
   opencl)
-    echo "==> Backends (dl.examples.BackendBench), $(nproc) cores, $(java -version 2>&1 | head -1)"
-    java -cp lib/target/dl-lib-all.jar dl.examples.BackendBench ${2:+"$2"}
-    ;;
-  *)
-    echo "ERROR: unknown benchmark '$what' (known: mnist, lenet, resnet, opencl)" >&2
-    exit 2
+    echo "==> Backends (dl.bench.BackendBench), $(nproc) cores, $(java -version 2>&1 | head -1)"
+    java -cp "$JAR" dl.bench.BackendBench ${2:+"$2"}
     ;;
 esac

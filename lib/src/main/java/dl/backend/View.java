@@ -80,6 +80,12 @@ public record View(Buffer buffer, int[] shape, int[] strides, int offset) {
     return buffer.dtype();
   }
 
+  /** True when every element is the same buffer element: a scalar broadcast (all strides 0). */
+  public boolean isBroadcastScalar() {
+    for (int s : strides) if (s != 0) return false;
+    return true;
+  }
+
   /** True when the elements are laid out row-major with no gaps, so kernels may use a flat loop. */
   public boolean isContiguous() {
     int expected = 1;

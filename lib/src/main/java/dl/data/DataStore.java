@@ -2,15 +2,10 @@ package dl.data;
 
 import dl.io.SafeFiles;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -58,8 +53,7 @@ public final class DataStore {
   private boolean downloads = true;
   private final Map<String, List<String>> mirrors = new HashMap<>();
   private Consumer<String> log = System.err::println;
-  private Duration timeout = Duration.ofSeconds(30);
-  private HttpClient client;
+  private Downloader http = new Downloader(Duration.ofSeconds(30));
 
   /**
    * A store whose cache is {@code cache}; no {@code DL_DATA} folder; system folders and downloads
@@ -143,8 +137,7 @@ public final class DataStore {
 
   /** Timeout for connecting and for each read of a download. */
   public DataStore timeout(Duration timeout) {
-    this.timeout = timeout;
-    this.client = null;
+    this.http = new Downloader(timeout);
     return this;
   }
 
@@ -380,17 +373,6 @@ public final class DataStore {
 
   // ================================================================ downloading
 
-  private HttpClient client() {
-    if (client == null) {
-      client =
-          HttpClient.newBuilder()
-              .connectTimeout(timeout)
-              .followRedirects(HttpClient.Redirect.NORMAL)
-              .build();
-    }
-    return client;
-  }
-
   /**
    * Downloads one file (gzipped on the mirror) into the cache, decompressing and verifying on the
    * way.
@@ -408,92 +390,18 @@ public final class DataStore {
         SafeFiles.writeAtomically(
             target,
             out -> {
-              String digest = fetchTo(uri, out, file.algorithm(), size, true);
+              String digest = http.fetch(uri, out, file.algorithm(), size, true);
               checkContent(spec, file, "the download from " + uri, size[0], digest);
             });
         log.accept(
             "  saved " + target + " (" + size[0] + " bytes, " + file.algorithm() + " verified)");
         return target;
       } catch (IOException | DataException e) {
-        errors.add(uri + ": " + describe(e));
+        errors.add(uri + ": " + Downloader.describe(e));
       }
     }
     throw new DataException(
         errors.isEmpty() ? "no download mirror is known" : String.join("; ", errors));
-  }
-
-  /**
-   * GETs {@code uri} into {@code out}, decompressing gzip if {@code gunzip} and the body starts
-   * with its magic; returns the digest of what was written and sets size[0] to its length.
-   */
-  private String fetchTo(URI uri, Path out, String algorithm, long[] size, boolean gunzip)
-      throws IOException {
-    try (OutputStream os = Files.newOutputStream(out)) {
-      return fetchTo(uri, os, algorithm, size, gunzip);
-    }
-  }
-
-  private String fetchTo(URI uri, OutputStream os, String algorithm, long[] size, boolean gunzip)
-      throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-    HttpResponse<InputStream> response;
-    try {
-      response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) throw new IOException("HTTP " + response.statusCode());
-      Counting wire = new Counting(body);
-      InputStream in = new BufferedInputStream(wire, 1 << 16);
-      if (gunzip) {
-        in.mark(2);
-        boolean gz = in.read() == 0x1f && in.read() == 0x8b;
-        in.reset();
-        if (gz) in = new GZIPInputStream(in, 1 << 16);
-      }
-      MessageDigest md = messageDigest(algorithm);
-      try (DigestInputStream din = new DigestInputStream(in, md)) {
-        size[0] = din.transferTo(os);
-      } catch (IOException e) {
-        String what =
-            length >= 0 && wire.count >= length
-                ? "all "
-                    + length
-                    + " bytes arrived but they do not decompress (truncated or corrupt file on the server)"
-                : "the download broke off after "
-                    + wire.count
-                    + (length >= 0 ? " of " + length : "")
-                    + " bytes";
-        throw new IOException(what + " (" + describe(e) + ")", e);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    }
-  }
-
-  /** Counts the bytes read through it, to say how far a broken download got. */
-  private static final class Counting extends FilterInputStream {
-    long count;
-
-    Counting(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) count++;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) count += n;
-      return n;
-    }
   }
 
   /**
@@ -528,12 +436,12 @@ public final class DataStore {
             tmp = Files.createTempFile(dir, "." + archive.name() + ".", ".part");
             log.accept("Downloading " + uri + " (" + archive.size() / 1_000_000 + " MB) -> " + dir);
             long[] size = {0};
-            String d = fetchTo(uri, tmp, archive.algorithm(), size, false);
+            String d = http.fetch(uri, tmp, archive.algorithm(), size, false);
             checkContent(spec, archive, "the download from " + uri, size[0], d);
             local = tmp;
             break;
           } catch (IOException | DataException e) {
-            errors.add(uri + ": " + describe(e));
+            errors.add(uri + ": " + Downloader.describe(e));
             deleteQuietly(tmp);
             tmp = null;
           }
@@ -542,7 +450,8 @@ public final class DataStore {
       }
       extract(spec, local, dir);
     } catch (IOException e) {
-      throw new DataException(spec.title() + ": cannot extract " + local + ": " + describe(e), e);
+      throw new DataException(
+          spec.title() + ": cannot extract " + local + ": " + Downloader.describe(e), e);
     } finally {
       deleteQuietly(tmp);
     }
@@ -618,28 +527,6 @@ public final class DataStore {
     } catch (IOException ignored) {
       // a leftover .part file is ignored by the loader and removed by a later download
     }
-  }
-
-  /**
-   * The exception's message, or its type and its causes' when it has none (Java's ConnectException
-   * says nothing).
-   */
-  private static String describe(Throwable e) {
-    if (e instanceof DataException) return e.getMessage();
-    if (e instanceof java.nio.file.FileSystemException fs) return dl.io.SafeFiles.reason(fs);
-    StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
-    String last = sb.toString();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String name = t.getClass().getSimpleName();
-      if (!name.equals(last)) sb.append(": ").append(name);
-      last = name;
-      String m = t.getMessage();
-      if (m != null && !m.isBlank()) return sb.append(" ").append(m).toString();
-      if (t.getCause() == t) break;
-    }
-    return sb.append(
-            e instanceof ConnectException ? " (no network, or the host is unreachable?)" : "")
-        .toString();
   }
 
   // ================================================================ digests

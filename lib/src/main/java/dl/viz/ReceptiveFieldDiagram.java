@@ -86,11 +86,11 @@ final class ReceptiveFieldDiagram extends Sketch {
     rows.add(new Row("input", 1, 1, 0, 1, inputShape[1]));
     String stop = null;
     var modes = new java.util.IdentityHashMap<Module, Boolean>();
-    ArchitectureDiagram.remember(stack, modes);
+    ArchitectureTrace.remember(stack, modes);
     stack.eval(); // dropout off, batch norm on running statistics: only shapes matter here
     try (NoGrad scope = NoGrad.enter()) {
       Tensor x =
-          ArchitectureDiagram.onDeviceOf(
+          ArchitectureTrace.onDeviceOf(
               stack, Tensor.zeros(1, inputShape[0], inputShape[1], inputShape[2]));
       for (Module layer : layers) {
         Tensor y;
@@ -137,7 +137,7 @@ final class ReceptiveFieldDiagram extends Sketch {
         x = y;
       }
     } finally {
-      ArchitectureDiagram.restore(stack, modes);
+      ArchitectureTrace.restore(stack, modes);
     }
     if (rows.size() == 1) {
       throw new IllegalArgumentException(
@@ -159,8 +159,7 @@ final class ReceptiveFieldDiagram extends Sketch {
   }
 
   private static String name(Module m) {
-    String s = m.toString().lines().findFirst().orElse("");
-    return ArchitectureDiagram.compact(s.replaceAll("\\s+[\\d,]+ params( total)?$", ""));
+    return ArchitectureTrace.describe(m);
   }
 
   private static String windowLabel(Module layer, int k, int s, int p, int d) {

@@ -99,12 +99,12 @@ final class ElementwiseKernels {
     boolean floats = a.f != null && b.f != null && o.f != null;
     if (floats
         && out.isContiguous()
-        && (av.isContiguous() || av.numel() == 1 && isScalarView(av))
-        && (bv.isContiguous() || isScalarView(bv))) {
+        && (av.isContiguous() || av.numel() == 1 && av.isBroadcastScalar())
+        && (bv.isContiguous() || bv.isBroadcastScalar())) {
       // Whole tensors in one flat row: the common case of same-shape or tensor-with-scalar
       // operands.
       int n = out.numel();
-      int unitA = isScalarView(av) ? 0 : 1, unitB = isScalarView(bv) ? 0 : 1;
+      int unitA = av.isBroadcastScalar() ? 0 : 1, unitB = bv.isBroadcastScalar() ? 0 : 1;
       if (simd && SimdOps.handles(op)) {
         // Large tensors are split over the pool like any other elementwise op.
         int chunks = n < Parallel.ELEMENTS ? 1 : par.threads * 4;
@@ -130,10 +130,10 @@ final class ElementwiseKernels {
           op,
           a.f,
           av.offset(),
-          isScalarView(av) ? 0 : 1,
+          av.isBroadcastScalar() ? 0 : 1,
           b.f,
           bv.offset(),
-          isScalarView(bv) ? 0 : 1,
+          bv.isBroadcastScalar() ? 0 : 1,
           o.f,
           out.offset(),
           n)) return;
@@ -293,12 +293,6 @@ final class ElementwiseKernels {
         return false;
       }
     }
-    return true;
-  }
-
-  /** True when every element of the view is the same buffer element (a broadcast scalar). */
-  private static boolean isScalarView(View v) {
-    for (int st : v.strides()) if (st != 0) return false;
     return true;
   }
 

@@ -12,8 +12,8 @@ import org.jocl.cl_context;
 import org.jocl.cl_mem;
 
 /**
- * Device memory: creates {@code cl_mem} objects and releases them when their {@link ClBuffer} is
- * garbage-collected.
+ * Device memory: creates {@code cl_mem} objects, moves data in and out of them, and releases them
+ * when their {@link ClBuffer} is garbage-collected.
  *
  * <p>NOTE: the JVM collects garbage when its own heap fills, and a {@link ClBuffer} is a few dozen
  * heap bytes standing for megabytes on the device, so the heap alone would let dead device buffers
@@ -59,6 +59,50 @@ final class ClAllocator {
             ? create(CL_MEM_READ_WRITE, bytes, null)
             : create(CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, bytes, data);
     return track(owner, dtype, size, mem, bytes);
+  }
+
+  // ---------------------------------------------------------------- transfers
+
+  /** {@code n} elements of a float32 buffer from element {@code offset} on (waits for them). */
+  float[] readFloats(ClBuffer b, int offset, int n) {
+    float[] r = new float[n];
+    read(b, offset, n, Pointer.to(r));
+    return r;
+  }
+
+  /** {@code n} elements of a float64 buffer from element {@code offset} on (waits for them). */
+  double[] readDoubles(ClBuffer b, int offset, int n) {
+    double[] r = new double[n];
+    read(b, offset, n, Pointer.to(r));
+    return r;
+  }
+
+  private void read(ClBuffer b, int offset, int n, Pointer into) {
+    if (n == 0) return;
+    long bytes = b.dtype().bytes();
+    clEnqueueReadBuffer(queue, b.mem, true, offset * bytes, n * bytes, into, 0, null, null);
+  }
+
+  /** Overwrites the whole float32 buffer {@code b} with {@code data}. */
+  void write(ClBuffer b, float[] data) {
+    write(b, Pointer.to(data));
+  }
+
+  /** Overwrites the whole float64 buffer {@code b} with {@code data}. */
+  void write(ClBuffer b, double[] data) {
+    write(b, Pointer.to(data));
+  }
+
+  private void write(ClBuffer b, Pointer data) {
+    clEnqueueWriteBuffer(
+        queue, b.mem, true, 0, (long) b.size() * b.dtype().bytes(), data, 0, null, null);
+  }
+
+  /** Copies {@code n} elements of one type between buffers, by element offsets. */
+  void copy(ClBuffer src, int srcOffset, ClBuffer dst, int dstOffset, int n) {
+    long bytes = src.dtype().bytes();
+    clEnqueueCopyBuffer(
+        queue, src.mem, dst.mem, srcOffset * bytes, dstOffset * bytes, n * bytes, 0, null, null);
   }
 
   // NOTE: OpenCL forbids zero-sized buffers, so an empty tensor still gets one element.

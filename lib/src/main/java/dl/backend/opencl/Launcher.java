@@ -73,9 +73,7 @@ final class Launcher {
    */
   static Struct compact(View v) {
     if (v.isContiguous()) return struct(-1, v.offset(), new int[0], new int[0]);
-    boolean scalar = true;
-    for (int s : v.strides()) scalar &= s == 0;
-    if (scalar) return struct(-2, v.offset(), new int[0], new int[0]);
+    if (v.isBroadcastScalar()) return struct(-2, v.offset(), new int[0], new int[0]);
     return full(v);
   }
 

@@ -1,7 +1,10 @@
 package dl.backend.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dl.tensor.Tensor;
@@ -39,5 +42,33 @@ class OpenClFallbackTest {
     Tensor x = Tensor.arange(48).reshape(shape).permute(8, 7, 6, 5, 4, 3, 2, 1, 0);
     assertArrayEquals(x.mul(x).mul(6.0).toFloatArray(), twice.mul(thrice).toFloatArray());
     assertTrue(cl.cpuFallbacks().contains("binary MUL"));
+  }
+
+  /**
+   * The gather kernel flags an index out of range; the CPU then reruns the op, without announcing a
+   * fallback, to raise the same message the CPU backend gives.
+   */
+  @Test
+  void aBadGatherIndexOnTheDeviceRaisesTheCpuMessageWithoutAFallbackLine() {
+    OpenClBackend cl = OpenClTests.device();
+    Tensor x = Tensor.arange(6).reshape(2, 3);
+    Tensor bad = Tensor.of(0, 5, 1, 2).reshape(2, 2);
+    String cpuMessage =
+        assertThrows(IllegalArgumentException.class, () -> x.gather(1, bad)).getMessage();
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    String deviceMessage;
+    try {
+      deviceMessage =
+          assertThrows(IllegalArgumentException.class, () -> x.to(cl).gather(1, bad.to(cl)))
+              .getMessage();
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(cpuMessage, deviceMessage);
+    String printed = buf.toString(StandardCharsets.UTF_8);
+    assertFalse(printed.contains("no kernel for gather"), printed);
+    assertFalse(cl.cpuFallbacks().contains("gather"), cl.cpuFallbacks().toString());
   }
 }

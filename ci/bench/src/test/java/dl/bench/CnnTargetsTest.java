@@ -1,4 +1,4 @@
-package dl.examples;
+package dl.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

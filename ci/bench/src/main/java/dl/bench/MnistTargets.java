@@ -1,4 +1,4 @@
-package dl.examples;
+package dl.bench;
 
 import dl.data.DataSplits;
 import dl.data.Datasets;
@@ -19,8 +19,8 @@ import java.util.Locale;
  * Trains the first half of the course's models on full MNIST and prints the figures the README's
  * results table records: softmax regression and the lecture's 784-200-10 MLP (10 epochs).
  *
- * <p>Run: {@code bash ci/bench.sh mnist} (or {@code java -cp
- * lib/target/dl-lib.jar:lib/target/dependency/* dl.examples.MnistTargets}).
+ * <p>Run: {@code bash ci/bench.sh mnist} (or {@code java -cp ci/bench/target/benchmarks.jar
+ * dl.bench.MnistTargets}).
  */
 public final class MnistTargets {
   private MnistTargets() {}

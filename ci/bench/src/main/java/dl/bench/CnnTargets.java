@@ -1,4 +1,4 @@
-package dl.examples;
+package dl.bench;
 
 import dl.data.DataSplits;
 import dl.data.Datasets;
@@ -31,7 +31,7 @@ import java.util.Map;
  * <p>Run: {@code bash ci/bench.sh lenet [epochs]} or {@code bash ci/bench.sh resnet [epochs]}. The
  * ResNet run also saves its weights to {@link #RESNET_WEIGHTS} for notebook 13. An optional third
  * argument trains on only that many images (and tests on as many), for a quick check of the
- * pipeline: {@code java -cp lib/target/dl-lib-all.jar dl.examples.CnnTargets resnet 1 500}.
+ * pipeline: {@code java -cp ci/bench/target/benchmarks.jar dl.bench.CnnTargets resnet 1 500}.
  */
 public final class CnnTargets {
   private CnnTargets() {}

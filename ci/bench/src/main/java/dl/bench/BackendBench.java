@@ -1,4 +1,4 @@
-package dl.examples;
+package dl.bench;
 
 import dl.backend.Backend;
 import dl.backend.Backends;
