@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.io.SafeFiles;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -316,31 +318,25 @@ public final class DataStore {
       DatasetSpec spec, FileSpec file, String source, long size, String digest) {
     if (size != file.size()) {
       throw new DataException(
-          spec.title()
-              + ": "
-              + source
-              + " has "
-              + size
-              + " bytes (decompressed), expected "
-              + file.size()
-              + " bytes: the file is "
-              + (size < file.size() ? "truncated" : "not the expected one")
-              + ". "
-              + refetch(spec, source));
+          Check.message(
+              spec.title(),
+              "%s has %s bytes (decompressed), expected %s bytes: the file is %s. %s",
+              source,
+              size,
+              file.size(),
+              (size < file.size() ? "truncated" : "not the expected one"),
+              refetch(spec, source)));
     }
     if (!digest.equals(file.digest())) {
       throw new DataException(
-          spec.title()
-              + ": "
-              + source
-              + " has "
-              + file.algorithm()
-              + " "
-              + digest
-              + " (decompressed content), expected "
-              + file.digest()
-              + ": the file is corrupt or a different version. "
-              + refetch(spec, source));
+          Check.message(
+              spec.title(),
+              "%s has %s %s (decompressed content), expected %s: the file is corrupt or a different version. %s",
+              source,
+              file.algorithm(),
+              digest,
+              file.digest(),
+              refetch(spec, source)));
     }
   }
 
@@ -352,17 +348,15 @@ public final class DataStore {
   private static String refetch(DatasetSpec spec, Object source) {
     String s = String.valueOf(source);
     if (s.startsWith("the download from ")) {
-      return "Nothing was saved. Try again later, or another mirror: "
-          + spec.fetchCommand()
-          + " (from the repository root)";
+      return String.format(
+          "Nothing was saved. Try again later, or another mirror: %s (from the repository root)",
+          spec.fetchCommand());
     }
     int member = s.indexOf('!');
     String cached = member >= 0 ? s.substring(0, member) : s;
-    return "Delete the cached file "
-        + cached
-        + " and fetch it again: "
-        + spec.fetchCommand()
-        + " (from the repository root)";
+    return String.format(
+        "Delete the cached file %s and fetch it again: %s (from the repository root)",
+        cached, spec.fetchCommand());
   }
 
   private DataException notFound(DatasetSpec spec, FileSpec file, String downloadProblem) {
@@ -460,13 +454,15 @@ public final class DataStore {
       } catch (IOException e) {
         String what =
             length >= 0 && wire.count >= length
-                ? "all "
-                    + length
-                    + " bytes arrived but they do not decompress (truncated or corrupt file on the server)"
-                : "the download broke off after "
-                    + wire.count
-                    + (length >= 0 ? " of " + length : "")
-                    + " bytes";
+                ? String.format(
+                    Locale.ROOT,
+                    "all %d bytes arrived but they do not decompress (truncated or corrupt file on the server)",
+                    length)
+                : String.format(
+                    Locale.ROOT,
+                    "the download broke off after %d%s bytes",
+                    wire.count,
+                    length >= 0 ? " of " + length : "");
         throw new IOException(what + " (" + describe(e) + ")", e);
       }
       return HexFormat.of().formatHex(md.digest());
@@ -589,13 +585,12 @@ public final class DataStore {
       cleanStaleParts(dir);
     } catch (IOException e) {
       throw new DataException(
-          spec.title()
-              + ": cannot create the cache folder "
-              + dir
-              + " ("
-              + e
-              + "). "
-              + spec.fetchCommand(),
+          Check.message(
+              spec.title(),
+              "cannot create the cache folder %s (%s). %s",
+              dir,
+              e,
+              spec.fetchCommand()),
           e);
     }
     return dir;
