@@ -1,5 +1,6 @@
 package dl.classic;
 
+import dl.Check;
 import dl.nn.functional.Conv;
 import dl.tensor.Tensor;
 import java.util.Arrays;
@@ -98,11 +99,11 @@ public final class Filters {
    */
   public static Tensor outer(Tensor column, Tensor row) {
     if (column.dim() != 1 || row.dim() != 1)
-      throw new IllegalArgumentException(
-          "outer: expected 1-D kernels [kh] and [kw], got "
-              + column.shape()
-              + " and "
-              + row.shape());
+      throw Check.badArgument(
+          "outer",
+          "expected 1-D kernels [kh] and [kw], got %s and %s",
+          column.shape(),
+          row.shape());
     return column.reshape(column.numel(), 1).mul(row.reshape(1, row.numel()));
   }
 
@@ -117,8 +118,7 @@ public final class Filters {
    */
   public static Tensor apply(Tensor images, Tensor kernel) {
     if (kernel.dim() != 2)
-      throw new IllegalArgumentException(
-          "apply: expected a kernel [kh, kw], got " + kernel.shape());
+      throw Check.badArgument("apply", "expected a kernel [kh, kw], got %s", kernel.shape());
     Tensor x = asBatch("apply", images);
     int c = x.size(1), kh = kernel.size(0), kw = kernel.size(1);
     Tensor weight = kernel.to(x.dtype()).reshape(1, 1, kh, kw).expand(c, 1, kh, kw).contiguous();
@@ -144,11 +144,11 @@ public final class Filters {
    */
   public static Tensor separable(Tensor images, Tensor column, Tensor row) {
     if (column.dim() != 1 || row.dim() != 1)
-      throw new IllegalArgumentException(
-          "separable: expected 1-D kernels [kh] and [kw], got "
-              + column.shape()
-              + " and "
-              + row.shape());
+      throw Check.badArgument(
+          "separable",
+          "expected 1-D kernels [kh] and [kw], got %s and %s",
+          column.shape(),
+          row.shape());
     Tensor down = apply(images, column.reshape(column.numel(), 1));
     return apply(down, row.reshape(1, row.numel()));
   }
@@ -177,8 +177,8 @@ public final class Filters {
   public static Tensor median(Tensor images, int size) {
     positive("median", size);
     if (size % 2 == 0)
-      throw new IllegalArgumentException(
-          "median: size must be odd, so the window has a centre pixel, got " + size);
+      throw Check.badArgument(
+          "median", "size must be odd, so the window has a centre pixel, got %s", size);
     Tensor x = asBatch("median", images);
     int planes = x.size(0) * x.size(1), h = x.size(2), w = x.size(3), r = size / 2;
     double[] v = x.toDoubleArray(), out = new double[v.length], window = new double[size * size];
@@ -236,8 +236,8 @@ public final class Filters {
   private static Tensor asBatch(String op, Tensor images) {
     if (images.dim() == 2) return images.reshape(1, 1, images.size(0), images.size(1));
     if (images.dim() == 4) return images;
-    throw new IllegalArgumentException(
-        op + ": expected images [N, C, H, W] or one image [H, W], got " + images.shape());
+    throw Check.badArgument(
+        op, "expected images [N, C, H, W] or one image [H, W], got %s", images.shape());
   }
 
   private static void positive(String op, int size) {

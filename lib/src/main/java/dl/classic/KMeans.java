@@ -1,5 +1,6 @@
 package dl.classic;
 
+import dl.Check;
 import dl.tensor.Rng;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
@@ -273,8 +274,8 @@ public final class KMeans {
     checkFitted();
     int m = x.dim() == 0 ? 0 : x.size(0);
     if (m > 0 && x.numel() / m != d)
-      throw new IllegalArgumentException(
-          "KMeans.predict: rows of " + x.numel() / m + " features, fitted on " + d);
+      throw Check.badArgument(
+          "KMeans.predict", "rows of %s features, fitted on %s", x.numel() / m, d);
     int[] lab = new int[m];
     Arrays.fill(lab, -1);
     assign(x.toFloatArray(), m, lab, new float[m]);

@@ -1,5 +1,6 @@
 package dl.classic;
 
+import dl.Check;
 import dl.data.TensorDataset;
 import dl.tensor.Tensor;
 import java.util.Arrays;
@@ -54,15 +55,14 @@ public final class KNearestNeighbors {
   /** Remembers the training examples x [N, ...] and their class indices y [N]. */
   public KNearestNeighbors fit(Tensor x, Tensor y) {
     if (x.dim() < 1 || y.dim() != 1 || x.size(0) != y.size(0)) {
-      throw new IllegalArgumentException(
-          "KNearestNeighbors.fit: expected x [N, ...] and y [N], got "
-              + x.shape()
-              + " and "
-              + y.shape());
+      throw Check.badArgument(
+          "KNearestNeighbors.fit",
+          "expected x [N, ...] and y [N], got %s and %s",
+          x.shape(),
+          y.shape());
     }
     if (x.size(0) < k)
-      throw new IllegalArgumentException(
-          "KNearestNeighbors.fit: " + x.size(0) + " examples but k = " + k);
+      throw Check.badArgument("KNearestNeighbors.fit", "%s examples but k = %s", x.size(0), k);
     n = x.size(0);
     d = n == 0 ? 0 : x.numel() / n;
     train = x.toFloatArray();
@@ -113,8 +113,7 @@ public final class KNearestNeighbors {
   public double score(Tensor x, Tensor y) {
     int[] p = predictArray(x), t = y.toIntArray();
     if (p.length != t.length)
-      throw new IllegalArgumentException(
-          "score: " + p.length + " predictions but " + t.length + " labels");
+      throw Check.badArgument("score", "%s predictions but %s labels", p.length, t.length);
     int right = 0;
     for (int i = 0; i < p.length; i++) if (p[i] == t[i]) right++;
     return p.length == 0 ? 0 : (double) right / p.length;
@@ -137,13 +136,12 @@ public final class KNearestNeighbors {
     if (packed == null) packed = Distances.pack(cosine ? unitRows(train, n, d) : train, n, d);
     int m = x.dim() == 0 ? 0 : x.size(0);
     if (m > 0 && x.numel() / m != d) {
-      throw new IllegalArgumentException(
-          "KNearestNeighbors: queries "
-              + x.shape()
-              + " have "
-              + x.numel() / m
-              + " features per row, training had "
-              + d);
+      throw Check.badArgument(
+          "KNearestNeighbors",
+          "queries %s have %s features per row, training had %s",
+          x.shape(),
+          x.numel() / m,
+          d);
     }
     float[] q = cosine ? unitRows(x.toFloatArray(), m, d) : x.toFloatArray();
     Distances.Packed packed = this.packed;

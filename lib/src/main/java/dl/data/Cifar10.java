@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,16 +36,13 @@ public final class Cifar10 {
     for (int f = 0; f < contents.length; f++) {
       if (contents[f].length % RECORD != 0) {
         throw new DataException(
-            sources[f]
-                + ": "
-                + contents[f].length
-                + " bytes is not a whole number of "
-                + RECORD
-                + "-byte CIFAR-10 records ("
-                + contents[f].length / RECORD
-                + " records and "
-                + contents[f].length % RECORD
-                + " bytes more): truncated or not a CIFAR-10 binary batch");
+            Check.message(
+                sources[f],
+                "%s bytes is not a whole number of %s-byte CIFAR-10 records (%s records and %s bytes more): truncated or not a CIFAR-10 binary batch",
+                contents[f].length,
+                RECORD,
+                contents[f].length / RECORD,
+                contents[f].length % RECORD));
       }
       n += contents[f].length / RECORD;
     }
@@ -58,12 +56,11 @@ public final class Cifar10 {
         int label = c[off] & 0xff;
         if (label >= CLASS_NAMES.size()) {
           throw new DataException(
-              sources[f]
-                  + ": record "
-                  + off / RECORD
-                  + " has label "
-                  + label
-                  + ", not 0-9: not a CIFAR-10 binary batch");
+              Check.message(
+                  sources[f],
+                  "record %s has label %s, not 0-9: not a CIFAR-10 binary batch",
+                  off / RECORD,
+                  label));
         }
         y[r] = label;
         for (int p = 0, o = r * PIXELS, s = off + 1; p < PIXELS; p++)

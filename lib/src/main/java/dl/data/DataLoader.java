@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.tensor.Rng;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -112,7 +113,7 @@ public final class DataLoader implements Iterable<Batch> {
       public Batch next() {
         if (!hasNext())
           throw new NoSuchElementException(
-              "DataLoader: epoch finished after " + batches + " batches");
+              Check.message("DataLoader", "epoch finished after %s batches", batches));
         int from = next * batchSize, to = (int) Math.min(n, (long) from + batchSize);
         next++;
         int[] idx = new int[to - from];

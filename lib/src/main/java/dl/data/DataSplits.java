@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -27,13 +28,11 @@ public final class DataSplits {
 
   private DataSplits(String name, TensorDataset train, TensorDataset val, TensorDataset test) {
     if (!Arrays.equals(train.inputShape(), test.inputShape())) {
-      throw new IllegalArgumentException(
-          name
-              + ": train inputs "
-              + Shape.of(train.inputShape())
-              + " and test inputs "
-              + Shape.of(test.inputShape())
-              + " differ");
+      throw Check.badArgument(
+          name,
+          "train inputs %s and test inputs %s differ",
+          Shape.of(train.inputShape()),
+          Shape.of(test.inputShape()));
     }
     this.name = name;
     this.train = train;

@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.io.SafeFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -309,31 +310,25 @@ public final class DataStore {
       DatasetSpec spec, FileSpec file, String source, long size, String digest) {
     if (size != file.size()) {
       throw new DataException(
-          spec.title()
-              + ": "
-              + source
-              + " has "
-              + size
-              + " bytes (decompressed), expected "
-              + file.size()
-              + " bytes: the file is "
-              + (size < file.size() ? "truncated" : "not the expected one")
-              + ". "
-              + refetch(spec, source));
+          Check.message(
+              spec.title(),
+              "%s has %s bytes (decompressed), expected %s bytes: the file is %s. %s",
+              source,
+              size,
+              file.size(),
+              (size < file.size() ? "truncated" : "not the expected one"),
+              refetch(spec, source)));
     }
     if (!digest.equals(file.digest())) {
       throw new DataException(
-          spec.title()
-              + ": "
-              + source
-              + " has "
-              + file.algorithm()
-              + " "
-              + digest
-              + " (decompressed content), expected "
-              + file.digest()
-              + ": the file is corrupt or a different version. "
-              + refetch(spec, source));
+          Check.message(
+              spec.title(),
+              "%s has %s %s (decompressed content), expected %s: the file is corrupt or a different version. %s",
+              source,
+              file.algorithm(),
+              digest,
+              file.digest(),
+              refetch(spec, source)));
     }
   }
 
@@ -345,17 +340,15 @@ public final class DataStore {
   private static String refetch(DatasetSpec spec, Object source) {
     String s = String.valueOf(source);
     if (s.startsWith("the download from ")) {
-      return "Nothing was saved. Try again later, or another mirror: "
-          + spec.fetchCommand()
-          + " (from the repository root)";
+      return String.format(
+          "Nothing was saved. Try again later, or another mirror: %s (from the repository root)",
+          spec.fetchCommand());
     }
     int member = s.indexOf('!');
     String cached = member >= 0 ? s.substring(0, member) : s;
-    return "Delete the cached file "
-        + cached
-        + " and fetch it again: "
-        + spec.fetchCommand()
-        + " (from the repository root)";
+    return String.format(
+        "Delete the cached file %s and fetch it again: %s (from the repository root)",
+        cached, spec.fetchCommand());
   }
 
   private DataException notFound(DatasetSpec spec, FileSpec file, String downloadProblem) {
@@ -498,13 +491,12 @@ public final class DataStore {
       cleanStaleParts(dir);
     } catch (IOException e) {
       throw new DataException(
-          spec.title()
-              + ": cannot create the cache folder "
-              + dir
-              + " ("
-              + e
-              + "). "
-              + spec.fetchCommand(),
+          Check.message(
+              spec.title(),
+              "cannot create the cache folder %s (%s). %s",
+              dir,
+              e,
+              spec.fetchCommand()),
           e);
     }
     return dir;

@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,11 +74,12 @@ public final class Datasets {
       if (Files.isRegularFile(p)) return p;
       tried.add(p);
     }
+    String looked = tried.isEmpty() ? " or any folder above it" : " (looked at " + tried + ")";
     throw new DataException(
-        name
-            + " not found: it ships in the course repository's data/ folder, which was not found from "
-            + start
-            + (tried.isEmpty() ? " or any folder above it" : " (looked at " + tried + ")")
-            + "; run from inside the repository");
+        Check.message(
+            name,
+            "not found: it ships in the course repository's data/ folder, which was not found from %s%s; run from inside the repository",
+            start,
+            looked));
   }
 }

@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.backend.View;
 import dl.tensor.Shape;
 import dl.tensor.Tensor;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -66,10 +68,11 @@ public final class Idx {
   private static void checkLabelRank(Array a) {
     if (a.dims().length != 1) {
       throw new DataException(
-          a.source()
-              + ": a label file has 1 dimension [N], this one has "
-              + Shape.of(a.dims())
-              + (a.type() == UBYTE && a.dims().length >= 3 ? " (is it an image file?)" : ""));
+          Check.message(
+              a.source(),
+              "a label file has 1 dimension [N], this one has %s%s",
+              Shape.of(a.dims()),
+              (a.type() == UBYTE && a.dims().length >= 3 ? " (is it an image file?)" : "")));
     }
   }
 
@@ -79,12 +82,11 @@ public final class Idx {
     for (int i = 0; i < y.length; i++) {
       if (!(y[i] >= 0) || y[i] != Math.rint(y[i]) || Float.isInfinite(y[i])) {
         throw new DataException(
-            a.source()
-                + ": label "
-                + y[i]
-                + " at index "
-                + i
-                + " is not a class index (a whole number >= 0)");
+            Check.message(
+                a.source(),
+                "label %s at index %s is not a class index (a whole number >= 0)",
+                y[i],
+                i));
       }
     }
     return y;
@@ -108,14 +110,13 @@ public final class Idx {
     checkLabelRank(labels);
     if (images.count() != labels.count()) {
       throw new DataException(
-          images.source()
-              + " has "
-              + images.count()
-              + " images but "
-              + labels.source()
-              + " has "
-              + labels.count()
-              + " labels");
+          String.format(
+              Locale.ROOT,
+              "%s has %d images but %s has %d labels",
+              images.source(),
+              images.count(),
+              labels.source(),
+              labels.count()));
     }
     int[] shape = imageShape(images);
     float[] y = labels(labels);
@@ -123,14 +124,12 @@ public final class Idx {
       for (int i = 0; i < y.length; i++) {
         if (y[i] < 0 || y[i] >= classNames.size()) {
           throw new DataException(
-              labels.source()
-                  + ": label "
-                  + (int) y[i]
-                  + " at index "
-                  + i
-                  + " is not in [0, "
-                  + classNames.size()
-                  + ")");
+              Check.message(
+                  labels.source(),
+                  "label %s at index %s is not in [0, %s)",
+                  (int) y[i],
+                  i,
+                  classNames.size()));
         }
       }
     }
@@ -159,12 +158,11 @@ public final class Idx {
       in.transferTo(out);
     } catch (IOException e) {
       throw new DataException(
-          source
-              + ": gzip data is corrupt or ends early after "
-              + out.size()
-              + " decompressed bytes ("
-              + e.getMessage()
-              + "): the file is truncated or damaged",
+          Check.message(
+              source,
+              "gzip data is corrupt or ends early after %s decompressed bytes (%s): the file is truncated or damaged",
+              out.size(),
+              e.getMessage()),
           e);
     }
     return out.toByteArray();
@@ -174,25 +172,25 @@ public final class Idx {
   static Array parse(byte[] content, String source) {
     if (content.length < 4)
       throw new DataException(
-          source + ": " + content.length + " bytes, too short for an IDX header");
+          Check.message(source, "%s bytes, too short for an IDX header", content.length));
     int type = content[2] & 0xff, rank = content[3] & 0xff;
     int size = typeSize(type);
     if (content[0] != 0 || content[1] != 0 || size == 0 || rank == 0) {
       throw new DataException(
-          source
-              + ": not an IDX file (magic bytes "
-              + String.format("%02x %02x %02x %02x", content[0], content[1], content[2], content[3])
-              + ", expected 00 00 <type 08..0e> <dimensions>)");
+          Check.message(
+              source,
+              "not an IDX file (magic bytes %s, expected 00 00 <type 08..0e> <dimensions>)",
+              String.format(
+                  "%02x %02x %02x %02x", content[0], content[1], content[2], content[3])));
     }
     int header = 4 + 4 * rank;
     if (content.length < header)
       throw new DataException(
-          source
-              + ": "
-              + content.length
-              + " bytes, too short for an IDX header of "
-              + rank
-              + " dimensions");
+          Check.message(
+              source,
+              "%s bytes, too short for an IDX header of %s dimensions",
+              content.length,
+              rank));
     ByteBuffer bb = ByteBuffer.wrap(content);
     int[] dims = new int[rank];
     for (int i = 0; i < rank; i++) {
@@ -209,19 +207,14 @@ public final class Idx {
     long expected = header + (long) count * size;
     if (content.length != expected) {
       throw new DataException(
-          source
-              + ": the IDX header says "
-              + Shape.of(dims)
-              + " values of "
-              + size
-              + " byte(s), so "
-              + expected
-              + " bytes, but the "
-              + "content has "
-              + content.length
-              + " bytes ("
-              + (content.length < expected ? "truncated" : "extra data")
-              + ")");
+          Check.message(
+              source,
+              "the IDX header says %s values of %s byte(s), so %s bytes, but the content has %s bytes (%s)",
+              Shape.of(dims),
+              size,
+              expected,
+              content.length,
+              (content.length < expected ? "truncated" : "extra data")));
     }
     return new Array(source, type, dims, content, header);
   }
@@ -240,13 +233,15 @@ public final class Idx {
     int[] d = a.dims();
     if (a.type() != UBYTE)
       throw new DataException(
-          a.source()
-              + ": images must be unsigned bytes (type 0x08), got type 0x"
-              + Integer.toHexString(a.type()));
+          Check.message(
+              a.source(),
+              "images must be unsigned bytes (type 0x08), got type 0x%s",
+              Integer.toHexString(a.type())));
     if (d.length == 3) return new int[] {d[0], 1, d[1], d[2]};
     if (d.length == 4) return d.clone();
     throw new DataException(
-        a.source() + ": images need 3 dimensions [N, H, W] (or 4), got " + Shape.of(d));
+        Check.message(
+            a.source(), "images need 3 dimensions [N, H, W] (or 4), got %s", Shape.of(d)));
   }
 
   /** Unsigned bytes scaled to [0, 1]. */

@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.io.SafeFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,15 +93,13 @@ public final class Tabular {
         if (columns < 0) columns = row.length; // the header
         else if (row.length != columns) {
           throw new DataException(
-              csv
-                  + ": row "
-                  + (record - 1)
-                  + " (line "
-                  + parser.getContext().currentLine()
-                  + ") has "
-                  + row.length
-                  + " fields but the header has "
-                  + columns);
+              Check.message(
+                  csv.toString(),
+                  "row %s (line %s) has %s fields but the header has %s",
+                  record - 1,
+                  parser.getContext().currentLine(),
+                  row.length,
+                  columns));
         }
         record++;
       }
@@ -166,15 +165,12 @@ public final class Tabular {
       if (c.name().equals(target)) continue;
       if (!(c instanceof NumericColumn<?>)) {
         throw new DataException(
-            table.name()
-                + ": column '"
-                + c.name()
-                + "' is not numeric ("
-                + firstNonNumber(c)
-                + "); fix the value, or leave the column out by naming the features:"
-                + " Tabular.toDataset(table, \""
-                + target
-                + "\", \"feature1\", ...)");
+            Check.message(
+                table.name(),
+                "column '%s' is not numeric (%s); fix the value, or leave the column out by naming the features: Tabular.toDataset(table, \"%s\", \"feature1\", ...)",
+                c.name(),
+                firstNonNumber(c),
+                target));
       }
       features.add(c.name());
     }
@@ -188,32 +184,25 @@ public final class Tabular {
       throw new DataException(table.name() + ": the table has a header but no rows");
     if (features.length == 0)
       throw new DataException(
-          table.name() + ": no numeric feature columns besides '" + target + "'");
+          Check.message(table.name(), "no numeric feature columns besides '%s'", target));
     int rows = table.rowCount(), f = features.length;
     float[] x = new float[rows * f];
     for (int j = 0; j < f; j++) {
       if (!table.columnNames().contains(features[j])) {
         throw new DataException(
-            table.name()
-                + ": no column '"
-                + features[j]
-                + "' (columns: "
-                + table.columnNames()
-                + ")");
+            Check.message(
+                table.name(), "no column '%s' (columns: %s)", features[j], table.columnNames()));
       }
       Column<?> col = table.column(features[j]);
       if (!(col instanceof NumericColumn<?> num))
         throw new DataException(
-            table.name()
-                + ": column '"
-                + features[j]
-                + "' is not numeric ("
-                + firstNonNumber(col)
-                + ")");
+            Check.message(
+                table.name(), "column '%s' is not numeric (%s)", features[j], firstNonNumber(col)));
       for (int i = 0; i < rows; i++) {
         if (num.isMissing(i))
           throw new DataException(
-              table.name() + ": missing value in column '" + features[j] + "' at row " + i);
+              Check.message(
+                  table.name(), "missing value in column '%s' at row %s", features[j], i));
         x[i * f + j] = (float) num.getDouble(i);
       }
     }
@@ -242,12 +231,8 @@ public final class Tabular {
   private static void checkTarget(Table table, String target) {
     if (!table.columnNames().contains(target)) {
       throw new DataException(
-          table.name()
-              + ": no target column '"
-              + target
-              + "' (columns: "
-              + table.columnNames()
-              + ")");
+          Check.message(
+              table.name(), "no target column '%s' (columns: %s)", target, table.columnNames()));
     }
   }
 

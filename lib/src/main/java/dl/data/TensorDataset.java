@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.tensor.Rng;
 import dl.tensor.Shape;
 import dl.tensor.Tensor;
@@ -39,15 +40,13 @@ public final class TensorDataset implements Dataset {
     this.yStride = numel(yShape);
     this.size = xStride == 0 ? 0 : x.length / xStride;
     if ((long) size * xStride != x.length || (long) size * yStride != y.length) {
-      throw new IllegalArgumentException(
-          "TensorDataset: "
-              + x.length
-              + " input values do not make whole examples of shape "
-              + Shape.of(xShape)
-              + " matching "
-              + y.length
-              + " target values of shape "
-              + Shape.of(yShape));
+      throw Check.badArgument(
+          "TensorDataset",
+          "%s input values do not make whole examples of shape %s matching %s target values of shape %s",
+          x.length,
+          Shape.of(xShape),
+          y.length,
+          Shape.of(yShape));
     }
     this.x = x;
     this.y = y;
@@ -64,12 +63,11 @@ public final class TensorDataset implements Dataset {
   /** Like {@link #of(Tensor, Tensor)}, with names for the classes that {@code y} indexes. */
   public static TensorDataset of(Tensor x, Tensor y, List<String> classNames) {
     if (x.dim() == 0 || y.dim() == 0 || x.size(0) != y.size(0)) {
-      throw new IllegalArgumentException(
-          "TensorDataset.of: x "
-              + x.shape()
-              + " and y "
-              + y.shape()
-              + " must have the same first size (one row per example)");
+      throw Check.badArgument(
+          "TensorDataset.of",
+          "x %s and y %s must have the same first size (one row per example)",
+          x.shape(),
+          y.shape());
     }
     int[] xs = x.shape().toArray(), ys = y.shape().toArray();
     return new TensorDataset(
@@ -84,8 +82,8 @@ public final class TensorDataset implements Dataset {
     int n = 1;
     for (int d : shape) {
       if (d < 0)
-        throw new IllegalArgumentException(
-            "TensorDataset: negative size in shape " + Arrays.toString(shape));
+        throw Check.badArgument(
+            "TensorDataset", "negative size in shape %s", Arrays.toString(shape));
       n *= d;
     }
     return n;
@@ -160,7 +158,8 @@ public final class TensorDataset implements Dataset {
   public int[] labelArray() {
     if (yStride != 1)
       throw new IllegalStateException(
-          "labelArray: targets have shape " + Shape.of(yShape) + ", not class indices");
+          Check.message(
+              "labelArray", "targets have shape %s, not class indices", Shape.of(yShape)));
     int[] r = new int[size];
     for (int i = 0; i < size; i++) r[i] = (int) y[i];
     return r;
@@ -212,16 +211,14 @@ public final class TensorDataset implements Dataset {
   /** The first {@code n} examples, e.g. for a fast run of a notebook. */
   public TensorDataset subset(int n) {
     if (n < 0 || n > size)
-      throw new IllegalArgumentException(
-          "subset: n = " + n + " but the dataset has " + size + " examples");
+      throw Check.badArgument("subset", "n = %s but the dataset has %s examples", n, size);
     return n == size ? this : slice(0, n);
   }
 
   /** Examples {@code from .. to-1}. */
   public TensorDataset slice(int from, int to) {
     if (from < 0 || to > size || from > to)
-      throw new IllegalArgumentException(
-          "slice: [" + from + ", " + to + ") out of range for " + size + " examples");
+      throw Check.badArgument("slice", "[%s, %s) out of range for %s examples", from, to, size);
     return new TensorDataset(
         Arrays.copyOfRange(x, from * xStride, to * xStride),
         xShape,
@@ -233,8 +230,7 @@ public final class TensorDataset implements Dataset {
   /** {@code n} examples drawn without replacement by a seeded permutation. */
   public TensorDataset sample(int n, long seed) {
     if (n < 0 || n > size)
-      throw new IllegalArgumentException(
-          "sample: n = " + n + " but the dataset has " + size + " examples");
+      throw Check.badArgument("sample", "n = %s but the dataset has %s examples", n, size);
     return subset(Arrays.copyOf(new Rng(seed).permutation(size), n));
   }
 
@@ -252,16 +248,15 @@ public final class TensorDataset implements Dataset {
    */
   public Split split(double valFraction, long seed) {
     if (!(valFraction >= 0 && valFraction <= 1))
-      throw new IllegalArgumentException(
-          "split: valFraction must be in [0, 1], got " + valFraction);
+      throw Check.badArgument("split", "valFraction must be in [0, 1], got %s", valFraction);
     return split((int) Math.round(valFraction * size), seed);
   }
 
   /** Like {@link #split(double, long)} with an exact number of validation examples. */
   public Split split(int valSize, long seed) {
     if (valSize < 0 || valSize > size)
-      throw new IllegalArgumentException(
-          "split: valSize = " + valSize + " but the dataset has " + size + " examples");
+      throw Check.badArgument(
+          "split", "valSize = %s but the dataset has %s examples", valSize, size);
     int[] perm = new Rng(seed).permutation(size);
     // Both parts keep the permuted order, like PyTorch's random_split: subset(n) of either is a
     // random sample.

@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.tensor.Rng;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,8 @@ public final class ToyData {
     int i = 0;
     for (int c = 0; c < centers.length; c++) {
       if (centers[c].length != 2)
-        throw new IllegalArgumentException(
-            "blobs: center " + c + " has " + centers[c].length + " coordinates, not 2");
+        throw Check.badArgument(
+            "blobs", "center %s has %s coordinates, not 2", c, centers[c].length);
       for (int k = 0; k < share(n, centers.length, c); k++, i++) {
         x[2 * i] = (float) (centers[c][0] + std * rng.normal());
         x[2 * i + 1] = (float) (centers[c][1] + std * rng.normal());

@@ -1,5 +1,6 @@
 package dl.data;
 
+import dl.Check;
 import dl.tensor.Rng;
 import dl.tensor.Tensor;
 import java.util.Arrays;
@@ -43,12 +44,10 @@ public final class Transforms {
    */
   public static Transform normalize(double[] mean, double[] std) {
     if (mean.length != std.length)
-      throw new IllegalArgumentException(
-          "normalize: " + mean.length + " means but " + std.length + " stds");
+      throw Check.badArgument("normalize", "%s means but %s stds", mean.length, std.length);
     for (double s : std)
       if (!(s > 0))
-        throw new IllegalArgumentException(
-            "normalize: stds must be positive, got " + Arrays.toString(std));
+        throw Check.badArgument("normalize", "stds must be positive, got %s", Arrays.toString(std));
     float[] m = new float[mean.length], s = new float[std.length];
     for (int c = 0; c < m.length; c++) {
       m[c] = (float) mean[c];
@@ -56,13 +55,12 @@ public final class Transforms {
     }
     return x -> {
       if (x.dim() < 2 || x.size(1) != m.length) {
-        throw new IllegalArgumentException(
-            "normalize: expected [N, "
-                + m.length
-                + ", ...] for "
-                + m.length
-                + " channels, got "
-                + x.shape());
+        throw Check.badArgument(
+            "normalize",
+            "expected [N, %s, ...] for %s channels, got %s",
+            m.length,
+            m.length,
+            x.shape());
       }
       int[] shape = new int[x.dim()];
       Arrays.fill(shape, 1);
@@ -87,8 +85,7 @@ public final class Transforms {
       throw new IllegalArgumentException("randomHorizontalFlip: p must be in [0, 1], got " + p);
     return x -> {
       if (x.dim() < 2)
-        throw new IllegalArgumentException(
-            "randomHorizontalFlip: expected [N, ..., W], got " + x.shape());
+        throw Check.badArgument("randomHorizontalFlip", "expected [N, ..., W], got %s", x.shape());
       int n = x.size(0), w = x.size(-1);
       float[] v = x.toFloatArray();
       int per = n == 0 ? 0 : v.length / n;
@@ -122,15 +119,13 @@ public final class Transforms {
       images("randomCrop", x);
       int h = x.size(-2), w = x.size(-1), n = x.size(0);
       if (size > h + 2 * padding || size > w + 2 * padding)
-        throw new IllegalArgumentException(
-            "randomCrop: a "
-                + size
-                + "x"
-                + size
-                + " crop does not fit images "
-                + x.shape()
-                + " padded by "
-                + padding);
+        throw Check.badArgument(
+            "randomCrop",
+            "a %sx%s crop does not fit images %s padded by %s",
+            size,
+            size,
+            x.shape(),
+            padding);
       int[] rowShift = new int[n], colShift = new int[n];
       for (int i = 0; i < n; i++) {
         // out[r][c] = padded[r + oy][c + ox] = x[r + oy − padding][c + ox − padding]
@@ -196,24 +191,21 @@ public final class Transforms {
    */
   public static Transform crop(int top, int left, int height, int width) {
     if (height < 1 || width < 1)
-      throw new IllegalArgumentException(
-          "crop: height and width must be positive, got " + height + "x" + width);
+      throw Check.badArgument(
+          "crop", "height and width must be positive, got %sx%s", height, width);
     return x -> {
       images("crop", x);
       int h = x.size(-2), w = x.size(-1);
       // NOTE: a window entirely outside the image would be all padding: almost surely a mistake.
       if (top >= h || left >= w || top + height <= 0 || left + width <= 0)
-        throw new IllegalArgumentException(
-            "crop: the "
-                + height
-                + "x"
-                + width
-                + " window at (top "
-                + top
-                + ", left "
-                + left
-                + ") does not overlap images "
-                + x.shape());
+        throw Check.badArgument(
+            "crop",
+            "the %sx%s window at (top %s, left %s) does not overlap images %s",
+            height,
+            width,
+            top,
+            left,
+            x.shape());
       int[] rowShift = new int[x.size(0)], colShift = new int[x.size(0)];
       Arrays.fill(rowShift, top);
       Arrays.fill(colShift, left);
@@ -247,12 +239,11 @@ public final class Transforms {
    */
   public static Transform adjustContrast(double factor) {
     if (!(factor >= 0 && Double.isFinite(factor)))
-      throw new IllegalArgumentException(
-          "adjustContrast: factor must be finite and >= 0, got " + factor);
+      throw Check.badArgument("adjustContrast", "factor must be finite and >= 0, got %s", factor);
     return x -> {
       if (x.dim() < 2)
-        throw new IllegalArgumentException(
-            "adjustContrast: expected a batch of images [N, ...], got " + x.shape());
+        throw Check.badArgument(
+            "adjustContrast", "expected a batch of images [N, ...], got %s", x.shape());
       int n = x.size(0);
       double[] factors = new double[n];
       Arrays.fill(factors, factor);
@@ -272,13 +263,12 @@ public final class Transforms {
    */
   public static Transform colorJitter(double brightness, double contrast, double cast, Rng rng) {
     if (!(brightness >= 0 && contrast >= 0 && contrast <= 1 && cast >= 0))
-      throw new IllegalArgumentException(
-          "colorJitter: expected brightness >= 0, contrast in [0, 1] and cast >= 0, got "
-              + brightness
-              + ", "
-              + contrast
-              + ", "
-              + cast);
+      throw Check.badArgument(
+          "colorJitter",
+          "expected brightness >= 0, contrast in [0, 1] and cast >= 0, got %s, %s, %s",
+          brightness,
+          contrast,
+          cast);
     return x -> {
       images("colorJitter", x);
       int n = x.size(0), channels = x.dim() == 3 ? 1 : x.size(1);
@@ -361,8 +351,8 @@ public final class Transforms {
       float[] r = new float[labels.length * classes];
       for (int i = 0; i < labels.length; i++) {
         if (labels[i] < 0 || labels[i] >= classes)
-          throw new IllegalArgumentException(
-              "oneHot: label " + labels[i] + " at " + i + " is not in [0, " + classes + ")");
+          throw Check.badArgument(
+              "oneHot", "label %s at %s is not in [0, %s)", labels[i], i, classes);
         r[i * classes + labels[i]] = 1;
       }
       return Tensor.fromArray(r, labels.length, classes);

@@ -113,10 +113,8 @@ public final class SafeFiles {
     else if (e instanceof FileSystemException fs && fs.getReason() != null) what = fs.getReason();
     else what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof FileSystemException fs && fs.getFile() != null) {
-      return what
-          + ": "
-          + fs.getFile()
-          + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
+      String other = fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile();
+      return String.format("%s: %s%s", what, fs.getFile(), other);
     }
     return what;
   }

@@ -1,6 +1,6 @@
 package dl.nn;
 
-import dl.nn.functional.Conv;
+import dl.nn.functional.Pool;
 import dl.tensor.Tensor;
 
 /**
@@ -21,7 +21,7 @@ public final class AdaptiveAvgPool2d extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    return Conv.adaptiveAvgPool2d(x, outH, outW);
+    return Pool.adaptiveAvgPool2d(x, outH, outW);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dl.nn;
 
-import dl.nn.functional.Conv;
+import dl.nn.functional.Pool;
+import dl.nn.functional.Window;
 import dl.tensor.Tensor;
 
 /**
@@ -8,45 +9,46 @@ import dl.tensor.Tensor;
  * kernel.
  */
 public final class AvgPool2d extends Module {
-  private final int[] kernel;
-  private int[] stride, padding = {0, 0, 0, 0};
+  private Window window;
 
   public AvgPool2d(int kernel) {
-    if (kernel <= 0)
-      throw new IllegalArgumentException("AvgPool2d: kernel size must be positive, got " + kernel);
-    this.kernel = new int[] {kernel, kernel};
-    this.stride = this.kernel.clone();
+    window = Window.of("AvgPool2d", kernel, kernel).stride(kernel);
   }
 
   public AvgPool2d stride(int s) {
-    stride = new int[] {s, s};
+    window = window.stride(s);
     return this;
   }
 
   public AvgPool2d padding(int p) {
-    padding = Conv.pad(p, p);
+    window = window.padding(p);
     return this;
+  }
+
+  /** Kernel size, stride and padding (no dilation). */
+  public Window window() {
+    return window;
   }
 
   /** Kernel height and width (read-only copy; receptive fields use it). */
   public int[] kernelSize() {
-    return kernel.clone();
+    return window.kernelSize();
   }
 
   /** Stride along height and width (read-only copy). */
   public int[] stride() {
-    return stride.clone();
+    return window.stride();
   }
 
   /** Padding before the first row and the first column, {@code [top, left]} (read-only copy). */
   public int[] padding() {
-    return new int[] {padding[0], padding[2]};
+    return window.padding();
   }
 
   @Override
   public Tensor forward(Tensor x) {
     try {
-      return Conv.avgPool2d(x, kernel, stride, padding);
+      return Pool.avgPool2d(x, window);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
     }
@@ -54,6 +56,7 @@ public final class AvgPool2d extends Module {
 
   @Override
   protected String describe() {
-    return "AvgPool2d(" + kernel[0] + "x" + kernel[1] + ", stride " + stride[0] + ")";
+    int[] k = window.kernelSize();
+    return "AvgPool2d(" + k[0] + "x" + k[1] + ", stride " + window.strideH() + ")";
   }
 }

@@ -1,6 +1,7 @@
 package dl.nn;
 
-import dl.nn.functional.Conv;
+import dl.Check;
+import dl.nn.functional.Norm;
 import dl.tensor.Tensor;
 
 /**
@@ -14,9 +15,7 @@ abstract class BatchNorm extends Module {
   private final Tensor gamma, beta, runningMean, runningVar;
 
   BatchNorm(int channels) {
-    if (channels <= 0)
-      throw new IllegalArgumentException(
-          getClass().getSimpleName() + ": channels must be positive, got " + channels);
+    Check.positive(getClass().getSimpleName(), "channels", channels);
     this.channels = channels;
     gamma = param("weight", Tensor.ones(channels));
     beta = param("bias", Tensor.zeros(channels));
@@ -48,11 +47,11 @@ abstract class BatchNorm extends Module {
   @Override
   public Tensor forward(Tensor x) {
     checkRank(x);
-    if (x.size(1) != channels) {
-      throw new IllegalArgumentException(
-          describe() + ": expected " + channels + " channels on axis 1, got input " + x.shape());
+    try {
+      return Norm.batchNorm(x, runningMean, runningVar, gamma, beta, isTraining(), momentum, eps);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
     }
-    return Conv.batchNorm(x, runningMean, runningVar, gamma, beta, isTraining(), momentum, eps);
   }
 
   @Override

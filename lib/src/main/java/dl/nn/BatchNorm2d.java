@@ -1,5 +1,6 @@
 package dl.nn;
 
+import dl.Check;
 import dl.tensor.Tensor;
 
 /**
@@ -14,7 +15,6 @@ public final class BatchNorm2d extends BatchNorm {
   @Override
   void checkRank(Tensor x) {
     if (x.dim() != 4)
-      throw new IllegalArgumentException(
-          describe() + ": expected input [N, C, H, W], got " + x.shape());
+      throw Check.badArgument(describe(), "expected input [N, C, H, W], got %s", x.shape());
   }
 }

@@ -1,7 +1,9 @@
 package dl.nn;
 
+import dl.Check;
 import dl.backend.ConvGeometry;
 import dl.nn.functional.Conv;
+import dl.nn.functional.Window;
 import dl.tensor.Tensor;
 
 /**
@@ -15,17 +17,15 @@ import dl.tensor.Tensor;
  * }</pre>
  *
  * <p>Settings that decide the parameters' shapes (groups, bias) are given when the layer is built,
- * so the weights are drawn once; settings of the window (stride, padding, dilation) are chained.
+ * so the weights are drawn once; settings of the window (stride, padding, dilation) are chained,
+ * each checked by the {@link Window} that the pooling layers use too.
  *
  * <p>Shape: input [N, C_in, H, W] → [N, C_out, OH, OW] with OH = ⌊(H + 2p − d·(k − 1) − 1)/s⌋ + 1
  * ({@link #outputSize}). Weight [C_out, C_in/groups, kh, kw], bias [C_out].
  */
 public final class Conv2d extends Module {
   private final int in, out, kh, kw;
-  private int[] stride = {1, 1};
-  private int[] padding = {0, 0, 0, 0};
-  private boolean samePadding;
-  private int[] dilation = {1, 1};
+  private Window window;
   private int groups = 1;
   private boolean withBias = true;
   private Tensor weight, bias;
@@ -41,9 +41,7 @@ public final class Conv2d extends Module {
    */
   public record Options(int groups, boolean bias) {
     public Options {
-      if (groups <= 0)
-        throw new IllegalArgumentException(
-            "Conv2d.options: groups must be positive, got " + groups);
+      Check.positive("Conv2d.options", "groups", groups);
     }
 
     /**
@@ -84,21 +82,19 @@ public final class Conv2d extends Module {
   }
 
   public Conv2d(int in, int out, int kh, int kw, Options options) {
-    if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0) {
-      throw new IllegalArgumentException(
-          "Conv2d: channels and kernel size must be positive, got in="
-              + in
-              + " out="
-              + out
-              + " kernel="
-              + kh
-              + "x"
-              + kw);
-    }
+    Check.argument(
+        in > 0 && out > 0 && kh > 0 && kw > 0,
+        "Conv2d",
+        "channels and kernel size must be positive, got in=%d out=%d kernel=%dx%d",
+        in,
+        out,
+        kh,
+        kw);
     this.in = in;
     this.out = out;
     this.kh = kh;
     this.kw = kw;
+    this.window = Window.of("Conv2d", kh, kw);
     checkGroups(options.groups());
     this.groups = options.groups();
     this.withBias = options.bias();
@@ -123,9 +119,7 @@ public final class Conv2d extends Module {
   }
 
   public Conv2d stride(int sh, int sw) {
-    if (sh <= 0 || sw <= 0)
-      throw new IllegalArgumentException("Conv2d: stride must be positive, got " + sh + "x" + sw);
-    stride = new int[] {sh, sw};
+    window = window.stride(sh, sw);
     return this;
   }
 
@@ -134,24 +128,16 @@ public final class Conv2d extends Module {
   }
 
   public Conv2d padding(int ph, int pw) {
-    if (ph < 0 || pw < 0)
-      throw new IllegalArgumentException("Conv2d: padding must be >= 0, got " + ph + "x" + pw);
-    padding = Conv.pad(ph, pw);
-    samePadding = false;
+    window = window.padding(ph, pw);
     return this;
   }
 
   /**
    * {@code "same"}: pad so the output has the input's size (stride 1; extra padding goes
-   * bottom/right).
+   * bottom/right); {@code "valid"}: no padding.
    */
   public Conv2d padding(String mode) {
-    if (!mode.equals("same") && !mode.equals("valid")) {
-      throw new IllegalArgumentException(
-          "Conv2d: padding mode must be \"same\" or \"valid\", got \"" + mode + "\"");
-    }
-    samePadding = mode.equals("same");
-    if (!samePadding) padding = new int[4];
+    window = window.padding(mode);
     return this;
   }
 
@@ -160,9 +146,7 @@ public final class Conv2d extends Module {
   }
 
   public Conv2d dilation(int dh, int dw) {
-    if (dh <= 0 || dw <= 0)
-      throw new IllegalArgumentException("Conv2d: dilation must be positive, got " + dh + "x" + dw);
-    dilation = new int[] {dh, dw};
+    window = window.dilation(dh, dw);
     return this;
   }
 
@@ -185,16 +169,13 @@ public final class Conv2d extends Module {
   }
 
   private void checkGroups(int g) {
-    if (g <= 0 || in % g != 0 || out % g != 0) {
-      throw new IllegalArgumentException(
-          "Conv2d: groups "
-              + g
-              + " must divide both "
-              + in
-              + " input and "
-              + out
-              + " output channels");
-    }
+    Check.argument(
+        g > 0 && in % g == 0 && out % g == 0,
+        "Conv2d",
+        "groups %d must divide both %d input and %d output channels",
+        g,
+        in,
+        out);
   }
 
   /**
@@ -221,14 +202,19 @@ public final class Conv2d extends Module {
     return bias;
   }
 
+  /** Kernel size, stride, padding and dilation. */
+  public Window window() {
+    return window;
+  }
+
   /** Kernel height and width, e.g. {@code [5, 5]} (read-only copy; receptive fields use it). */
   public int[] kernelSize() {
-    return new int[] {kh, kw};
+    return window.kernelSize();
   }
 
   /** Stride along height and width (read-only copy). */
   public int[] stride() {
-    return stride.clone();
+    return window.stride();
   }
 
   /**
@@ -236,32 +222,18 @@ public final class Conv2d extends Module {
    * {@code "same"} padding and an even kernel the bottom/right get one more.
    */
   public int[] padding() {
-    int[] p = effectivePadding();
-    return new int[] {p[0], p[2]};
+    return window.padding();
   }
 
   /** Dilation along height and width (read-only copy). */
   public int[] dilation() {
-    return dilation.clone();
-  }
-
-  private int[] effectivePadding() {
-    if (!samePadding) return padding;
-    if (stride[0] != 1 || stride[1] != 1)
-      throw new IllegalArgumentException(
-          "Conv2d: padding \"same\" needs stride 1, got " + stride[0] + "x" + stride[1]);
-    int th = dilation[0] * (kh - 1), tw = dilation[1] * (kw - 1);
-    return new int[] {th / 2, th - th / 2, tw / 2, tw - tw / 2};
+    return window.dilation();
   }
 
   @Override
   public Tensor forward(Tensor x) {
-    if (x.dim() != 4 || x.size(1) != in) {
-      throw new IllegalArgumentException(
-          describe() + ": expected input [N, " + in + ", H, W], got " + x.shape());
-    }
     try {
-      return Conv.conv2d(x, weight, bias, stride, effectivePadding(), dilation, groups);
+      return Conv.conv2d(x, weight, bias, window, groups);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
     }
@@ -271,13 +243,14 @@ public final class Conv2d extends Module {
   protected String describe() {
     StringBuilder sb =
         new StringBuilder("Conv2d(" + in + " -> " + out + ", kernel " + kh + "x" + kw);
-    if (stride[0] != 1 || stride[1] != 1)
-      sb.append(", stride ").append(stride[0]).append('x').append(stride[1]);
-    if (samePadding) sb.append(", padding same");
-    else if (padding[0] + padding[2] > 0)
-      sb.append(", padding ").append(padding[0]).append('x').append(padding[2]);
-    if (dilation[0] != 1 || dilation[1] != 1)
-      sb.append(", dilation ").append(dilation[0]).append('x').append(dilation[1]);
+    Window w = window;
+    if (w.strideH() != 1 || w.strideW() != 1)
+      sb.append(", stride ").append(w.strideH()).append('x').append(w.strideW());
+    if (w.same()) sb.append(", padding same");
+    else if (w.padTop() + w.padLeft() > 0)
+      sb.append(", padding ").append(w.padTop()).append('x').append(w.padLeft());
+    if (w.dilationH() != 1 || w.dilationW() != 1)
+      sb.append(", dilation ").append(w.dilationH()).append('x').append(w.dilationW());
     if (groups != 1) sb.append(", groups ").append(groups);
     if (!withBias) sb.append(", no bias");
     return sb.append(')').toString();

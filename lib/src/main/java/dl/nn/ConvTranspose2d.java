@@ -1,7 +1,10 @@
 package dl.nn;
 
+import dl.Check;
 import dl.nn.functional.Conv;
+import dl.nn.functional.Window;
 import dl.tensor.Tensor;
+import java.util.Locale;
 
 /**
  * Transposed ("fractionally strided") convolution: each input pixel stamps a weighted copy of the
@@ -16,7 +19,8 @@ import dl.tensor.Tensor;
  */
 public final class ConvTranspose2d extends Module {
   private final int in, out, kh, kw;
-  private int[] stride = {1, 1}, padding = {0, 0, 0, 0}, outputPadding = {0, 0}, dilation = {1, 1};
+  private Window window;
+  private int[] outputPadding = {0, 0};
   private int groups = 1;
   private boolean withBias = true;
   private Tensor weight, bias;
@@ -39,17 +43,19 @@ public final class ConvTranspose2d extends Module {
   }
 
   public ConvTranspose2d(int in, int out, int kh, int kw, Conv2d.Options options) {
-    if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0) {
-      throw new IllegalArgumentException(
-          "ConvTranspose2d: channels and kernel size must be positive, got in="
-              + in
-              + " out="
-              + out);
-    }
+    Check.argument(
+        in > 0 && out > 0 && kh > 0 && kw > 0,
+        "ConvTranspose2d",
+        "channels and kernel size must be positive, got in=%d out=%d kernel=%dx%d",
+        in,
+        out,
+        kh,
+        kw);
     this.in = in;
     this.out = out;
     this.kh = kh;
     this.kw = kw;
+    this.window = Window.of("ConvTranspose2d", kh, kw);
     checkGroups(options.groups());
     this.groups = options.groups();
     this.withBias = options.bias();
@@ -63,12 +69,13 @@ public final class ConvTranspose2d extends Module {
   }
 
   public ConvTranspose2d stride(int s) {
-    stride = new int[] {s, s};
+    window = window.stride(s);
     return this;
   }
 
+  /** Rows and columns cropped from each side of the output (the padding of the matching conv). */
   public ConvTranspose2d padding(int p) {
-    padding = Conv.pad(p, p);
+    window = window.padding(p);
     return this;
   }
 
@@ -79,7 +86,7 @@ public final class ConvTranspose2d extends Module {
   }
 
   public ConvTranspose2d dilation(int d) {
-    dilation = new int[] {d, d};
+    window = window.dilation(d);
     return this;
   }
 
@@ -102,16 +109,13 @@ public final class ConvTranspose2d extends Module {
   }
 
   private void checkGroups(int g) {
-    if (g <= 0 || in % g != 0 || out % g != 0) {
-      throw new IllegalArgumentException(
-          "ConvTranspose2d: groups "
-              + g
-              + " must divide both "
-              + in
-              + " input and "
-              + out
-              + " output channels");
-    }
+    Check.argument(
+        g > 0 && in % g == 0 && out % g == 0,
+        "ConvTranspose2d",
+        "groups %d must divide both %d input and %d output channels",
+        g,
+        in,
+        out);
   }
 
   /**
@@ -139,11 +143,15 @@ public final class ConvTranspose2d extends Module {
     return bias;
   }
 
+  /** Kernel size, stride, padding and dilation. */
+  public Window window() {
+    return window;
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     try {
-      return Conv.convTranspose2d(
-          x, weight, bias, stride, padding, outputPadding, dilation, groups);
+      return Conv.convTranspose2d(x, weight, bias, window, outputPadding, groups);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
     }
@@ -151,16 +159,13 @@ public final class ConvTranspose2d extends Module {
 
   @Override
   protected String describe() {
-    return "ConvTranspose2d("
-        + in
-        + " -> "
-        + out
-        + ", kernel "
-        + kh
-        + "x"
-        + kw
-        + ", stride "
-        + stride[0]
-        + ")";
+    return String.format(
+        Locale.ROOT,
+        "ConvTranspose2d(%d -> %d, kernel %dx%d, stride %d)",
+        in,
+        out,
+        kh,
+        kw,
+        window.strideH());
   }
 }

@@ -1,6 +1,6 @@
 package dl.nn;
 
-import dl.nn.functional.Conv;
+import dl.nn.functional.Dropouts;
 import dl.tensor.Rng;
 import dl.tensor.Tensor;
 
@@ -31,7 +31,7 @@ public final class Dropout extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    return Conv.dropout(x, p, isTraining(), rng != null ? rng : Rng.global());
+    return Dropouts.dropout(x, p, isTraining(), rng != null ? rng : Rng.global());
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dl.nn;
 
-import dl.nn.functional.Conv;
+import dl.nn.functional.Dropouts;
 import dl.tensor.Rng;
 import dl.tensor.Tensor;
 
@@ -30,7 +30,7 @@ public final class Dropout2d extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    return Conv.dropout2d(x, p, isTraining(), rng != null ? rng : Rng.global());
+    return Dropouts.dropout2d(x, p, isTraining(), rng != null ? rng : Rng.global());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dl.nn;
 
+import dl.Check;
 import dl.nn.functional.F;
 import dl.tensor.Tensor;
 
@@ -20,8 +21,7 @@ public final class Linear extends Module {
 
   public Linear(int in, int out, boolean withBias) {
     if (in <= 0 || out <= 0)
-      throw new IllegalArgumentException(
-          "Linear: sizes must be positive, got in=" + in + " out=" + out);
+      throw Check.badArgument("Linear", "sizes must be positive, got in=%s out=%s", in, out);
     this.in = in;
     this.out = out;
     this.weight = param("weight", Init.kaimingUniform(in, out, in));

@@ -1,6 +1,6 @@
 package dl.nn;
 
-import dl.nn.functional.Conv;
+import dl.nn.functional.Norm;
 import dl.tensor.Tensor;
 
 /**
@@ -25,7 +25,7 @@ public final class LocalResponseNorm extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    return Conv.localResponseNorm(x, size, alpha, beta, k);
+    return Norm.localResponseNorm(x, size, alpha, beta, k);
   }
 
   @Override

@@ -1,17 +1,22 @@
 package dl.nn;
 
-import dl.nn.functional.Conv;
+import dl.nn.functional.Pool;
+import dl.nn.functional.Window;
 import dl.tensor.Tensor;
 
 /**
  * Max pooling: keeps the largest value of each window, shrinking the image and making the layer
  * above tolerant to small shifts. Backward sends each gradient to the position that won.
  *
+ * <pre>{@code
+ * new MaxPool2d(2)                        // 2×2 windows, stride 2
+ * new MaxPool2d(3).stride(2).padding(1)   // ResNet's stem: overlapping 3×3 windows
+ * }</pre>
+ *
  * <p>Shape: [N, C, H, W] → [N, C, OH, OW]; stride defaults to the kernel size.
  */
 public final class MaxPool2d extends Module {
-  private final int[] kernel;
-  private int[] stride, padding = {0, 0, 0, 0}, dilation = {1, 1};
+  private Window window;
   private boolean ceilMode;
   private Tensor lastIndices;
 
@@ -20,46 +25,22 @@ public final class MaxPool2d extends Module {
   }
 
   public MaxPool2d(int kh, int kw) {
-    if (kh <= 0 || kw <= 0)
-      throw new IllegalArgumentException(
-          "MaxPool2d: kernel size must be positive, got " + kh + "x" + kw);
-    kernel = new int[] {kh, kw};
-    stride = kernel.clone();
+    window = Window.of("MaxPool2d", kh, kw).stride(kh, kw);
   }
 
   public MaxPool2d stride(int s) {
-    stride = new int[] {s, s};
+    window = window.stride(s);
     return this;
   }
 
   public MaxPool2d padding(int p) {
-    padding = Conv.pad(p, p);
+    window = window.padding(p);
     return this;
   }
 
   public MaxPool2d dilation(int d) {
-    dilation = new int[] {d, d};
+    window = window.dilation(d);
     return this;
-  }
-
-  /** Kernel height and width (read-only copy; receptive fields use it). */
-  public int[] kernelSize() {
-    return kernel.clone();
-  }
-
-  /** Stride along height and width (read-only copy). */
-  public int[] stride() {
-    return stride.clone();
-  }
-
-  /** Padding before the first row and the first column, {@code [top, left]} (read-only copy). */
-  public int[] padding() {
-    return new int[] {padding[0], padding[2]};
-  }
-
-  /** Dilation along height and width (read-only copy). */
-  public int[] dilation() {
-    return dilation.clone();
   }
 
   /**
@@ -71,28 +52,35 @@ public final class MaxPool2d extends Module {
     return this;
   }
 
-  /**
-   * Padding with, in ceil mode, the extra rows/columns at the bottom/right that the partial windows
-   * need.
-   */
-  private int[] paddingFor(Tensor x) {
-    if (!ceilMode || x.dim() != 4) return padding;
-    int[] p = padding.clone();
-    for (int axis = 0; axis < 2; axis++) {
-      int in = x.size(2 + axis), before = padding[2 * axis], after = padding[2 * axis + 1];
-      int span = dilation[axis] * (kernel[axis] - 1) + 1;
-      int out = -Math.floorDiv(-(in + before + after - span), stride[axis]) + 1;
-      if ((out - 1) * stride[axis] >= in + before)
-        out--; // PyTorch: the last window must start inside
-      p[2 * axis + 1] = Math.max(after, (out - 1) * stride[axis] + span - in - before);
-    }
-    return p;
+  /** Kernel size, stride, padding and dilation. */
+  public Window window() {
+    return window;
+  }
+
+  /** Kernel height and width (read-only copy; receptive fields use it). */
+  public int[] kernelSize() {
+    return window.kernelSize();
+  }
+
+  /** Stride along height and width (read-only copy). */
+  public int[] stride() {
+    return window.stride();
+  }
+
+  /** Padding before the first row and the first column, {@code [top, left]} (read-only copy). */
+  public int[] padding() {
+    return window.padding();
+  }
+
+  /** Dilation along height and width (read-only copy). */
+  public int[] dilation() {
+    return window.dilation();
   }
 
   @Override
   public Tensor forward(Tensor x) {
     try {
-      Tensor[] r = Conv.maxPool2dWithIndices(x, kernel, stride, paddingFor(x), dilation);
+      Tensor[] r = Pool.maxPool2dWithIndices(x, window, ceilMode);
       lastIndices = r[1];
       return r[0];
     } catch (IllegalArgumentException e) {
@@ -109,6 +97,7 @@ public final class MaxPool2d extends Module {
 
   @Override
   protected String describe() {
-    return "MaxPool2d(" + kernel[0] + "x" + kernel[1] + ", stride " + stride[0] + ")";
+    int[] k = window.kernelSize();
+    return "MaxPool2d(" + k[0] + "x" + k[1] + ", stride " + window.strideH() + ")";
   }
 }

@@ -1,6 +1,7 @@
 package dl.nn;
 
-import dl.nn.functional.Conv;
+import dl.nn.functional.Pool;
+import dl.nn.functional.Window;
 import dl.tensor.Tensor;
 
 /**
@@ -14,27 +15,26 @@ import dl.tensor.Tensor;
  * }</pre>
  */
 public final class MaxUnpool2d {
-  private final int kernel, stride, padding;
+  /** The window of the pooling being undone. */
+  private final Window window;
 
   public MaxUnpool2d(int kernel) {
     this(kernel, kernel, 0);
   }
 
   public MaxUnpool2d(int kernel, int stride, int padding) {
-    this.kernel = kernel;
-    this.stride = stride;
-    this.padding = padding;
+    window = Window.of("MaxUnpool2d", kernel, kernel).stride(stride).padding(padding);
   }
 
   /** Output size (OH − 1)·s − 2p + k, the inverse of pooling's size formula. */
   public Tensor forward(Tensor pooled, Tensor indices) {
-    int oh = (pooled.size(2) - 1) * stride - 2 * padding + kernel,
-        ow = (pooled.size(3) - 1) * stride - 2 * padding + kernel;
-    return Conv.maxUnpool2d(pooled, indices, oh, ow);
+    int s = window.strideH(), p = window.padTop(), k = window.kernelH();
+    int oh = (pooled.size(2) - 1) * s - 2 * p + k, ow = (pooled.size(3) - 1) * s - 2 * p + k;
+    return Pool.maxUnpool2d(pooled, indices, oh, ow);
   }
 
   /** With an explicit output size (pooling rounds down, so several sizes map to one). */
   public Tensor forward(Tensor pooled, Tensor indices, int outH, int outW) {
-    return Conv.maxUnpool2d(pooled, indices, outH, outW);
+    return Pool.maxUnpool2d(pooled, indices, outH, outW);
   }
 }

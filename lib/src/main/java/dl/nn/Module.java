@@ -1,5 +1,6 @@
 package dl.nn;
 
+import dl.Check;
 import dl.DType;
 import dl.backend.Backend;
 import dl.tensor.Tensor;
@@ -63,17 +64,14 @@ public abstract class Module {
    */
   protected final void removeParameter(String name) {
     if (parameters.remove(name) == null)
-      throw new IllegalArgumentException(
-          getClass().getSimpleName() + ": no parameter named '" + name + "'");
+      throw Check.badArgument(getClass().getSimpleName(), "no parameter named '%s'", name);
   }
 
   private void checkName(String name) {
     if (name.isEmpty() || name.contains("."))
-      throw new IllegalArgumentException(
-          "module: name '" + name + "' must be non-empty without '.'");
+      throw Check.badArgument("module", "name '%s' must be non-empty without '.'", name);
     if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
-      throw new IllegalArgumentException(
-          getClass().getSimpleName() + ": name '" + name + "' registered twice");
+      throw Check.badArgument(getClass().getSimpleName(), "name '%s' registered twice", name);
     }
   }
 
@@ -114,20 +112,14 @@ public abstract class Module {
       if (given == null) problems.add("missing '" + e.getKey() + "'");
       else if (!given.shape().equals(e.getValue().shape())) {
         problems.add(
-            "'"
-                + e.getKey()
-                + "': expected shape "
-                + e.getValue().shape()
-                + ", got "
-                + given.shape());
+            String.format(
+                "'%s': expected shape %s, got %s",
+                e.getKey(), e.getValue().shape(), given.shape()));
       } else if (given.dtype() != e.getValue().dtype()) {
         problems.add(
-            "'"
-                + e.getKey()
-                + "': expected dtype "
-                + e.getValue().dtype()
-                + ", got "
-                + given.dtype());
+            String.format(
+                "'%s': expected dtype %s, got %s",
+                e.getKey(), e.getValue().dtype(), given.dtype()));
       }
     }
     for (String k : state.keySet())

@@ -1,5 +1,6 @@
 package dl.nn;
 
+import dl.Check;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,12 @@ public final class Perceptron {
    */
   public boolean fit(Tensor x, Tensor y, int maxEpochs) {
     if (x.dim() != 2 || x.size(1) != w.length || y.dim() != 1 || y.size(0) != x.size(0)) {
-      throw new IllegalArgumentException(
-          "Perceptron.fit: expected x [N, "
-              + w.length
-              + "] and y [N], got "
-              + x.shape()
-              + " and "
-              + y.shape());
+      throw Check.badArgument(
+          "Perceptron.fit",
+          "expected x [N, %s] and y [N], got %s and %s",
+          w.length,
+          x.shape(),
+          y.shape());
     }
     double[] xs = x.toDoubleArray(), ys = y.toDoubleArray();
     for (double label : ys) {

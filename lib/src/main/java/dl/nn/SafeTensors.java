@@ -1,5 +1,6 @@
 package dl.nn;
 
+import dl.Check;
 import dl.DType;
 import dl.backend.View;
 import dl.io.SafeFiles;
@@ -159,12 +160,12 @@ public final class SafeTensors {
 
   /** Reads every tensor in {@code file}, in header order. F32 and F64 are supported. */
   public static Map<String, Tensor> read(Path file) {
-    String where = "SafeTensors.read " + file + ": ";
+    String where = "SafeTensors.read " + file;
     byte[] all;
     try {
       all = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new UncheckedIOException(where + SafeFiles.reason(e), e);
+      throw new UncheckedIOException(Check.message(where, SafeFiles.reason(e)), e);
     }
     Map<String, Object> header = parseHeader(all, all.length, where);
     long dataStart = 8 + headerLength(all, all.length, where);
@@ -172,13 +173,8 @@ public final class SafeTensors {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Entry e : entries) {
       if (!e.dtype().equals("F32") && !e.dtype().equals("F64")) {
-        throw new IllegalArgumentException(
-            where
-                + "entry '"
-                + e.name()
-                + "' has dtype "
-                + e.dtype()
-                + "; only F32 and F64 are supported");
+        throw Check.badArgument(
+            where, "entry '%s' has dtype %s; only F32 and F64 are supported", e.name(), e.dtype());
       }
       int numel = (int) ((e.end() - e.begin()) / DTYPE_BYTES.get(e.dtype()));
       ByteBuffer b =
@@ -199,7 +195,7 @@ public final class SafeTensors {
 
   /** The file's {@code __metadata__} strings (empty when it has none). */
   public static Map<String, String> metadata(Path file) {
-    String where = "SafeTensors.metadata " + file + ": ";
+    String where = "SafeTensors.metadata " + file;
     try (var ch = Files.newByteChannel(file)) {
       long size = ch.size();
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -215,26 +211,23 @@ public final class SafeTensors {
       }
       return out;
     } catch (IOException e) {
-      throw new UncheckedIOException(where + SafeFiles.reason(e), e);
+      throw new UncheckedIOException(Check.message(where, SafeFiles.reason(e)), e);
     }
   }
 
   /** The 8-byte little-endian header length, checked against the file's size. */
   private static long headerLength(byte[] start, long fileSize, String where) {
     if (fileSize < 8)
-      throw new IllegalArgumentException(
-          where + "file has " + fileSize + " bytes, too short for a header");
+      throw Check.badArgument(where, "file has %d bytes, too short for a header", fileSize);
     long n = ByteBuffer.wrap(start, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (n <= 0 || n > fileSize - 8 || n > MAX_HEADER_BYTES) {
-      throw new IllegalArgumentException(
-          where
-              + "header length "
-              + Long.toUnsignedString(n)
-              + " does not fit a file of "
-              + fileSize
-              + " bytes"
-              + (n > MAX_HEADER_BYTES ? " (at most " + MAX_HEADER_BYTES + " allowed)" : "")
-              + "; is this a safetensors file?");
+      String limit = n > MAX_HEADER_BYTES ? " (at most " + MAX_HEADER_BYTES + " allowed)" : "";
+      throw Check.badArgument(
+          where,
+          "header length %s does not fit a file of %d bytes%s; is this a safetensors file?",
+          Long.toUnsignedString(n),
+          fileSize,
+          limit);
     }
     return n;
   }
@@ -252,22 +245,22 @@ public final class SafeTensors {
               .decode(ByteBuffer.wrap(bytes, 8, (int) n))
               .toString();
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(where + "header is not valid UTF-8", e);
+      throw new IllegalArgumentException(Check.message(where, "header is not valid UTF-8"), e);
     }
     Json parser = new Json(json, where);
     Object parsed = parser.document();
     if (!(parsed instanceof Map<?, ?>))
-      throw new IllegalArgumentException(where + "header is not a JSON object");
+      throw Check.badArgument(where, "header is not a JSON object");
     @SuppressWarnings("unchecked")
     Map<String, Object> header = (Map<String, Object>) parsed;
     Object meta = header.get("__metadata__");
     if (meta != null) {
       if (!(meta instanceof Map<?, ?> m))
-        throw new IllegalArgumentException(where + "__metadata__ is not an object of strings");
+        throw Check.badArgument(where, "__metadata__ is not an object of strings");
       for (var e : m.entrySet()) {
         if (!(e.getValue() instanceof String))
-          throw new IllegalArgumentException(
-              where + "__metadata__ entry '" + e.getKey() + "' is not a string: " + e.getValue());
+          throw Check.badArgument(
+              where, "__metadata__ entry '%s' is not a string: %s", e.getKey(), e.getValue());
       }
     }
     return header;
@@ -282,50 +275,44 @@ public final class SafeTensors {
     for (var e : header.entrySet()) {
       String name = e.getKey();
       if (name.equals("__metadata__")) continue;
-      String at = where + "entry '" + name + "': ";
+      String at = where + ": entry '" + name + "'";
       if (!(e.getValue() instanceof Map<?, ?> info))
-        throw new IllegalArgumentException(at + "is not an object");
+        throw Check.badArgument(at, "is not an object");
       if (!(info.get("dtype") instanceof String dtype))
-        throw new IllegalArgumentException(at + "dtype is missing or not a string");
+        throw Check.badArgument(at, "dtype is missing or not a string");
       Integer width = DTYPE_BYTES.get(dtype);
       if (width == null)
-        throw new IllegalArgumentException(
-            at
-                + "unknown dtype '"
-                + dtype
-                + "' (safetensors knows "
-                + new TreeMap<>(DTYPE_BYTES).keySet()
-                + ")");
+        throw Check.badArgument(
+            at,
+            "unknown dtype '%s' (safetensors knows %s)",
+            dtype,
+            new TreeMap<>(DTYPE_BYTES).keySet());
       int[] shape = shape(info.get("shape"), at);
       if (!(info.get("data_offsets") instanceof List<?> offsets)
           || offsets.size() != 2
           || !(offsets.get(0) instanceof Long begin)
           || !(offsets.get(1) instanceof Long end)) {
-        throw new IllegalArgumentException(
-            at
-                + "data_offsets must be two whole numbers [begin, end], got "
-                + info.get("data_offsets"));
+        throw Check.badArgument(
+            at,
+            "data_offsets must be two whole numbers [begin, end], got %s",
+            info.get("data_offsets"));
       }
       int numel;
       try {
         numel = View.checkedNumel("shape", shape);
       } catch (IllegalArgumentException tooMany) {
-        throw new IllegalArgumentException(at + tooMany.getMessage(), tooMany);
+        throw new IllegalArgumentException(Check.message(at, tooMany.getMessage()), tooMany);
       }
       long needed = (long) numel * width; // < 2^31 · 8: cannot overflow
       if (begin < 0 || end < begin || end - begin != needed) {
-        throw new IllegalArgumentException(
-            at
-                + Arrays.toString(shape)
-                + " "
-                + dtype
-                + " needs "
-                + needed
-                + " bytes but its range is ["
-                + begin
-                + ", "
-                + end
-                + ")");
+        throw Check.badArgument(
+            at,
+            "%s %s needs %d bytes but its range is [%d, %d)",
+            Arrays.toString(shape),
+            dtype,
+            needed,
+            begin,
+            end);
       }
       entries.add(new Entry(name, dtype, shape, begin, end));
     }
@@ -335,59 +322,45 @@ public final class SafeTensors {
     Entry previous = null;
     for (Entry e : sorted) {
       if (e.begin() != expected) {
-        throw new IllegalArgumentException(
-            where
-                + "entry '"
-                + e.name()
-                + "' starts at byte "
-                + e.begin()
-                + " but "
-                + (previous == null
-                    ? "the data starts at 0"
-                    : "entry '" + previous.name() + "' ends at " + expected)
-                + (e.begin() < expected
-                    ? ": their byte ranges overlap"
-                    : ": the bytes between belong to no tensor"));
+        String before =
+            previous == null
+                ? "the data starts at 0"
+                : "entry '" + previous.name() + "' ends at " + expected;
+        String why =
+            e.begin() < expected
+                ? "their byte ranges overlap"
+                : "the bytes between belong to no tensor";
+        throw Check.badArgument(
+            where, "entry '%s' starts at byte %d but %s: %s", e.name(), e.begin(), before, why);
       }
       expected = e.end();
       previous = e;
     }
     if (expected > dataBytes) {
-      throw new IllegalArgumentException(
-          where
-              + "the tensors need "
-              + expected
-              + " data bytes, which does not fit the "
-              + dataBytes
-              + " the file has (the file is truncated)");
+      throw Check.badArgument(
+          where,
+          "the tensors need %d data bytes, which does not fit the %d the file has (the file is truncated)",
+          expected,
+          dataBytes);
     }
     if (expected < dataBytes) {
-      throw new IllegalArgumentException(
-          where
-              + "the tensors cover "
-              + expected
-              + " data bytes but the file has "
-              + dataBytes
-              + " (extra bytes at the end)");
+      throw Check.badArgument(
+          where,
+          "the tensors cover %d data bytes but the file has %d (extra bytes at the end)",
+          expected,
+          dataBytes);
     }
     return entries;
   }
 
   private static int[] shape(Object value, String at) {
     if (!(value instanceof List<?> list))
-      throw new IllegalArgumentException(at + "shape is missing or not a list, got " + value);
+      throw Check.badArgument(at, "shape is missing or not a list, got %s", value);
     int[] shape = new int[list.size()];
     for (int k = 0; k < shape.length; k++) {
       if (!(list.get(k) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            at
-                + "shape "
-                + list
-                + ": size "
-                + k
-                + " is not a whole number in [0, "
-                + Integer.MAX_VALUE
-                + "]");
+        throw Check.badArgument(
+            at, "shape %s: size %d is not a whole number in [0, %d]", list, k, Integer.MAX_VALUE);
       }
       shape[k] = (int) (long) d;
     }
@@ -580,8 +553,7 @@ public final class SafeTensors {
     }
 
     private IllegalArgumentException error(String message, int at) {
-      return new IllegalArgumentException(
-          where + "malformed JSON header at character " + at + ": " + message);
+      return Check.badArgument(where, "malformed JSON header at character %d: %s", at, message);
     }
   }
 }

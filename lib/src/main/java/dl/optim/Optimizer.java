@@ -1,5 +1,6 @@
 package dl.optim;
 
+import dl.Check;
 import dl.autograd.NoGrad;
 import dl.tensor.Tensor;
 import java.util.List;
@@ -14,16 +15,12 @@ public abstract class Optimizer {
 
   protected Optimizer(List<Tensor> params, double lr) {
     if (params.isEmpty())
-      throw new IllegalArgumentException(
-          getClass().getSimpleName() + ": no parameters to optimise");
+      throw Check.badArgument(getClass().getSimpleName(), "no parameters to optimise");
     check(getClass().getSimpleName(), "learning rate", lr, lr > 0 && lr < INF, "finite and > 0");
     for (Tensor p : params) {
       if (!p.requiresGrad()) {
-        throw new IllegalArgumentException(
-            getClass().getSimpleName()
-                + ": parameter of shape "
-                + p.shape()
-                + " does not require grad");
+        throw Check.badArgument(
+            getClass().getSimpleName(), "parameter of shape %s does not require grad", p.shape());
       }
     }
     this.params = List.copyOf(params);
@@ -74,8 +71,7 @@ public abstract class Optimizer {
    */
   static double check(String owner, String setting, double value, boolean ok, String rule) {
     if (!ok) {
-      throw new IllegalArgumentException(
-          owner + ": " + setting + " must be " + rule + ", got " + value);
+      throw Check.badArgument(owner, "%s must be %s, got %s", setting, rule, value);
     }
     return value;
   }

@@ -1,5 +1,6 @@
 package dl.train;
 
+import dl.Check;
 import java.util.Locale;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -27,23 +28,20 @@ public final class ConfusionMatrix {
   /** Builds the matrix with named classes. */
   public static ConfusionMatrix of(int[] predicted, int[] truth, String[] classNames) {
     if (predicted.length != truth.length) {
-      throw new IllegalArgumentException(
-          "ConfusionMatrix: " + predicted.length + " predictions but " + truth.length + " labels");
+      throw Check.badArgument(
+          "ConfusionMatrix", "%s predictions but %s labels", predicted.length, truth.length);
     }
     int k = classNames.length;
     int[][] c = new int[k][k];
     for (int i = 0; i < truth.length; i++) {
       if (truth[i] < 0 || truth[i] >= k || predicted[i] < 0 || predicted[i] >= k) {
-        throw new IllegalArgumentException(
-            "ConfusionMatrix: pair "
-                + i
-                + " (truth "
-                + truth[i]
-                + ", predicted "
-                + predicted[i]
-                + ") is outside [0, "
-                + k
-                + ")");
+        throw Check.badArgument(
+            "ConfusionMatrix",
+            "pair %s (truth %s, predicted %s) is outside [0, %s)",
+            i,
+            truth[i],
+            predicted[i],
+            k);
       }
       c[truth[i]][predicted[i]]++;
     }

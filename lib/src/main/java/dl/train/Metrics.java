@@ -1,5 +1,6 @@
 package dl.train;
 
+import dl.Check;
 import dl.autograd.NoGrad;
 import dl.nn.Module;
 import dl.tensor.Tensor;
@@ -14,12 +15,11 @@ public final class Metrics {
   public static double accuracy(Tensor scores, Tensor labels) {
     int[] predicted = scores.argmax(1).toIntArray(), truth = labels.toIntArray();
     if (predicted.length != truth.length) {
-      throw new IllegalArgumentException(
-          "accuracy: scores "
-              + scores.shape()
-              + " and labels "
-              + labels.shape()
-              + " have different batch sizes");
+      throw Check.badArgument(
+          "accuracy",
+          "scores %s and labels %s have different batch sizes",
+          scores.shape(),
+          labels.shape());
     }
     int right = 0;
     for (int i = 0; i < truth.length; i++) if (predicted[i] == truth[i]) right++;

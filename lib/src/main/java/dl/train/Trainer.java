@@ -1,5 +1,6 @@
 package dl.train;
 
+import dl.Check;
 import dl.autograd.NoGrad;
 import dl.nn.Loss;
 import dl.nn.Module;
@@ -75,8 +76,8 @@ public final class Trainer {
   public Trainer validation(Tensor x, Tensor y) {
     checkPair("validation", x, y);
     if (x.size(0) == 0)
-      throw new IllegalArgumentException(
-          "Trainer.validation: the validation set is empty (inputs " + x.shape() + ")");
+      throw Check.badArgument(
+          "Trainer.validation", "the validation set is empty (inputs %s)", x.shape());
     xVal = x;
     yVal = y;
     return this;
@@ -121,14 +122,11 @@ public final class Trainer {
 
   private static void checkPair(String what, Tensor x, Tensor y) {
     if (x.dim() == 0 || y.dim() == 0 || x.size(0) != y.size(0)) {
-      throw new IllegalArgumentException(
-          "Trainer."
-              + what
-              + ": inputs "
-              + x.shape()
-              + " and targets "
-              + y.shape()
-              + " must have the same number of samples (axis 0)");
+      throw Check.badArgument(
+          "Trainer." + what,
+          "inputs %s and targets %s must have the same number of samples (axis 0)",
+          x.shape(),
+          y.shape());
     }
   }
 
@@ -144,16 +142,13 @@ public final class Trainer {
   private static void checkSampleShape(String what, Tensor train, Tensor val) {
     int[] ts = train.shape().toArray(), vs = val.shape().toArray();
     if (!Arrays.equals(ts, 1, ts.length, vs, 1, vs.length)) {
-      throw new IllegalArgumentException(
-          "Trainer.fit: validation "
-              + what
-              + " "
-              + val.shape()
-              + " do not match the training "
-              + what
-              + " "
-              + train.shape()
-              + " after axis 0 (each sample must have the same shape)");
+      throw Check.badArgument(
+          "Trainer.fit",
+          "validation %s %s do not match the training %s %s after axis 0 (each sample must have the same shape)",
+          what,
+          val.shape(),
+          what,
+          train.shape());
     }
   }
 
@@ -165,8 +160,7 @@ public final class Trainer {
     int batches = n / batchSize + (!dropLast && n % batchSize != 0 ? 1 : 0); // no int overflow
     if (xVal != null) checkValidationFits(x, y);
     if (batches == 0)
-      throw new IllegalArgumentException(
-          "Trainer.fit: " + n + " samples make no full batch of " + batchSize);
+      throw Check.badArgument("Trainer.fit", "%s samples make no full batch of %s", n, batchSize);
     Rng rng = new Rng(seed);
     History history = new History();
     double bestVal = Double.POSITIVE_INFINITY;
@@ -226,8 +220,7 @@ public final class Trainer {
           throw new TrainingDivergedException(
               String.format(
                   Locale.ROOT,
-                  "validation loss is %s after epoch %d (training loss %.4f); the model diverges on"
-                      + " the validation data, or its inputs contain NaN or infinity",
+                  "validation loss is %s after epoch %d (training loss %.4f); the model diverges on the validation data, or its inputs contain NaN or infinity",
                   valLoss,
                   epoch,
                   trainLoss));

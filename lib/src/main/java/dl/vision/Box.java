@@ -1,5 +1,7 @@
 package dl.vision;
 
+import dl.Check;
+
 /**
  * An axis-aligned box with a class label, in pixel-edge coordinates: {@code x0, y0} is the top-left
  * corner and {@code x1, y1} the bottom-right one, so a box around the single pixel in column 3, row
@@ -13,16 +15,13 @@ package dl.vision;
 public record Box(int label, double x0, double y0, double x1, double y1) {
   public Box {
     if (!(x1 >= x0) || !(y1 >= y0) || !Double.isFinite(x0 + y0 + x1 + y1)) {
-      throw new IllegalArgumentException(
-          "Box: expected finite corners with x0 <= x1 and y0 <= y1, got ("
-              + x0
-              + ", "
-              + y0
-              + ", "
-              + x1
-              + ", "
-              + y1
-              + ")");
+      throw Check.badArgument(
+          "Box",
+          "expected finite corners with x0 <= x1 and y0 <= y1, got (%s, %s, %s, %s)",
+          x0,
+          y0,
+          x1,
+          y1);
     }
   }
 

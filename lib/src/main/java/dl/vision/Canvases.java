@@ -1,5 +1,6 @@
 package dl.vision;
 
+import dl.Check;
 import dl.data.TensorDataset;
 import dl.tensor.Rng;
 import dl.tensor.Tensor;
@@ -72,21 +73,22 @@ public final class Canvases {
       TensorDataset digits, int count, int size, int minDigits, int maxDigits, long seed) {
     int[] s = digits.x().shape().toArray();
     if (!(s.length == 4 && s[1] == 1) && s.length != 3)
-      throw new IllegalArgumentException(
-          "Canvases: expected digit images [N, 1, H, W] or [N, H, W], got " + digits.x().shape());
+      throw Check.badArgument(
+          "Canvases",
+          "expected digit images [N, 1, H, W] or [N, H, W], got %s",
+          digits.x().shape());
     int h = s[s.length - 2];
     int w = s[s.length - 1];
     if (count < 1 || minDigits < 1 || maxDigits < minDigits)
-      throw new IllegalArgumentException(
-          "Canvases: need count >= 1 and 1 <= minDigits <= maxDigits, got count "
-              + count
-              + ", digits "
-              + minDigits
-              + ".."
-              + maxDigits);
+      throw Check.badArgument(
+          "Canvases",
+          "need count >= 1 and 1 <= minDigits <= maxDigits, got count %s, digits %s..%s",
+          count,
+          minDigits,
+          maxDigits);
     if (size < Math.max(h, w))
-      throw new IllegalArgumentException(
-          "Canvases: a canvas of " + size + " pixels cannot hold a " + h + "x" + w + " digit");
+      throw Check.badArgument(
+          "Canvases", "a canvas of %s pixels cannot hold a %sx%s digit", size, h, w);
     int[] labels = digits.labelArray();
     // NOTE: small sets are read in one go; for all of MNIST (188 MB as floats) one digit at a time.
     float[] all = (long) labels.length * h * w <= 4_000_000 ? digits.x().toFloatArray() : null;
@@ -101,8 +103,7 @@ public final class Canvases {
       for (int d = 0; d < wanted; d++) {
         int k = rng.nextInt(labels.length);
         if (labels[k] < 0 || labels[k] > 9)
-          throw new IllegalArgumentException(
-              "Canvases: digit " + k + " has label " + labels[k] + ", expected 0-9");
+          throw Check.badArgument("Canvases", "digit %s has label %s, expected 0-9", k, labels[k]);
         float[] pixels = all != null ? all : digits.x().narrow(0, k, 1).toFloatArray();
         int off = all != null ? k * h * w : 0;
         int[] crop = nonZero(pixels, off, h, w);
@@ -138,8 +139,8 @@ public final class Canvases {
       for (int x = 0; x < w; x++) {
         float v = px[off + y * w + x];
         if (v < 0 || v > 1.0001f)
-          throw new IllegalArgumentException(
-              "Canvases: digit pixels must be in [0, 1], found " + v + " (divide bytes by 255)");
+          throw Check.badArgument(
+              "Canvases", "digit pixels must be in [0, 1], found %s (divide bytes by 255)", v);
         if (v > 0) {
           x0 = Math.min(x0, x);
           y0 = Math.min(y0, y);
@@ -227,8 +228,8 @@ public final class Canvases {
   /** Canvases {@code from .. to-1} (images, masks and boxes). */
   public Canvases slice(int from, int to) {
     if (from < 0 || to > count() || from >= to)
-      throw new IllegalArgumentException(
-          "Canvases.slice: [" + from + ", " + to + ") is not a non-empty range of 0.." + count());
+      throw Check.badArgument(
+          "Canvases.slice", "[%s, %s) is not a non-empty range of 0..%s", from, to, count());
     return new Canvases(
         images.narrow(0, from, to - from).contiguous(),
         masks.narrow(0, from, to - from).contiguous(),

@@ -1,5 +1,6 @@
 package dl.vision;
 
+import dl.Check;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,8 +26,7 @@ public final class Detections {
    */
   public static List<Detection> nms(List<Detection> detections, double iouThreshold) {
     if (!(iouThreshold >= 0 && iouThreshold <= 1))
-      throw new IllegalArgumentException(
-          "nms: IoU threshold must be in [0, 1], got " + iouThreshold);
+      throw Check.badArgument("nms", "IoU threshold must be in [0, 1], got %s", iouThreshold);
     List<Detection> sorted = new ArrayList<>(detections);
     sorted.sort(Comparator.comparingDouble(Detection::score).reversed());
     List<Detection> kept = new ArrayList<>();
@@ -59,15 +59,14 @@ public final class Detections {
   public static double averagePrecision(
       List<List<Detection>> predicted, List<List<Box>> truth, int label, double iouThreshold) {
     if (predicted.size() != truth.size())
-      throw new IllegalArgumentException(
-          "averagePrecision: "
-              + predicted.size()
-              + " images of detections but "
-              + truth.size()
-              + " images of true boxes");
+      throw Check.badArgument(
+          "averagePrecision",
+          "%s images of detections but %s images of true boxes",
+          predicted.size(),
+          truth.size());
     if (!(iouThreshold > 0 && iouThreshold <= 1))
-      throw new IllegalArgumentException(
-          "averagePrecision: IoU threshold must be in (0, 1], got " + iouThreshold);
+      throw Check.badArgument(
+          "averagePrecision", "IoU threshold must be in (0, 1], got %s", iouThreshold);
     int positives = 0;
     List<double[]> ranked = new ArrayList<>(); // {score, image, index in image}
     for (int img = 0; img < truth.size(); img++) {
@@ -129,8 +128,8 @@ public final class Detections {
       }
     }
     if (counted == 0)
-      throw new IllegalArgumentException(
-          "meanAveragePrecision: no true boxes with labels 0.." + (classes - 1));
+      throw Check.badArgument(
+          "meanAveragePrecision", "no true boxes with labels 0..%s", classes - 1);
     return sum / counted;
   }
 }

@@ -1,5 +1,6 @@
 package dl.vision;
 
+import dl.Check;
 import dl.tensor.Tensor;
 
 /**
@@ -21,12 +22,11 @@ public final class Segmentation {
    */
   public static double[] iou(Tensor predicted, Tensor truth, int classes) {
     if (predicted.numel() != truth.numel())
-      throw new IllegalArgumentException(
-          "iou: predicted "
-              + predicted.shape()
-              + " and truth "
-              + truth.shape()
-              + " have different numbers of pixels");
+      throw Check.badArgument(
+          "iou",
+          "predicted %s and truth %s have different numbers of pixels",
+          predicted.shape(),
+          truth.shape());
     if (classes < 1) throw new IllegalArgumentException("iou: classes must be >= 1: " + classes);
     int[] p = predicted.toIntArray();
     int[] t = truth.toIntArray();
@@ -64,7 +64,7 @@ public final class Segmentation {
 
   private static void check(int c, int classes, String what, int i) {
     if (c < 0 || c >= classes)
-      throw new IllegalArgumentException(
-          "iou: " + what + " class " + c + " at position " + i + " is not in [0, " + classes + ")");
+      throw Check.badArgument(
+          "iou", "%s class %s at position %s is not in [0, %s)", what, c, i, classes);
   }
 }

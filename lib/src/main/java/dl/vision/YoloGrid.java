@@ -1,5 +1,6 @@
 package dl.vision;
 
+import dl.Check;
 import dl.nn.functional.F;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
@@ -42,13 +43,12 @@ public final class YoloGrid {
 
   public YoloGrid(int cells, int imageSize, int classes) {
     if (cells < 1 || imageSize < cells || classes < 1)
-      throw new IllegalArgumentException(
-          "YoloGrid: need cells >= 1, imageSize >= cells and classes >= 1, got "
-              + cells
-              + ", "
-              + imageSize
-              + ", "
-              + classes);
+      throw Check.badArgument(
+          "YoloGrid",
+          "need cells >= 1, imageSize >= cells and classes >= 1, got %s, %s, %s",
+          cells,
+          imageSize,
+          classes);
     this.cells = cells;
     this.imageSize = imageSize;
     this.classes = classes;
@@ -77,8 +77,8 @@ public final class YoloGrid {
     for (int i = 0; i < n; i++) {
       for (Box b : boxes.get(i)) {
         if (b.label() < 0 || b.label() >= classes)
-          throw new IllegalArgumentException(
-              "YoloGrid.targets: box label " + b.label() + " is not in [0, " + classes + ")");
+          throw Check.badArgument(
+              "YoloGrid.targets", "box label %s is not in [0, %s)", b.label(), classes);
         int col = Math.min(cells - 1, Math.max(0, (int) Math.floor(b.centreX() / cell)));
         int row = Math.min(cells - 1, Math.max(0, (int) Math.floor(b.centreY() / cell)));
         int at = i * channels() * plane + row * cells + col;
@@ -103,12 +103,8 @@ public final class YoloGrid {
   public Tensor loss(Tensor output, Tensor targets) {
     checkOutput("loss", output);
     if (!targets.shape().equals(output.shape()))
-      throw new IllegalArgumentException(
-          "YoloGrid.loss: output "
-              + output.shape()
-              + " and targets "
-              + targets.shape()
-              + " differ");
+      throw Check.badArgument(
+          "YoloGrid.loss", "output %s and targets %s differ", output.shape(), targets.shape());
     int n = output.size(0);
     Tensor objLogit = output.narrow(1, 0, 1);
     Tensor obj = targets.narrow(1, 0, 1);
@@ -176,19 +172,14 @@ public final class YoloGrid {
         || output.size(1) != channels()
         || output.size(2) != cells
         || output.size(3) != cells)
-      throw new IllegalArgumentException(
-          "YoloGrid."
-              + op
-              + ": expected output [N, "
-              + channels()
-              + ", "
-              + cells
-              + ", "
-              + cells
-              + "] (5 + "
-              + classes
-              + " classes per cell), got "
-              + output.shape());
+      throw Check.badArgument(
+          "YoloGrid." + op,
+          "expected output [N, %d, %d, %d] (5 + %d classes per cell), got %s",
+          channels(),
+          cells,
+          cells,
+          classes,
+          output.shape());
   }
 
   @Override

@@ -2,6 +2,8 @@ package dl.autograd;
 
 import dl.nn.functional.Conv;
 import dl.nn.functional.F;
+import dl.nn.functional.Norm;
+import dl.nn.functional.Pool;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -563,14 +565,14 @@ final class OpTable {
             "maxPool2d 2x2",
             s(d(2, 3, 4, 6)),
             Domain.ANY,
-            t -> Conv.maxPool2d(t[0], new int[] {2, 2}, new int[] {2, 2}, Conv.pad(0, 0), one),
+            t -> Pool.maxPool2d(t[0], new int[] {2, 2}, new int[] {2, 2}, Conv.pad(0, 0), one),
             r -> NaiveConv.pool(r[0], 2, 2, 0, 1, true)));
     c.add(
         row(
             "maxPool2d 3x3 stride 2 padding 1",
             s(d(1, 2, 7, 7)),
             Domain.ANY,
-            t -> Conv.maxPool2d(t[0], new int[] {3, 3}, new int[] {2, 2}, Conv.pad(1, 1), one),
+            t -> Pool.maxPool2d(t[0], new int[] {3, 3}, new int[] {2, 2}, Conv.pad(1, 1), one),
             r -> NaiveConv.pool(r[0], 3, 2, 1, 1, true)));
     c.add(
         row(
@@ -578,7 +580,7 @@ final class OpTable {
             s(d(1, 1, 6, 6)),
             Domain.ANY,
             t ->
-                Conv.maxPool2d(
+                Pool.maxPool2d(
                     t[0], new int[] {2, 2}, new int[] {1, 1}, Conv.pad(0, 0), new int[] {2, 2}),
             r -> NaiveConv.pool(r[0], 2, 1, 0, 2, true)));
     // Max unpooling (the Scatter primitive); the indices are data. Repeated indices (overlapping
@@ -590,7 +592,7 @@ final class OpTable {
             "maxUnpool2d",
             s(d(1, 1, 2, 2), d(1, 1, 2, 2)),
             Domain.ANY,
-            t -> Conv.maxUnpool2d(t[0], t[1], 4, 4),
+            t -> Pool.maxUnpool2d(t[0], t[1], 4, 4),
             r -> {
               double[] out = new double[16];
               int[] at = {5, 6, 9, 15};
@@ -604,14 +606,14 @@ final class OpTable {
             "avgPool2d 3x3 stride 2 padding 1",
             s(d(2, 2, 5, 5)),
             Domain.ANY,
-            t -> Conv.avgPool2d(t[0], new int[] {3, 3}, new int[] {2, 2}, Conv.pad(1, 1)),
+            t -> Pool.avgPool2d(t[0], new int[] {3, 3}, new int[] {2, 2}, Conv.pad(1, 1)),
             r -> NaiveConv.pool(r[0], 3, 2, 1, 1, false)));
     c.add(
         row(
             "adaptiveAvgPool2d global",
             s(d(2, 3, 4, 5)),
             Domain.ANY,
-            t -> Conv.adaptiveAvgPool2d(t[0], 1, 1),
+            t -> Pool.adaptiveAvgPool2d(t[0], 1, 1),
             r ->
                 new Ref(
                     r[0].reduce(d(2, 3), 0, Double::sum).map(v -> v / 20).data(), d(2, 3, 1, 1))));
@@ -621,7 +623,7 @@ final class OpTable {
             s(d(4, 3, 2, 2), d(3), d(3)),
             Domain.ANY,
             t ->
-                Conv.batchNorm(
+                Norm.batchNorm(
                     t[0],
                     Tensor.zeros(dl.DType.FLOAT64, 3),
                     Tensor.ones(dl.DType.FLOAT64, 3),
@@ -637,7 +639,7 @@ final class OpTable {
             s(d(2, 3, 2, 2)),
             Domain.ANY,
             t ->
-                Conv.batchNorm(
+                Norm.batchNorm(
                     t[0],
                     Tensor.of(0.5, -1, 2).float64(),
                     Tensor.of(4, 0.25, 1).float64(),
@@ -658,7 +660,7 @@ final class OpTable {
             "localResponseNorm size 3",
             s(d(2, 4, 2, 2)),
             Domain.ANY,
-            t -> Conv.localResponseNorm(t[0], 3, 0.5, 0.75, 2),
+            t -> Norm.localResponseNorm(t[0], 3, 0.5, 0.75, 2),
             r -> lrnRef(r[0], 3, 0.5, 0.75, 2)));
     // ---- composites the course leans on
     c.add(

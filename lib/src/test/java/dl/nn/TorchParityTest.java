@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dl.DType;
 import dl.nn.functional.Conv;
+import dl.nn.functional.Norm;
+import dl.nn.functional.Pool;
 import dl.nn.models.LeNet5;
 import dl.tensor.Tensor;
 import java.net.URISyntaxException;
@@ -116,7 +118,7 @@ class TorchParityTest {
             int[] k = pair(m.get("kernel")), s = pair(m.get("stride"));
             int[] p = pair(m.get("padding")), d = pair(m.get("dilation"));
             if (k[0] != k[1] || s[0] != s[1] || p[0] != p[1] || d[0] != d[1]) {
-              Tensor[] r = Conv.maxPool2dWithIndices(x, k, s, Conv.pad(p[0], p[1]), d);
+              Tensor[] r = Pool.maxPool2dWithIndices(x, k, s, Conv.pad(p[0], p[1]), d);
               close(t.get("indices"), r[1], 0, name + " indices");
               yield r[0];
             }
@@ -127,23 +129,23 @@ class TorchParityTest {
           }
           case "MaxUnpool2d" -> {
             int[] size = pair(m.get("output_size"));
-            yield Conv.maxUnpool2d(x, t.get("indices"), size[0], size[1]);
+            yield Pool.maxUnpool2d(x, t.get("indices"), size[0], size[1]);
           }
           case "AvgPool2d" -> {
             int[] p = pair(m.get("padding"));
-            yield Conv.avgPool2d(
+            yield Pool.avgPool2d(
                 x, pair(m.get("kernel")), pair(m.get("stride")), Conv.pad(p[0], p[1]));
           }
           case "AdaptiveAvgPool2d" -> {
             int[] size = pair(m.get("output_size"));
-            yield Conv.adaptiveAvgPool2d(x, size[0], size[1]);
+            yield Pool.adaptiveAvgPool2d(x, size[0], size[1]);
           }
           case "BatchNorm1d", "BatchNorm2d" -> {
             Tensor runningMean = t.get("running_mean").copy(),
                 runningVar = t.get("running_var").copy();
             boolean training = m.get("mode").equals("train");
             Tensor out =
-                Conv.batchNorm(
+                Norm.batchNorm(
                     x,
                     runningMean,
                     runningVar,
@@ -159,7 +161,7 @@ class TorchParityTest {
             yield out;
           }
           case "LocalResponseNorm" ->
-              Conv.localResponseNorm(
+              Norm.localResponseNorm(
                   x,
                   Integer.parseInt(m.get("size")),
                   Double.parseDouble(m.get("alpha")),

@@ -1,6 +1,6 @@
 package dl.bench;
 
-import dl.nn.functional.Conv;
+import dl.nn.functional.Pool;
 import dl.tensor.Rng;
 import dl.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -40,13 +40,13 @@ public class MaxPoolBench {
 
   @Benchmark
   public Tensor forward() {
-    return Conv.maxPool2d(x, TWO, TWO, NO_PAD, ONE);
+    return Pool.maxPool2d(x, TWO, TWO, NO_PAD, ONE);
   }
 
   @Benchmark
   public Tensor forwardBackward() {
     x.zeroGrad();
-    Conv.maxPool2d(x, TWO, TWO, NO_PAD, ONE).backward(dy);
+    Pool.maxPool2d(x, TWO, TWO, NO_PAD, ONE).backward(dy);
     return x.grad();
   }
 }

@@ -1,5 +1,6 @@
 package dl.nn.functional;
 
+import dl.Check;
 import dl.autograd.NoGrad;
 import dl.tensor.Tensor;
 
@@ -36,13 +37,8 @@ public final class F {
     Tensor slope = a;
     if (a.numel() > 1) {
       if (x.dim() < 2 || x.size(1) != a.numel()) {
-        throw new IllegalArgumentException(
-            "prelu: "
-                + a.numel()
-                + " slopes need input [N, "
-                + a.numel()
-                + ", ...], got "
-                + x.shape());
+        throw Check.badArgument(
+            "prelu", "%s slopes need input [N, %s, ...], got %s", a.numel(), a.numel(), x.shape());
       }
       int[] shape = new int[x.dim()];
       java.util.Arrays.fill(shape, 1);
@@ -77,12 +73,11 @@ public final class F {
       // plausible loss (PyTorch checks the same: "all elements of input should be between 0 and
       // 1").
       if (!(lo >= 0 && hi <= 1)) {
-        throw new IllegalArgumentException(
-            "binaryCrossEntropy: probabilities must be in [0, 1], got values in ["
-                + lo
-                + ", "
-                + hi
-                + "]; apply sigmoid first, or pass the scores to binaryCrossEntropyWithLogits");
+        throw Check.badArgument(
+            "binaryCrossEntropy",
+            "probabilities must be in [0, 1], got values in [%s, %s]; apply sigmoid first, or pass the scores to binaryCrossEntropyWithLogits",
+            lo,
+            hi);
       }
     }
     Tensor p = prob.clamp(1e-7, 1 - 1e-7);
@@ -123,37 +118,30 @@ public final class F {
   public static Tensor crossEntropy(Tensor logits, Tensor target) {
     if (logits.dim() > 2) return crossEntropyPerPosition(logits, target);
     if (logits.dim() != 2)
-      throw new IllegalArgumentException(
-          "crossEntropy: expected logits [N, C] or [N, C, d1, ...], got " + logits.shape());
+      throw Check.badArgument(
+          "crossEntropy", "expected logits [N, C] or [N, C, d1, ...], got %s", logits.shape());
     int n = logits.size(0), c = logits.size(1);
     Tensor logProb = logits.logSoftmax(1);
     if (target.dim() == 2) {
       if (!target.shape().equals(logits.shape())) {
-        throw new IllegalArgumentException(
-            "crossEntropy: logits "
-                + logits.shape()
-                + " and one-hot targets "
-                + target.shape()
-                + " differ");
+        throw Check.badArgument(
+            "crossEntropy",
+            "logits %s and one-hot targets %s differ",
+            logits.shape(),
+            target.shape());
       }
       return logProb.mul(target).sum(1).mean().neg();
     }
     if (target.dim() != 1 || target.size(0) != n) {
-      throw new IllegalArgumentException(
-          "crossEntropy: logits "
-              + logits.shape()
-              + " and targets "
-              + target.shape()
-              + ": expected targets ["
-              + n
-              + "] (class indices) or ["
-              + n
-              + ", "
-              + c
-              + "] (one-hot)"
-              + (target.dim() == 1
-                  ? "; batch sizes " + n + " and " + target.size(0) + " differ"
-                  : ""));
+      throw Check.badArgument(
+          "crossEntropy",
+          "logits %s and targets %s: expected targets [%s] (class indices) or [%s, %s] (one-hot)%s",
+          logits.shape(),
+          target.shape(),
+          n,
+          n,
+          c,
+          (target.dim() == 1 ? "; batch sizes " + n + " and " + target.size(0) + " differ" : ""));
     }
     checkLabels("crossEntropy", target, c);
     return logProb.gather(1, target.reshape(n, 1)).mean().neg();
@@ -166,13 +154,12 @@ public final class F {
     expected[0] = ls[0];
     System.arraycopy(ls, 2, expected, 1, ls.length - 2);
     if (!java.util.Arrays.equals(target.shape().toArray(), expected)) {
-      throw new IllegalArgumentException(
-          "crossEntropy: logits "
-              + logits.shape()
-              + " need class-index targets "
-              + dl.tensor.Shape.of(expected)
-              + " (the logits' shape without the class axis 1), got "
-              + target.shape());
+      throw Check.badArgument(
+          "crossEntropy",
+          "logits %s need class-index targets %s (the logits' shape without the class axis 1), got %s",
+          logits.shape(),
+          dl.tensor.Shape.of(expected),
+          target.shape());
     }
     checkLabels("crossEntropy", target, ls[1]);
     return logits.logSoftmax(1).gather(1, target.unsqueeze(1)).mean().neg();
@@ -183,23 +170,16 @@ public final class F {
     double[] y = labels.toDoubleArray();
     for (int i = 0; i < y.length; i++) {
       if (y[i] != Math.rint(y[i]) || y[i] < 0 || y[i] >= classes) {
-        throw new IllegalArgumentException(
-            op
-                + ": label "
-                + y[i]
-                + " at position "
-                + i
-                + " is not a class index in [0, "
-                + classes
-                + ")");
+        throw Check.badArgument(
+            op, "label %s at position %s is not a class index in [0, %s)", y[i], i, classes);
       }
     }
   }
 
   private static void sameShape(String op, Tensor a, Tensor b) {
     if (!a.shape().equals(b.shape())) {
-      throw new IllegalArgumentException(
-          op + ": prediction " + a.shape() + " and target " + b.shape() + " shapes differ");
+      throw Check.badArgument(
+          op, "prediction %s and target %s shapes differ", a.shape(), b.shape());
     }
   }
 }

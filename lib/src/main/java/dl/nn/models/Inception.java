@@ -1,5 +1,6 @@
 package dl.nn.models;
 
+import dl.Check;
 import dl.nn.Conv2d;
 import dl.nn.MaxPool2d;
 import dl.nn.Module;
@@ -53,19 +54,16 @@ public final class Inception extends Module {
             : new int[] {in, c1, c3, c5, poolProj};
     for (int c : counts)
       if (c <= 0)
-        throw new IllegalArgumentException(
-            "Inception: channel counts must be positive, got in="
-                + in
-                + ", c1="
-                + c1
-                + (reduce ? ", reduce3=" + reduce3 : "")
-                + ", c3="
-                + c3
-                + (reduce ? ", reduce5=" + reduce5 : "")
-                + ", c5="
-                + c5
-                + ", poolProj="
-                + poolProj);
+        throw Check.badArgument(
+            "Inception",
+            "channel counts must be positive, got in=%s, c1=%s%s, c3=%s%s, c5=%s, poolProj=%s",
+            in,
+            c1,
+            (reduce ? ", reduce3=" + reduce3 : ""),
+            c3,
+            (reduce ? ", reduce5=" + reduce5 : ""),
+            c5,
+            poolProj);
     this.in = in;
     this.outChannels = c1 + c3 + c5 + poolProj;
     Sequential b1 = Sequential.of(conv(in, c1, 1), new ReLU());
@@ -120,8 +118,7 @@ public final class Inception extends Module {
   @Override
   public Tensor forward(Tensor x) {
     if (x.dim() != 4 || x.size(1) != in)
-      throw new IllegalArgumentException(
-          "Inception: expected input [N, " + in + ", H, W], got " + x.shape());
+      throw Check.badArgument("Inception", "expected input [N, %s, H, W], got %s", in, x.shape());
     Tensor[] outs = new Tensor[branches.size()];
     for (int i = 0; i < outs.length; i++) outs[i] = branches.get(i).forward(x);
     return Tensor.cat(1, outs); // join the branches along the channel axis

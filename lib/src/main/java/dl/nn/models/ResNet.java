@@ -1,5 +1,6 @@
 package dl.nn.models;
 
+import dl.Check;
 import dl.nn.AdaptiveAvgPool2d;
 import dl.nn.BatchNorm2d;
 import dl.nn.Conv2d;
@@ -69,8 +70,8 @@ public final class ResNet extends Module {
   /** Like {@link #small(int, int, int)} with {@code width} channels in the first stage. */
   public static ResNet small(int channels, int classes, int blocksPerStage, int width) {
     if (blocksPerStage <= 0)
-      throw new IllegalArgumentException(
-          "ResNet.small: blocks per stage must be positive, got " + blocksPerStage);
+      throw Check.badArgument(
+          "ResNet.small", "blocks per stage must be positive, got %s", blocksPerStage);
     List<Module> layers =
         new ArrayList<>(
             List.of(
