@@ -104,6 +104,8 @@ jmh_opts=(-rf json)
 ((quick)) && jmh_opts+=(-wi 2 -w 1 -i 3 -r 1)
 ((avx2)) && jmh_opts+=(-jvmArgsAppend -XX:UseAVX=2)
 regex="${BENCH:-dl.bench}"
+# NOTE: InPlaceCheckBench compares us with ourselves (its own main interleaves the forks), not with PyTorch.
+jmh_opts+=(-e InPlaceCheck)
 
 # JMH's full log goes to target/bench/jmh.log; its summary table is printed.
 summary() { sed -n '/^Benchmark .*Mode/,$p' "$1"; }

@@ -12,6 +12,22 @@ import dl.tensor.Tensor;
  * broadcast shape: the engine sums it back to the input's shape.
  */
 public abstract class Function {
+  /**
+   * PyTorch's in-place rule is on unless the JVM runs with {@code
+   * -Ddl.autograd.versionCheck=false}. That switch exists only to measure what the rule costs
+   * (ci/bench, {@code InPlaceCheckBench}): with it off, a tensor changed in place between forward
+   * and backward silently gives wrong gradients again. Read once, when the first op runs.
+   */
+  static final boolean CHECK_VERSIONS = readVersionCheckSwitch();
+
+  private static boolean readVersionCheckSwitch() {
+    if (!"false".equalsIgnoreCase(System.getProperty("dl.autograd.versionCheck", ""))) return true;
+    System.err.println(
+        "dl: autograd's in-place check is OFF (-Ddl.autograd.versionCheck=false), for benchmarking"
+            + " only: a tensor changed in place before backward gives wrong gradients silently");
+    return false;
+  }
+
   private Tensor[] inputs;
   private Tensor[] saved;
   private int[] savedVersions;
@@ -57,6 +73,7 @@ public abstract class Function {
    */
   protected final void save(Tensor... tensors) {
     saved = tensors;
+    if (!CHECK_VERSIONS) return;
     savedVersions = new int[tensors.length];
     for (int i = 0; i < tensors.length; i++) savedVersions[i] = tensors[i].version();
   }
@@ -102,7 +119,7 @@ public abstract class Function {
    * tensor.
    */
   private void checkSavedVersions() {
-    if (saved == null) return;
+    if (saved == null || savedVersions == null) return; // nothing saved, or the check is off
     for (int i = 0; i < saved.length; i++) {
       int now = saved[i].version();
       if (now != savedVersions[i]) {

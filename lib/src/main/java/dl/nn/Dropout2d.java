@@ -7,6 +7,12 @@ import dl.tensor.Tensor;
 /**
  * Channel dropout: in training whole feature maps are zeroed with probability p (neighbouring
  * pixels are too correlated for element dropout to help), the rest scaled by 1/(1 − p).
+ *
+ * <p>Masks come from {@link Rng#global()} unless {@link #rng} gives a generator. Threads: outside
+ * {@link Rng#withSeed} that generator is shared by every thread, so two models trained at once in
+ * two threads would take each other's draws. Train each in {@code Rng.withSeed(seed, () -> …)}: its
+ * masks (and initial weights and shuffles) then come from the run's own generator, as when it runs
+ * alone.
  */
 public final class Dropout2d extends Module {
   private final double p;
@@ -19,9 +25,8 @@ public final class Dropout2d extends Module {
   }
 
   /**
-   * Draws masks from {@code rng} instead of the global generator. Threads: the global generator is
-   * shared by every thread, so models trained in parallel should each give their dropout layers a
-   * generator of their own, e.g. {@code .rng(Rng.global().split())} when the model is built.
+   * Draws masks from {@code rng} instead of the global generator, e.g. {@code
+   * .rng(Rng.global().split())} when the model is built.
    */
   public Dropout2d rng(Rng r) {
     rng = r;

@@ -81,7 +81,10 @@ public final class Tensor {
 
   // ================================================================ factories
 
-  /** Sets the seed of the global random generator, like {@code torch.manual_seed}. */
+  /**
+   * Sets the seed of the global random generator, like {@code torch.manual_seed}: the one shared by
+   * every thread, or inside {@link Rng#withSeed} only the run's own (see {@link Rng} on threads).
+   */
   public static void manualSeed(long seed) {
     Rng.seedGlobal(seed);
   }

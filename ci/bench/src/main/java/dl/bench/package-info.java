@@ -1,10 +1,12 @@
 /**
  * Benchmarks of the library (issue #8), kept out of {@code lib} and out of the default build: JMH
  * benchmarks of the kernels students' models spend their time in (matrix product, convolution, max
- * pooling, one LeNet-5 training step) and {@link dl.bench.MemoryScale}, which reports peak heap and
- * how step time grows with batch and image size. Beside them, the runnable mains behind {@code
- * ci/bench.sh}: {@link dl.bench.MnistTargets} and {@link dl.bench.CnnTargets} train the course's
- * models end to end and print the figures of the README's results table, and {@link
+ * pooling, one LeNet-5 training step), {@link dl.bench.MemoryScale}, which reports peak heap and
+ * how step time grows with batch and image size, and {@link dl.bench.InPlaceCheckBench}, which
+ * measures what autograd's in-place check costs in a LeNet-5 and a ResNet-8 step (its own {@code
+ * main} interleaves the forks with the check on and off). Beside them, the runnable mains behind
+ * {@code ci/bench.sh}: {@link dl.bench.MnistTargets} and {@link dl.bench.CnnTargets} train the
+ * course's models end to end and print the figures of the README's results table, and {@link
  * dl.bench.BackendBench} measures the CPU and OpenCL backends side by side.
  *
  * <p>Build and run with {@code bash ci/bench/compare.sh} (side by side with PyTorch) or by hand:
