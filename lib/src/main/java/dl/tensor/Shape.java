@@ -1,5 +1,6 @@
 package dl.tensor;
 
+import dl.Check;
 import dl.backend.View;
 import java.util.Arrays;
 
@@ -26,8 +27,8 @@ public final class Shape {
   public static Shape of(int... dims) {
     for (int d : dims) {
       if (d < 0)
-        throw new IllegalArgumentException(
-            "shape " + Arrays.toString(dims) + ": sizes must be >= 0");
+        throw Check.badArgument(
+            "Shape.of", "sizes must be non-negative, got %s", Arrays.toString(dims));
     }
     return new Shape("shape", dims.clone());
   }
@@ -56,11 +57,10 @@ public final class Shape {
   public int axis(String op, int axis) {
     int r = dims.length;
     if (r == 0)
-      throw new IllegalArgumentException(
-          op + ": axis " + axis + " out of range for shape [] (a 0-D tensor has no axes)");
+      throw Check.badArgument(
+          op, "axis %s out of range for shape [] (a 0-D tensor has no axes)", axis);
     if (axis < -r || axis >= r) {
-      throw new IllegalArgumentException(
-          op + ": axis " + axis + " out of range for shape " + this + " (rank " + r + ")");
+      throw Check.badArgument(op, "axis %s out of range for shape %s (rank %s)", axis, this, r);
     }
     return axis < 0 ? axis + r : axis;
   }
@@ -76,19 +76,14 @@ public final class Shape {
       int da = i < r - a.rank() ? 1 : a.dims[i - (r - a.rank())];
       int db = i < r - b.rank() ? 1 : b.dims[i - (r - b.rank())];
       if (da != db && da != 1 && db != 1) {
-        throw new IllegalArgumentException(
-            op
-                + ": shapes "
-                + a
-                + " and "
-                + b
-                + " cannot broadcast (axis "
-                + i
-                + " of the aligned shapes: "
-                + da
-                + " vs "
-                + db
-                + ")");
+        throw Check.badArgument(
+            op,
+            "shapes %s and %s cannot broadcast (axis %s of the aligned shapes: %s vs %s)",
+            a,
+            b,
+            i,
+            da,
+            db);
       }
       out[i] = da == 1 ? db : da;
     }

@@ -1,5 +1,6 @@
 package dl.tensor;
 
+import dl.Check;
 import dl.DType;
 import dl.autograd.Autograd;
 import dl.autograd.Function;
@@ -102,8 +103,8 @@ public final class Tensor {
     float[] f = new float[rows.length * cols];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != cols) {
-        throw new IllegalArgumentException(
-            "Tensor.of: row " + i + " has " + rows[i].length + " values, row 0 has " + cols);
+        throw Check.badArgument(
+            "Tensor.of", "row %s has %s values, row 0 has %s", i, rows[i].length, cols);
       }
       for (int j = 0; j < cols; j++) f[i * cols + j] = (float) rows[i][j];
     }
@@ -125,8 +126,8 @@ public final class Tensor {
   private static Shape checkData(String op, int length, int[] shape) {
     Shape s = Shape.of(shape);
     if (s.numel() != length) {
-      throw new IllegalArgumentException(
-          op + ": " + length + " values cannot fill shape " + s + " (" + s.numel() + " elements)");
+      throw Check.badArgument(
+          op, "%s values cannot fill shape %s (%s elements)", length, s, s.numel());
     }
     return s;
   }
@@ -172,8 +173,7 @@ public final class Tensor {
   /** start, start+step, … (before end) as float32. */
   public static Tensor arange(double start, double end, double step) {
     if (step == 0 || (end - start) / step < 0) {
-      throw new IllegalArgumentException(
-          "arange: cannot go from " + start + " to " + end + " in steps of " + step);
+      throw Check.badArgument("arange", "cannot go from %s to %s in steps of %s", start, end, step);
     }
     int n = (int) Math.ceil((end - start) / step);
     float[] f = new float[n];
@@ -289,23 +289,21 @@ public final class Tensor {
   /** The single value of a one-element tensor. */
   public double item() {
     if (numel() != 1)
-      throw new IllegalArgumentException(
-          "item: tensor of shape " + shape + " has " + numel() + " elements, not 1");
+      throw Check.badArgument("item", "tensor of shape %s has %s elements, not 1", shape, numel());
     return toDoubleArray()[0];
   }
 
   /** The element at {@code index} (one index per axis). */
   public double get(int... index) {
     if (index.length != dim()) {
-      throw new IllegalArgumentException(
-          "get: " + index.length + " indices for a tensor of shape " + shape);
+      throw Check.badArgument("get", "%s indices for a tensor of shape %s", index.length, shape);
     }
     Tensor t = this;
     for (int k = 0; k < index.length; k++) {
       int i = index[k] < 0 ? index[k] + shape.get(k) : index[k];
       if (i < 0 || i >= shape.get(k)) {
-        throw new IllegalArgumentException(
-            "get: index " + index[k] + " out of range for axis " + k + " of shape " + shape);
+        throw Check.badArgument(
+            "get", "index %s out of range for axis %s of shape %s", index[k], k, shape);
       }
       t = TensorMath.slice(t, k, i, i + 1, 1);
     }
@@ -329,8 +327,7 @@ public final class Tensor {
     for (int i = 0; i < d.length; i++) {
       r[i] = (int) d[i];
       if (r[i] != d[i])
-        throw new IllegalArgumentException(
-            "toIntArray: element " + i + " is " + d[i] + ", not an integer");
+        throw Check.badArgument("toIntArray", "element %s is %s, not an integer", i, d[i]);
     }
     return r;
   }
@@ -347,10 +344,8 @@ public final class Tensor {
    */
   public Tensor requiresGrad(boolean value) {
     if (gradFn != null && !value) {
-      throw new IllegalArgumentException(
-          "requiresGrad: tensor computed by "
-              + gradFn.name()
-              + " is part of a graph; use detach()");
+      throw Check.badArgument(
+          "requiresGrad", "tensor computed by %s is part of a graph; use detach()", gradFn.name());
     }
     requiresGrad = value;
     return this;
@@ -384,10 +379,10 @@ public final class Tensor {
   /** Backward from a scalar: the seed gradient is 1. */
   public void backward() {
     if (numel() != 1) {
-      throw new IllegalArgumentException(
-          "backward: tensor of shape "
-              + shape
-              + " is not a scalar; pass the gradient explicitly with backward(grad)");
+      throw Check.badArgument(
+          "backward",
+          "tensor of shape %s is not a scalar; pass the gradient explicitly with backward(grad)",
+          shape);
     }
     backward(onesLike(this), false);
   }
@@ -799,12 +794,11 @@ public final class Tensor {
   /** Like {@link #reshape} but never copies: fails on a non-contiguous tensor. */
   public Tensor view(int... newShape) {
     if (!isContiguous()) {
-      throw new IllegalArgumentException(
-          "view: tensor of shape "
-              + shape
-              + " with strides "
-              + Arrays.toString(view.strides())
-              + " is not contiguous; call contiguous() or reshape()");
+      throw Check.badArgument(
+          "view",
+          "tensor of shape %s with strides %s is not contiguous; call contiguous() or reshape()",
+          shape,
+          Arrays.toString(view.strides()));
     }
     return reshape(newShape);
   }
@@ -815,12 +809,10 @@ public final class Tensor {
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] == -1) {
         if (unknown >= 0)
-          throw new IllegalArgumentException(
-              op + ": only one size may be -1, got " + Arrays.toString(dims));
+          throw Check.badArgument(op, "only one size may be -1, got %s", Arrays.toString(dims));
         unknown = i;
       } else if (dims[i] < 0) {
-        throw new IllegalArgumentException(
-            op + ": invalid size " + dims[i] + " in " + Arrays.toString(dims));
+        throw Check.badArgument(op, "invalid size %s in %s", dims[i], Arrays.toString(dims));
       } else {
         // Capped at 2^32 before multiplying (so the long cannot overflow): any count that large
         // cannot divide this tensor's int-sized count, and fails below as it should.
@@ -830,30 +822,15 @@ public final class Tensor {
     int[] d = dims.clone();
     if (unknown >= 0) {
       if (known == 0 || numel() % known != 0) {
-        throw new IllegalArgumentException(
-            op
-                + ": cannot view "
-                + shape
-                + " ("
-                + numel()
-                + " elements) as "
-                + Arrays.toString(dims));
+        throw Check.badArgument(
+            op, "cannot view %s (%s elements) as %s", shape, numel(), Arrays.toString(dims));
       }
       d[unknown] = (int) (numel() / known);
     }
     Shape s = Shape.of(d);
     if (s.numel() != numel()) {
-      throw new IllegalArgumentException(
-          op
-              + ": cannot view "
-              + shape
-              + " ("
-              + numel()
-              + " elements) as "
-              + s
-              + " ("
-              + s.numel()
-              + " elements)");
+      throw Check.badArgument(
+          op, "cannot view %s (%s elements) as %s (%s elements)", shape, numel(), s, s.numel());
     }
     return s;
   }
@@ -869,8 +846,7 @@ public final class Tensor {
   public Tensor flatten(int start, int end) {
     int s = shape.axis("flatten", start), e = shape.axis("flatten", end);
     if (s > e)
-      throw new IllegalArgumentException(
-          "flatten: start axis " + start + " comes after end axis " + end);
+      throw Check.badArgument("flatten", "start axis %s comes after end axis %s", start, end);
     int[] d = shape.toArray();
     int[] r = new int[d.length - (e - s)];
     int n = 1;
@@ -931,15 +907,13 @@ public final class Tensor {
   public Tensor narrow(int axis, int start, int length) {
     int k = shape.axis("narrow", axis);
     if (length < 0 || start < 0 || start + length > shape.get(k)) {
-      throw new IllegalArgumentException(
-          "narrow: ["
-              + start
-              + ", "
-              + (start + length)
-              + ") out of bounds for axis "
-              + axis
-              + " of shape "
-              + shape);
+      throw Check.badArgument(
+          "narrow",
+          "[%s, %s) out of bounds for axis %s of shape %s",
+          start,
+          start + length,
+          axis,
+          shape);
     }
     return slice(k, start, start + length, 1);
   }
@@ -949,8 +923,8 @@ public final class Tensor {
     int k = shape.axis("select", axis);
     int i = index < 0 ? index + shape.get(k) : index;
     if (i < 0 || i >= shape.get(k)) {
-      throw new IllegalArgumentException(
-          "select: index " + index + " out of range for axis " + axis + " of shape " + shape);
+      throw Check.badArgument(
+          "select", "index %s out of range for axis %s of shape %s", index, axis, shape);
     }
     return narrow(k, i, 1).squeeze(k);
   }
@@ -965,8 +939,8 @@ public final class Tensor {
     if (dim() == 0 && (axis == 0 || axis == -1)) return this;
     int k = shape.axis("squeeze", axis);
     if (shape.get(k) != 1)
-      throw new IllegalArgumentException(
-          "squeeze: axis " + axis + " of shape " + shape + " has size " + shape.get(k) + ", not 1");
+      throw Check.badArgument(
+          "squeeze", "axis %s of shape %s has size %s, not 1", axis, shape, shape.get(k));
     int[] d = shape.toArray();
     int[] r = new int[d.length - 1];
     for (int i = 0, j = 0; i < d.length; i++) if (i != k) r[j++] = d[i];
@@ -978,8 +952,7 @@ public final class Tensor {
     int r = dim() + 1;
     int k = axis < 0 ? axis + r : axis;
     if (k < 0 || k >= r)
-      throw new IllegalArgumentException(
-          "unsqueeze: axis " + axis + " out of range for shape " + shape);
+      throw Check.badArgument("unsqueeze", "axis %s out of range for shape %s", axis, shape);
     int[] d = new int[r];
     for (int i = 0, j = 0; i < r; i++) d[i] = i == k ? 1 : shape.get(j++);
     return reshape(d);
@@ -997,8 +970,7 @@ public final class Tensor {
     Tensor[] lifted = new Tensor[parts.length];
     for (int i = 0; i < parts.length; i++) {
       if (!parts[i].shape.equals(parts[0].shape)) {
-        throw new IllegalArgumentException(
-            "stack: shapes " + parts[0].shape + " and " + parts[i].shape + " differ");
+        throw Check.badArgument("stack", "shapes %s and %s differ", parts[0].shape, parts[i].shape);
       }
       lifted[i] = parts[i].unsqueeze(axis);
     }
@@ -1026,8 +998,7 @@ public final class Tensor {
     Shape.broadcast("sumToShape", target, shape); // validates compatibility
     int lead = dim() - target.rank();
     if (lead < 0)
-      throw new IllegalArgumentException(
-          "sumToShape: cannot sum " + shape + " to the larger shape " + target);
+      throw Check.badArgument("sumToShape", "cannot sum %s to the larger shape %s", shape, target);
     int[] axes =
         IntStream.range(0, dim())
             .filter(i -> i < lead || (target.get(i - lead) == 1 && shape.get(i) != 1))
@@ -1061,10 +1032,10 @@ public final class Tensor {
    */
   public Tensor toInPlace(Backend device) {
     if (!isLeaf()) {
-      throw new IllegalArgumentException(
-          "toInPlace: tensor computed by "
-              + gradFn.name()
-              + " is part of a graph; move its inputs, or use to(device)");
+      throw Check.badArgument(
+          "toInPlace",
+          "tensor computed by %s is part of a graph; move its inputs, or use to(device)",
+          gradFn.name());
     }
     if (device == device()) return this;
     int version = version();
@@ -1081,10 +1052,10 @@ public final class Tensor {
    */
   public Tensor toInPlace(DType dtype) {
     if (!isLeaf()) {
-      throw new IllegalArgumentException(
-          "toInPlace: tensor computed by "
-              + gradFn.name()
-              + " is part of a graph; convert its inputs, or use to(dtype)");
+      throw Check.badArgument(
+          "toInPlace",
+          "tensor computed by %s is part of a graph; convert its inputs, or use to(dtype)",
+          gradFn.name());
     }
     if (dtype == dtype()) return this;
     int version = version();
@@ -1130,21 +1101,19 @@ public final class Tensor {
   private void checkInPlace(String op) {
     if (requiresGrad && NoGrad.isGradEnabled()) {
       throw new IllegalStateException(
-          op
-              + ": tensor of shape "
-              + shape
-              + " requires grad; modify it in place only inside NoGrad.enter() (as optimizers do)");
+          Check.message(
+              op,
+              "tensor of shape %s requires grad; modify it in place only inside NoGrad.enter() (as optimizers do)",
+              shape));
     }
     int[] st = view.strides();
     for (int d = 0; d < st.length; d++) {
       if (st[d] == 0 && shape.get(d) > 1) {
-        throw new IllegalArgumentException(
-            op
-                + ": tensor of shape "
-                + shape
-                + " is a broadcast view (axis "
-                + d
-                + " repeats one element), so writing to it would overlap; call contiguous() first");
+        throw Check.badArgument(
+            op,
+            "tensor of shape %s is a broadcast view (axis %s repeats one element), so writing to it would overlap; call contiguous() first",
+            shape,
+            d);
       }
     }
   }
@@ -1188,8 +1157,7 @@ public final class Tensor {
     checkInPlace("copyFrom");
     Shape s = Shape.broadcast("copyFrom", shape, source.shape);
     if (!s.equals(shape))
-      throw new IllegalArgumentException(
-          "copyFrom: source shape " + source.shape + " does not fit " + shape);
+      throw Check.badArgument("copyFrom", "source shape %s does not fit %s", source.shape, shape);
     TensorMath.backendOf("copyFrom", this, source)
         .copy(TensorMath.expand(source, shape).layout(), view);
     buffer().bumpVersion();

@@ -24,13 +24,11 @@ public final class TensorMath {
     for (Tensor t : tensors) {
       Backend other = t.buffer().backend();
       if (other != b) {
-        throw new IllegalArgumentException(
-            op
-                + ": tensors are on different devices ('"
-                + b.name()
-                + "' and '"
-                + other.name()
-                + "'); move one with to(device)");
+        throw Check.badArgument(
+            op,
+            "tensors are on different devices ('%s' and '%s'); move one with to(device)",
+            b.name(),
+            other.name());
       }
     }
     return b;
@@ -48,10 +46,9 @@ public final class TensorMath {
       long bytes = (long) shape.numel() * (dtype == DType.FLOAT32 ? 4 : 8);
       OutOfMemoryError named =
           new OutOfMemoryError(
-              String.format(
-                  java.util.Locale.ROOT,
-                  "allocate: no room for a %s tensor of shape %s (%.1f MiB) on backend %s; the JVM"
-                      + " may use at most %d MiB (raise it with -Xmx, or use smaller batches)",
+              Check.message(
+                  "allocate",
+                  "no room for a %s tensor of shape %s (%.1f MiB) on backend %s; the JVM may use at most %d MiB (raise it with -Xmx, or use smaller batches)",
                   dtype.toString().toLowerCase(java.util.Locale.ROOT),
                   shape,
                   bytes / 1048576.0,
@@ -117,13 +114,11 @@ public final class TensorMath {
     Backend backend = backendOf(name, target, other);
     Shape result = Shape.broadcast(name, target.shape(), other.shape());
     if (!result.equals(target.shape())) {
-      throw new IllegalArgumentException(
-          name
-              + ": result shape "
-              + result
-              + " differs from the target's shape "
-              + target.shape()
-              + "; an in-place op cannot grow its target");
+      throw Check.badArgument(
+          name,
+          "result shape %s differs from the target's shape %s; an in-place op cannot grow its target",
+          result,
+          target.shape());
     }
     backend.binary(
         op,
@@ -158,8 +153,8 @@ public final class TensorMath {
     if (op != ReduceOp.SUM) {
       for (int k : ax) {
         if (a.shape().get(k) == 0)
-          throw new IllegalArgumentException(
-              name + ": cannot reduce the empty axis " + k + " of shape " + a.shape());
+          throw Check.badArgument(
+              name, "cannot reduce the empty axis %s of shape %s", k, a.shape());
       }
     }
     Shape kept = reducedShape(a.shape(), ax, true);
@@ -172,8 +167,7 @@ public final class TensorMath {
     String name = op == ReduceOp.MAX ? "argmax" : "argmin";
     int k = a.shape().axis(name, axis);
     if (a.shape().get(k) == 0)
-      throw new IllegalArgumentException(
-          name + ": axis " + axis + " of shape " + a.shape() + " is empty");
+      throw Check.badArgument(name, "axis %s of shape %s is empty", axis, a.shape());
     Shape kept = reducedShape(a.shape(), new int[] {k}, true);
     Tensor out = like(a, kept, a.dtype());
     a.buffer().backend().argReduce(op, a.layout(), k, out.layout());
@@ -189,8 +183,8 @@ public final class TensorMath {
   public static Tensor matmul(Tensor a, Tensor b) {
     Backend backend = backendOf("matmul", a, b);
     if (a.dim() == 0 || b.dim() == 0) {
-      throw new IllegalArgumentException(
-          "matmul: " + a.shape() + " x " + b.shape() + ": both operands need at least one axis");
+      throw Check.badArgument(
+          "matmul", "%s x %s: both operands need at least one axis", a.shape(), b.shape());
     }
     Tensor a2 = a.dim() == 1 ? reshape(a, Shape.of(1, a.shape().get(0))) : a;
     Tensor b2 = b.dim() == 1 ? reshape(b, Shape.of(b.shape().get(0), 1)) : b;
@@ -199,16 +193,8 @@ public final class TensorMath {
         k2 = b2.shape().get(-2),
         n = b2.shape().get(-1);
     if (k != k2) {
-      throw new IllegalArgumentException(
-          "matmul: "
-              + a.shape()
-              + " x "
-              + b.shape()
-              + ": inner dimensions "
-              + k
-              + " and "
-              + k2
-              + " differ");
+      throw Check.badArgument(
+          "matmul", "%s x %s: inner dimensions %s and %s differ", a.shape(), b.shape(), k, k2);
     }
     int[] ab = Arrays.copyOf(a2.shape().toArray(), a2.dim() - 2);
     int[] bb = Arrays.copyOf(b2.shape().toArray(), b2.dim() - 2);
@@ -216,16 +202,13 @@ public final class TensorMath {
     try {
       batch = Shape.broadcast("matmul", Shape.of(ab), Shape.of(bb));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "matmul: "
-              + a.shape()
-              + " x "
-              + b.shape()
-              + ": batch dimensions "
-              + Shape.of(ab)
-              + " and "
-              + Shape.of(bb)
-              + " cannot broadcast");
+      throw Check.badArgument(
+          "matmul",
+          "%s x %s: batch dimensions %s and %s cannot broadcast",
+          a.shape(),
+          b.shape(),
+          Shape.of(ab),
+          Shape.of(bb));
     }
     DType dtype = DType.promote(a.dtype(), b.dtype());
     Shape outShape = concat(batch, m, n);
@@ -270,12 +253,8 @@ public final class TensorMath {
     int k = shape.axis("scatterAdd", axis);
     checkGatherShapes("scatterAdd", shape, k, index.shape());
     if (!index.shape().equals(src.shape())) {
-      throw new IllegalArgumentException(
-          "scatterAdd: index shape "
-              + index.shape()
-              + " and source shape "
-              + src.shape()
-              + " differ");
+      throw Check.badArgument(
+          "scatterAdd", "index shape %s and source shape %s differ", index.shape(), src.shape());
     }
     Tensor out = like(src, shape, src.dtype());
     src.buffer().backend().scatterAdd(src.layout(), k, index.layout(), out.layout());
@@ -289,8 +268,8 @@ public final class TensorMath {
     int k = shape.axis("scatter", axis);
     checkGatherShapes("scatter", shape, k, index.shape());
     if (!index.shape().equals(src.shape())) {
-      throw new IllegalArgumentException(
-          "scatter: index shape " + index.shape() + " and source shape " + src.shape() + " differ");
+      throw Check.badArgument(
+          "scatter", "index shape %s and source shape %s differ", index.shape(), src.shape());
     }
     Tensor out = like(src, shape, src.dtype());
     src.buffer().backend().scatter(contiguous(src).layout(), k, index.layout(), out.layout());
@@ -301,14 +280,8 @@ public final class TensorMath {
     boolean ok = data.rank() == index.rank();
     for (int i = 0; ok && i < data.rank(); i++) ok = i == axis || data.get(i) == index.get(i);
     if (!ok) {
-      throw new IllegalArgumentException(
-          op
-              + ": index shape "
-              + index
-              + " must match data shape "
-              + data
-              + " on every axis but "
-              + axis);
+      throw Check.badArgument(
+          op, "index shape %s must match data shape %s on every axis but %s", index, data, axis);
     }
   }
 
@@ -325,15 +298,13 @@ public final class TensorMath {
     Backend backend = a.buffer().backend();
     for (int i = 0; i < index.length; i++) {
       if (index[i] < 0 || index[i] >= size) {
-        throw new IllegalArgumentException(
-            "indexSelect: index "
-                + index[i]
-                + " at position "
-                + i
-                + " out of range for axis "
-                + axis
-                + " of shape "
-                + a.shape());
+        throw Check.badArgument(
+            "indexSelect",
+            "index %s at position %s out of range for axis %s of shape %s",
+            index[i],
+            i,
+            axis,
+            a.shape());
       }
       backend.copy(
           slice(a, k, index[i], index[i] + 1, 1).layout(), slice(out, k, i, i + 1, 1).layout());
@@ -356,8 +327,8 @@ public final class TensorMath {
    */
   public static Tensor fold(Tensor cols, ConvGeometry g) {
     if (cols.dim() != 2 || cols.size(0) != g.rows() || cols.size(1) != g.columns()) {
-      throw new IllegalArgumentException(
-          "fold: expected columns [" + g.rows() + "," + g.columns() + "], got " + cols.shape());
+      throw Check.badArgument(
+          "fold", "expected columns [%s,%s], got %s", g.rows(), g.columns(), cols.shape());
     }
     Tensor out = like(cols, Shape.of(g.n(), g.c(), g.h(), g.w()), cols.dtype());
     Tensor c = contiguous(cols);
@@ -440,16 +411,13 @@ public final class TensorMath {
   /** Same elements, new shape: a view when the layout allows, else a copy first. */
   public static Tensor reshape(Tensor a, Shape shape) {
     if (shape.numel() != a.numel()) {
-      throw new IllegalArgumentException(
-          "reshape: cannot view "
-              + a.shape()
-              + " ("
-              + a.numel()
-              + " elements) as "
-              + shape
-              + " ("
-              + shape.numel()
-              + " elements)");
+      throw Check.badArgument(
+          "reshape",
+          "cannot view %s (%s elements) as %s (%s elements)",
+          a.shape(),
+          a.numel(),
+          shape,
+          shape.numel());
     }
     int[] strides = viewStrides(a.layout().shape(), a.layout().strides(), shape.toArray());
     if (strides != null) return view(a, shape.toArray(), strides, a.layout().offset());
@@ -495,20 +463,17 @@ public final class TensorMath {
   public static Tensor permute(Tensor a, int... order) {
     int r = a.dim();
     if (order.length != r) {
-      throw new IllegalArgumentException(
-          "permute: order "
-              + Arrays.toString(order)
-              + " has "
-              + order.length
-              + " axes, tensor "
-              + a.shape()
-              + " has "
-              + r);
+      throw Check.badArgument(
+          "permute",
+          "order %s has %s axes, tensor %s has %s",
+          Arrays.toString(order),
+          order.length,
+          a.shape(),
+          r);
     }
     int[] ax = axes("permute", a.shape(), order);
     if (ax.length != r)
-      throw new IllegalArgumentException(
-          "permute: order " + Arrays.toString(order) + " repeats an axis");
+      throw Check.badArgument("permute", "order %s repeats an axis", Arrays.toString(order));
     int[] shape = new int[r], strides = new int[r];
     for (int i = 0; i < r; i++) {
       int k = a.shape().axis("permute", order[i]);
@@ -523,26 +488,21 @@ public final class TensorMath {
     if (a.shape().equals(shape)) return a;
     int r = shape.rank(), lead = r - a.dim();
     if (lead < 0)
-      throw new IllegalArgumentException(
-          "expand: cannot expand " + a.shape() + " to fewer axes " + shape);
+      throw Check.badArgument("expand", "cannot expand %s to fewer axes %s", a.shape(), shape);
     int[] strides = new int[r];
     for (int i = 0; i < r; i++) {
       if (i < lead) continue;
       int size = a.layout().shape()[i - lead];
       if (size == shape.get(i)) strides[i] = a.layout().strides()[i - lead];
       else if (size != 1) {
-        throw new IllegalArgumentException(
-            "expand: cannot expand "
-                + a.shape()
-                + " to "
-                + shape
-                + " (axis "
-                + i
-                + ": "
-                + size
-                + " vs "
-                + shape.get(i)
-                + ")");
+        throw Check.badArgument(
+            "expand",
+            "cannot expand %s to %s (axis %s: %s vs %s)",
+            a.shape(),
+            shape,
+            i,
+            size,
+            shape.get(i));
       }
     }
     return view(a, shape.toArray(), strides, a.layout().offset());
@@ -556,15 +516,13 @@ public final class TensorMath {
     if (start < 0) start += size;
     if (end < 0) end += size;
     if (start < 0 || start > size || end < start || end > size) {
-      throw new IllegalArgumentException(
-          "slice: range ["
-              + start
-              + ", "
-              + end
-              + ") out of bounds for axis "
-              + axis
-              + " of shape "
-              + a.shape());
+      throw Check.badArgument(
+          "slice",
+          "range [%s, %s) out of bounds for axis %s of shape %s",
+          start,
+          end,
+          axis,
+          a.shape());
     }
     int[] shape = a.layout().shape().clone(), strides = a.layout().strides().clone();
     shape[k] = (end - start + step - 1) / step;
@@ -579,8 +537,8 @@ public final class TensorMath {
     Shape first = parts[0].shape();
     for (int i = 0; i < parts.length; i++) {
       if (parts[i].dim() == 0)
-        throw new IllegalArgumentException(
-            "cat: the 0-D tensor at position " + i + " has no axis to join along; use stack");
+        throw Check.badArgument(
+            "cat", "the 0-D tensor at position %s has no axis to join along; use stack", i);
     }
     int k = first.axis("cat", axis);
     int total = 0;
@@ -589,8 +547,8 @@ public final class TensorMath {
       boolean ok = p.dim() == first.rank();
       for (int i = 0; ok && i < first.rank(); i++) ok = i == k || p.shape().get(i) == first.get(i);
       if (!ok)
-        throw new IllegalArgumentException(
-            "cat: shapes " + first + " and " + p.shape() + " differ outside axis " + axis);
+        throw Check.badArgument(
+            "cat", "shapes %s and %s differ outside axis %s", first, p.shape(), axis);
       total += p.shape().get(k);
       dtype = DType.promote(dtype, p.dtype());
     }
