@@ -1,5 +1,6 @@
 package dl.autograd;
 
+import dl.Check;
 import dl.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,23 +28,24 @@ public final class Autograd {
   public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
     if (!root.requiresGrad() && root.computedUnderNoGrad()) {
       throw new IllegalStateException(
-          "backward: tensor of shape "
-              + root.shape()
-              + " was computed inside a NoGrad scope (NoGrad.enter() or evaluation), so no graph"
-              + " was recorded even though its inputs require grad; compute it outside NoGrad");
+          Check.message(
+              "backward",
+              "tensor of shape %s was computed inside a NoGrad scope (NoGrad.enter() or evaluation), so no graph was recorded even though its inputs require grad; compute it outside NoGrad",
+              root.shape()));
     }
     if (!root.requiresGrad()) {
       throw new IllegalStateException(
-          "backward: tensor of shape "
-              + root.shape()
-              + " does not require grad; call requiresGrad(true) on an input before computing it");
+          Check.message(
+              "backward",
+              "tensor of shape %s does not require grad; call requiresGrad(true) on an input before computing it",
+              root.shape()));
     }
     if (!seed.shape().equals(root.shape())) {
-      throw new IllegalArgumentException(
-          "backward: gradient shape "
-              + seed.shape()
-              + " does not match tensor shape "
-              + root.shape());
+      throw Check.badArgument(
+          "backward",
+          "gradient shape %s does not match tensor shape %s",
+          seed.shape(),
+          root.shape());
     }
     List<Tensor> order = topologicalOrder(root);
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
@@ -58,7 +60,7 @@ public final class Autograd {
         Tensor[] inputs = fn.recordedInputs();
         if (inputs == null) {
           throw new IllegalStateException(
-              "backward: the graph through " + fn.name() + " was already freed");
+              Check.message("backward", "the graph through %s was already freed", fn.name()));
         }
         Tensor[] inputGrads = fn.runBackward(g);
         for (int i = 0; i < inputs.length; i++) {

@@ -1,5 +1,6 @@
 package dl.autograd;
 
+import dl.Check;
 import dl.tensor.Tensor;
 
 /**
@@ -105,9 +106,10 @@ public abstract class Function {
   final Tensor[] runBackward(Tensor gradOutput) {
     if (released) {
       throw new IllegalStateException(
-          "backward: the graph through "
-              + name()
-              + " was already freed by an earlier backward(); to run backward twice, retain the graph the first time: backward(grad, true)");
+          Check.message(
+              "backward",
+              "the graph through %s was already freed by an earlier backward(); to run backward twice, retain the graph the first time: backward(grad, true)",
+              name()));
     }
     checkSavedVersions();
     return backward(gradOutput);
@@ -124,19 +126,14 @@ public abstract class Function {
       int now = saved[i].version();
       if (now != savedVersions[i]) {
         throw new IllegalStateException(
-            "backward: one of the variables needed for gradient computation has been modified by"
-                + " an inplace operation: "
-                + name()
-                + " saved "
-                + describeSaved(i)
-                + " "
-                + saved[i].shape()
-                + ", version "
-                + now
-                + ", expected "
-                + savedVersions[i]
-                + ". It was changed in place (an …InPlace method, copyFrom, an optimizer step) after"
-                + " the forward pass; call backward() before changing it, or change a copy");
+            Check.message(
+                "backward",
+                "one of the variables needed for gradient computation has been modified by an inplace operation: %s saved %s %s, version %s, expected %s. It was changed in place (an …InPlace method, copyFrom, an optimizer step) after the forward pass; call backward() before changing it, or change a copy",
+                name(),
+                describeSaved(i),
+                saved[i].shape(),
+                now,
+                savedVersions[i]));
       }
     }
   }

@@ -1,5 +1,6 @@
 package dl.autograd;
 
+import dl.Check;
 import dl.tensor.Tensor;
 import java.util.Objects;
 
@@ -34,9 +35,10 @@ public abstract class GraphLinks {
   public static synchronized void register(GraphLinks links) {
     Objects.requireNonNull(links, "GraphLinks.register: links");
     if (links.getClass().getNestHost() != Tensor.class)
-      throw new IllegalArgumentException(
-          "GraphLinks.register: only dl.tensor.Tensor registers graph links, got "
-              + links.getClass().getName());
+      throw Check.badArgument(
+          "GraphLinks.register",
+          "only dl.tensor.Tensor registers graph links, got %s",
+          links.getClass().getName());
     if (registered != null)
       throw new IllegalStateException("GraphLinks.register: already registered");
     registered = links;
