@@ -1,5 +1,6 @@
 package dl.backend;
 
+import dl.Check;
 import dl.backend.cpu.CpuBackend;
 import dl.backend.opencl.ClDevices;
 import dl.backend.opencl.OpenClBackend;
@@ -88,8 +89,8 @@ public final class Backends {
         // fall through
       }
     }
-    throw new IllegalArgumentException(
-        "Backends.get: unknown backend '" + spec + "' (want cpu, opencl or opencl:<index>)");
+    throw Check.badArgument(
+        "Backends.get", "unknown backend '%s' (want cpu, opencl or opencl:<index>)", spec);
   }
 
   /** Why the current backend was chosen: the line printed on first use. */

@@ -1,5 +1,6 @@
 package dl.backend;
 
+import dl.Check;
 import dl.DType;
 import java.util.Arrays;
 
@@ -38,8 +39,7 @@ public record View(Buffer buffer, int[] shape, int[] strides, int offset) {
     long n = 1;
     for (int d : shape) {
       if (d < 0)
-        throw new IllegalArgumentException(
-            op + ": shape " + Arrays.toString(shape) + " has a negative size " + d);
+        throw Check.badArgument(op, "shape %s has a negative size %s", Arrays.toString(shape), d);
       if (d == 0) return 0; // an empty tensor, whatever the other sizes
     }
     try {
@@ -53,15 +53,12 @@ public record View(Buffer buffer, int[] shape, int[] strides, int offset) {
     if (n > Integer.MAX_VALUE) {
       java.math.BigInteger exact = java.math.BigInteger.ONE;
       for (int d : shape) exact = exact.multiply(java.math.BigInteger.valueOf(d));
-      throw new IllegalArgumentException(
-          op
-              + ": shape "
-              + Arrays.toString(shape)
-              + " has "
-              + exact
-              + " elements; a tensor holds at most "
-              + Integer.MAX_VALUE
-              + " (2^31 - 1)");
+      throw Check.badArgument(
+          op,
+          "shape %s has %s elements; a tensor holds at most %s (2^31 - 1)",
+          Arrays.toString(shape),
+          exact,
+          Integer.MAX_VALUE);
     }
     return (int) n;
   }

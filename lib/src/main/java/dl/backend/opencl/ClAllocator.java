@@ -2,6 +2,7 @@ package dl.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import dl.Check;
 import dl.DType;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
@@ -123,11 +124,11 @@ final class ClAllocator {
         return clCreateBuffer(context, flags, bytes, data, null);
       } catch (CLException again) {
         throw new IllegalStateException(
-            "opencl: out of device memory allocating "
-                + bytes
-                + " bytes with "
-                + live.get()
-                + " bytes in live tensors; use a smaller batch, or DL_BACKEND=cpu",
+            Check.message(
+                "opencl",
+                "out of device memory allocating %s bytes with %s bytes in live tensors; use a smaller batch, or DL_BACKEND=cpu",
+                bytes,
+                live.get()),
             again);
       }
     }

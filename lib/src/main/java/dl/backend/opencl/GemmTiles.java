@@ -1,5 +1,7 @@
 package dl.backend.opencl;
 
+import dl.Check;
+
 /**
  * The tile sizes of gemm.cl, from {@code -Ddl.opencl.gemm=TS,WPT,TK}: a work-group computes a TS×TS
  * tile of the product with (TS/WPT)² work-items, each computing WPT×WPT outputs, walking K in
@@ -21,49 +23,44 @@ record GemmTiles(int ts, int wpt, int tk) {
    * @param localMemory the device's local memory in bytes (the two tiles of float64 must fit)
    */
   static GemmTiles parse(String spec, long localMemory) {
-    String where = "-Ddl.opencl.gemm=" + spec + ": ";
+    String op = "-Ddl.opencl.gemm=" + spec;
     String[] parts = spec.split(",", -1);
     if (parts.length != 3)
       throw new IllegalStateException(
-          where + "expected three whole numbers TS,WPT,TK (the default is 64,4,16)");
+          Check.message(op, "expected three whole numbers TS,WPT,TK (the default is 64,4,16)"));
     int[] v = new int[3];
     for (int i = 0; i < 3; i++) {
       try {
         v[i] = Integer.parseInt(parts[i].trim());
       } catch (NumberFormatException e) {
         throw new IllegalStateException(
-            where + "'" + parts[i].trim() + "' is not a whole number (expected TS,WPT,TK)");
+            Check.message(op, "'%s' is not a whole number (expected TS,WPT,TK)", parts[i].trim()));
       }
-      if (v[i] < 1) throw new IllegalStateException(where + "every size must be >= 1, got " + v[i]);
+      if (v[i] < 1)
+        throw new IllegalStateException(Check.message(op, "every size must be >= 1, got %d", v[i]));
     }
     int ts = v[0], wpt = v[1], tk = v[2];
     if (ts % wpt != 0 || ts / wpt != THREADS) {
       throw new IllegalStateException(
-          where
-              + "TS / WPT must be "
-              + THREADS
-              + " (the kernel runs "
-              + THREADS
-              + "×"
-              + THREADS
-              + " work-items), got TS="
-              + ts
-              + ", WPT="
-              + wpt
-              + "; e.g. 64,4,16 or 32,2,16");
+          Check.message(
+              op,
+              "TS / WPT must be %d (the kernel runs %d×%d work-items), got TS=%d, WPT=%d; e.g. 64,4,16 or 32,2,16",
+              THREADS,
+              THREADS,
+              THREADS,
+              ts,
+              wpt));
     }
     long needed = 2L * ts * tk * Double.BYTES;
     if (localMemory > 0 && needed > localMemory) {
       throw new IllegalStateException(
-          where
-              + "two "
-              + ts
-              + "×"
-              + tk
-              + " tiles need "
-              + needed
-              + " bytes of local memory, the device has "
-              + localMemory);
+          Check.message(
+              op,
+              "two %d×%d tiles need %d bytes of local memory, the device has %d",
+              ts,
+              tk,
+              needed,
+              localMemory));
     }
     return new GemmTiles(ts, wpt, tk);
   }

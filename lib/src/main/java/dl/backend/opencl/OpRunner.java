@@ -2,6 +2,7 @@ package dl.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import dl.Check;
 import dl.DType;
 import dl.backend.Buffer;
 import dl.backend.View;
@@ -132,13 +133,11 @@ final class OpRunner {
   ClBuffer cl(View v) {
     Buffer b = v.buffer();
     if (b instanceof ClBuffer c && c.backend() == backend) return c;
-    throw new IllegalArgumentException(
-        backend.name()
-            + " backend: buffer belongs to backend '"
-            + b.backend().name()
-            + "', not '"
-            + backend.name()
-            + "'; move it with to(device) first");
+    throw Check.badArgument(
+        backend.name() + " backend",
+        "buffer belongs to backend '%s', not '%s'; move it with to(device) first",
+        b.backend().name(),
+        backend.name());
   }
 
   /** True when kernels can take these views: device-resident, a supported type, few axes. */

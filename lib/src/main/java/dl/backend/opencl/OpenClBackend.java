@@ -2,6 +2,7 @@ package dl.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import dl.Check;
 import dl.DType;
 import dl.backend.Backend;
 import dl.backend.BinaryOp;
@@ -86,13 +87,12 @@ public final class OpenClBackend implements Backend {
       d = devices.get(index);
     } else {
       throw new IllegalStateException(
-          "no OpenCL device "
-              + index
-              + " (found "
-              + devices.size()
-              + ": "
-              + String.join(", ", devices.stream().map(x -> x.index() + " " + x.name()).toList())
-              + ")");
+          Check.message(
+              "opencl",
+              "no OpenCL device %d (found %d: %s)",
+              index,
+              devices.size(),
+              String.join(", ", devices.stream().map(x -> x.index() + " " + x.name()).toList())));
     }
     OpenClBackend b;
     try {

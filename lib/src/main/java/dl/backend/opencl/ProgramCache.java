@@ -2,6 +2,7 @@ package dl.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import dl.Check;
 import dl.backend.BinaryOp;
 import dl.backend.ReduceOp;
 import dl.backend.UnaryOp;
@@ -90,7 +91,8 @@ final class ProgramCache {
     } catch (CLException e) {
       BuildException b =
           new BuildException(
-              "opencl: kernels in " + file + " (" + defines.trim() + ") failed to compile", log(p));
+              Check.message("opencl", "kernels in %s (%s) failed to compile", file, defines.trim()),
+              log(p));
       failures.put(key, b);
       clReleaseProgram(p);
       throw b;
