@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.autograd.NoGrad;
 import dl.nn.Module;
 import dl.nn.Sequential;
@@ -36,10 +37,10 @@ final class ArchitectureTrace {
   static List<Part> layers(Module module, int[] shape) {
     if (module == null) throw new IllegalArgumentException("architecture: the module is null");
     if (shape == null || shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 1)) {
-      throw new IllegalArgumentException(
-          "architecture: expected the shape of one example without the batch axis, e.g. 1, 28, 28;"
-              + " got "
-              + Arrays.toString(shape));
+      throw Check.badArgument(
+          "architecture",
+          "expected the shape of one example without the batch axis, e.g. 1, 28, 28; got %s",
+          Arrays.toString(shape));
     }
     int[] batched = new int[shape.length + 1];
     batched[0] = 1;
@@ -58,14 +59,13 @@ final class ArchitectureTrace {
         t = trace(module, x, true);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
-            "architecture: "
-                + describe(module)
-                + " cannot take an input of shape "
-                + x.shape()
-                + " (one example of shape "
-                + Arrays.toString(shape)
-                + "): "
-                + e.getMessage(),
+            Check.message(
+                "architecture",
+                "%s cannot take an input of shape %s (one example of shape %s): %s",
+                describe(module),
+                x.shape(),
+                Arrays.toString(shape),
+                e.getMessage()),
             e);
       }
       if (t.part instanceof Chain c) parts.addAll(c.parts);

@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -68,14 +69,11 @@ public final class Chart extends Figure {
       if (series.name == null || series.name.isEmpty())
         throw new IllegalArgumentException("a series needs a name (it is shown in the legend)");
       if (series.kind != Kind.SEPARATOR && series.x.length != series.y.length) {
-        throw new IllegalArgumentException(
-            "series '"
-                + series.name
-                + "': "
-                + series.x.length
-                + " x values but "
-                + series.y.length
-                + " y values");
+        throw Check.badArgument(
+            "series '" + series.name + "'",
+            "%d x values but %d y values",
+            series.x.length,
+            series.y.length);
       }
       for (Series s : this.series) {
         if (s.name.equals(series.name))
@@ -376,8 +374,7 @@ public final class Chart extends Figure {
 
   private static void checkRange(String what, double min, double max) {
     if (!(min < max) || !Double.isFinite(min) || !Double.isFinite(max)) {
-      throw new IllegalArgumentException(
-          what + ": need finite min < max, got [" + min + ", " + max + "]");
+      throw Check.badArgument(what, "need finite min < max, got [%s, %s]", min, max);
     }
   }
 

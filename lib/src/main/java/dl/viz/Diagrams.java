@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.nn.Dropout;
 import dl.nn.Module;
 import dl.tensor.Rng;
@@ -69,8 +70,8 @@ public final class Diagrams {
    */
   public static Figure dropout(int samples, int units, double p, long seed) {
     if (samples < 1 || units < 1)
-      throw new IllegalArgumentException(
-          "dropout: need at least one sample and one unit, got " + samples + " × " + units);
+      throw Check.badArgument(
+          "dropout", "need at least one sample and one unit, got %s × %s", samples, units);
     Dropout drop = new Dropout(p).rng(new Rng(seed));
     drop.train();
     return dropout(drop.forward(Tensor.ones(samples, units)));

@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.tensor.Tensor;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -28,20 +29,18 @@ final class DropoutDiagram extends Sketch {
   DropoutDiagram(Tensor masks) {
     if (masks == null) throw new IllegalArgumentException("dropout: the mask tensor is null");
     if (masks.dim() != 1 && masks.dim() != 2) {
-      throw new IllegalArgumentException(
-          "dropout: expected masks [samples, units] or [units], got " + masks.shape());
+      throw Check.badArgument(
+          "dropout", "expected masks [samples, units] or [units], got %s", masks.shape());
     }
     Tensor m = masks.dim() == 1 ? masks.reshape(1, masks.size(0)) : masks;
     int samples = m.size(0), units = m.size(1);
     if (samples < 1 || samples > MAX_SAMPLES || units < 1 || units > MAX_UNITS) {
-      throw new IllegalArgumentException(
-          "dropout: masks "
-              + masks.shape()
-              + ": expected 1.."
-              + MAX_SAMPLES
-              + " samples of 1.."
-              + MAX_UNITS
-              + " units, so that the units stay legible");
+      throw Check.badArgument(
+          "dropout",
+          "masks %s: expected 1..%s samples of 1..%s units, so that the units stay legible",
+          masks.shape(),
+          MAX_SAMPLES,
+          MAX_UNITS);
     }
     double[] v = m.detach().toDoubleArray();
     kept = new boolean[samples][units];
@@ -51,13 +50,12 @@ final class DropoutDiagram extends Sketch {
       for (int u = 0; u < units; u++) {
         double x = v[s * units + u];
         if (!Double.isFinite(x) || x < 0) {
-          throw new IllegalArgumentException(
-              "dropout: mask values must be 0 (dropped) or positive (kept), got "
-                  + x
-                  + " at sample "
-                  + s
-                  + ", unit "
-                  + u);
+          throw Check.badArgument(
+              "dropout",
+              "mask values must be 0 (dropped) or positive (kept), got %s at sample %s, unit %s",
+              x,
+              s,
+              u);
         }
         kept[s][u] = x > 0;
         if (x > 0) {

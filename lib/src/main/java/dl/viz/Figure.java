@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -55,10 +56,10 @@ public class Figure extends BufferedImage {
 
   private static int checkSize(int pixels) {
     if (pixels < 1 || pixels > 10_000) {
-      throw new IllegalArgumentException(
-          "figure side of "
-              + pixels
-              + " px: must be in 1..10000 (for image grids: show fewer images or use a smaller scale)");
+      throw Check.badArgument(
+          "Figure",
+          "side of %d px must be in 1..10000 (for image grids: show fewer images or use a smaller scale)",
+          pixels);
     }
     return pixels;
   }
@@ -80,8 +81,7 @@ public class Figure extends BufferedImage {
 
   private static Figure combine(boolean horizontal, List<Figure> parts) {
     if (parts.isEmpty())
-      throw new IllegalArgumentException(
-          (horizontal ? "row" : "column") + ": no figures to combine");
+      throw Check.badArgument(horizontal ? "row" : "column", "no figures to combine");
     int along = 0;
     int across = 0;
     for (Figure f : parts) {

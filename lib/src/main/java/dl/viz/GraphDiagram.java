@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.autograd.Function;
 import dl.tensor.Tensor;
 import java.awt.Color;
@@ -71,11 +72,10 @@ final class GraphDiagram extends Sketch {
   GraphDiagram(Tensor result, Map<String, Tensor> names) {
     if (result == null) throw new IllegalArgumentException("computationGraph: the tensor is null");
     if (result.gradFn() == null && !result.requiresGrad()) {
-      throw new IllegalArgumentException(
-          "computationGraph: tensor of shape "
-              + result.shape()
-              + " has no recorded graph (no grad_fn and it does not require grad); call"
-              + " requiresGrad(true) on an input before computing it");
+      throw Check.badArgument(
+          "computationGraph",
+          "tensor of shape %s has no recorded graph (no grad_fn and it does not require grad); call requiresGrad(true) on an input before computing it",
+          result.shape());
     }
     Map<Tensor, String> nameOf = new IdentityHashMap<>();
     if (names != null) names.forEach((k, v) -> nameOf.put(v, k));
@@ -119,10 +119,10 @@ final class GraphDiagram extends Sketch {
     Node n = seen.get(t);
     if (n != null) return n;
     if (seen.size() >= MAX_NODES) {
-      throw new IllegalArgumentException(
-          "computationGraph: the graph has more than "
-              + MAX_NODES
-              + " tensors, too many to draw legibly; draw a smaller example (one layer, a batch of 2)");
+      throw Check.badArgument(
+          "computationGraph",
+          "the graph has more than %s tensors, too many to draw legibly; draw a smaller example (one layer, a batch of 2)",
+          MAX_NODES);
     }
     String name = nameOf.get(t);
     String shape = t.dim() == 0 ? "scalar" : t.shape().toString();

@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.tensor.Tensor;
 import dl.vision.Box;
 import dl.vision.Detection;
@@ -122,8 +123,8 @@ public final class ImageGrid extends Figure {
   /** The same images with one caption each (null or "" for none), e.g. the labels. */
   public ImageGrid captions(String... captions) {
     if (captions.length != spec.tiles.length) {
-      throw new IllegalArgumentException(
-          "captions: " + captions.length + " captions for " + spec.tiles.length + " images");
+      throw Check.badArgument(
+          "captions", "%s captions for %s images", captions.length, spec.tiles.length);
     }
     return with(s -> s.captions = captions.clone());
   }
@@ -134,8 +135,7 @@ public final class ImageGrid extends Figure {
         spec.highlight != null ? spec.highlight.clone() : new boolean[spec.tiles.length];
     for (int t : tiles) {
       if (t < 0 || t >= mark.length)
-        throw new IllegalArgumentException(
-            "highlight: tile " + t + " is not in 0.." + (mark.length - 1));
+        throw Check.badArgument("highlight", "tile %s is not in 0..%s", t, mark.length - 1);
       mark[t] = true;
     }
     return with(s -> s.highlight = mark);
@@ -192,8 +192,8 @@ public final class ImageGrid extends Figure {
 
   private <T> List<List<T>> checkPerImage(String op, List<List<T>> perImage) {
     if (perImage.size() != spec.tiles.length)
-      throw new IllegalArgumentException(
-          op + ": " + perImage.size() + " lists of boxes for " + spec.tiles.length + " images");
+      throw Check.badArgument(
+          op, "%s lists of boxes for %s images", perImage.size(), spec.tiles.length);
     return perImage;
   }
 
@@ -468,10 +468,10 @@ public final class ImageGrid extends Figure {
       c = s[3];
       channelsLast = true;
     } else {
-      throw new IllegalArgumentException(
-          op
-              + ": expected images [N, C, H, W] with C = 1 or 3, [N, H, W] or [N, H, W, C]; got shape "
-              + batch.shape());
+      throw Check.badArgument(
+          op,
+          "expected images [N, C, H, W] with C = 1 or 3, [N, H, W] or [N, H, W, C]; got shape %s",
+          batch.shape());
     }
     if (n == 0 || h == 0 || w == 0)
       throw new IllegalArgumentException(op + ": no pixels in shape " + batch.shape());

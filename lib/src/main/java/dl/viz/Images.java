@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.tensor.Tensor;
 import java.awt.image.RenderedImage;
 import java.nio.file.Path;
@@ -48,14 +49,12 @@ public final class Images {
     int[] p = predicted.toIntArray();
     ImageGrid g = grid(images, columns);
     if (t.length != g.count() || p.length != g.count()) {
-      throw new IllegalArgumentException(
-          "predictions: "
-              + g.count()
-              + " images, "
-              + t.length
-              + " labels, "
-              + p.length
-              + " predictions; need one of each per image");
+      throw Check.badArgument(
+          "predictions",
+          "%s images, %s labels, %s predictions; need one of each per image",
+          g.count(),
+          t.length,
+          p.length);
     }
     String[] captions = new String[t.length];
     List<Integer> wrong = new ArrayList<>();
@@ -113,15 +112,16 @@ public final class Images {
       if (side * side == f) tiles = weights.reshape(s[0], side, side);
       else if (3 * rgb * rgb == f) tiles = weights.reshape(s[0], 3, rgb, rgb);
       else
-        throw new IllegalArgumentException(
-            "filters: "
-                + f
-                + " features per unit is not a square image; reshape the weights to [out, h, w] first");
+        throw Check.badArgument(
+            "filters",
+            "%s features per unit is not a square image; reshape the weights to [out, h, w] first",
+            f);
       columns = defaultColumns(s[0]);
     } else {
-      throw new IllegalArgumentException(
-          "filters: expected weights [out, in, kh, kw], [out, h, w] or [out, features]; got shape "
-              + weights.shape());
+      throw Check.badArgument(
+          "filters",
+          "expected weights [out, in, kh, kw], [out, h, w] or [out, features]; got shape %s",
+          weights.shape());
     }
     return ImageGrid.of(
         "filters", tiles, ImageGrid.Normalize.SYMMETRIC, 1, columns, filterTile(s[0]));
@@ -158,8 +158,8 @@ public final class Images {
    */
   public static ImageGrid masks(Tensor masks, int columns) {
     if (masks.dim() != 3)
-      throw new IllegalArgumentException(
-          "masks: expected class indices [N, H, W], got shape " + masks.shape());
+      throw Check.badArgument(
+          "masks", "expected class indices [N, H, W], got shape %s", masks.shape());
     int[] s = masks.shape().toArray();
     int[] c = masks.toIntArray();
     int plane = s[1] * s[2];
@@ -168,8 +168,7 @@ public final class Images {
       for (int p = 0; p < plane; p++) {
         int k = c[n * plane + p];
         if (k < 0)
-          throw new IllegalArgumentException(
-              "masks: class " + k + " at image " + n + ", pixel " + p + " is negative");
+          throw Check.badArgument("masks", "class %s at image %s, pixel %s is negative", k, n, p);
         if (k == 0) continue;
         java.awt.Color col = Style.classColor(k - 1);
         int at = n * 3 * plane + p;
@@ -191,8 +190,8 @@ public final class Images {
     else if (s.length == 3 && (s[0] == 1 || s[0] == 3)) batch = image.reshape(1, s[0], s[1], s[2]);
     else if (s.length == 3 && (s[2] == 1 || s[2] == 3)) batch = image.reshape(1, s[0], s[1], s[2]);
     else
-      throw new IllegalArgumentException(
-          "of: expected an image [H, W], [C, H, W] or [H, W, C]; got shape " + image.shape());
+      throw Check.badArgument(
+          "of", "expected an image [H, W], [C, H, W] or [H, W, C]; got shape %s", image.shape());
     return ImageGrid.of("of", batch, ImageGrid.Normalize.AUTO, 1, 1);
   }
 

@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.backend.ConvGeometry;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -7,6 +8,7 @@ import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -27,39 +29,32 @@ final class KernelDiagram extends Sketch {
 
   KernelDiagram(int input, int kernel, int stride, int padding, int dilation, int[][] positions) {
     String call =
-        "slidingKernel(input "
-            + input
-            + ", kernel "
-            + kernel
-            + ", stride "
-            + stride
-            + ", padding "
-            + padding
-            + ", dilation "
-            + dilation
-            + ")";
+        String.format(
+            Locale.ROOT,
+            "slidingKernel(input %d, kernel %d, stride %d, padding %d, dilation %d)",
+            input,
+            kernel,
+            stride,
+            padding,
+            dilation);
     if (input < 1 || kernel < 1 || stride < 1 || padding < 0 || dilation < 1) {
-      throw new IllegalArgumentException(
-          call + ": input, kernel, stride and dilation must be >= 1 and padding >= 0");
+      throw Check.badArgument(
+          call, "input, kernel, stride and dilation must be >= 1 and padding >= 0");
     }
     if (input + 2 * padding > MAX_SIDE) {
-      throw new IllegalArgumentException(
-          call
-              + ": the padded input is "
-              + (input + 2 * padding)
-              + " cells wide, at most "
-              + MAX_SIDE
-              + " fit legibly; use a smaller example");
+      throw Check.badArgument(
+          call,
+          "the padded input is %s cells wide, at most %s fit legibly; use a smaller example",
+          input + 2 * padding,
+          MAX_SIDE);
     }
     int span = dilation * (kernel - 1) + 1;
     if (span > input + 2 * padding) {
-      throw new IllegalArgumentException(
-          call
-              + ": the kernel spans "
-              + span
-              + " cells (dilation·(kernel − 1) + 1) but the padded input has only "
-              + (input + 2 * padding)
-              + "; there is no output");
+      throw Check.badArgument(
+          call,
+          "the kernel spans %s cells (dilation·(kernel − 1) + 1) but the padded input has only %s; there is no output",
+          span,
+          input + 2 * padding);
     }
     this.input = input;
     this.kernel = kernel;
@@ -82,15 +77,12 @@ final class KernelDiagram extends Sketch {
         throw new IllegalArgumentException(call + ": at most 6 positions, got " + given.length);
       for (int[] p : given) {
         if (p == null || p.length != 2 || p[0] < 0 || p[1] < 0 || p[0] >= output || p[1] >= output)
-          throw new IllegalArgumentException(
-              call
-                  + ": output position "
-                  + (p == null ? "null" : java.util.Arrays.toString(p))
-                  + " is not {row, column} inside the "
-                  + output
-                  + "×"
-                  + output
-                  + " output");
+          throw Check.badArgument(
+              call,
+              "output position %s is not {row, column} inside the %s×%s output",
+              p == null ? "null" : java.util.Arrays.toString(p),
+              output,
+              output);
         out.add(p.clone());
       }
       return out;

@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.tensor.Tensor;
 import java.util.TreeSet;
 
@@ -17,8 +18,8 @@ final class Labels {
 
   static Labels of(String op, Tensor labels, int n, String[] names) {
     if (labels.numel() != n || !(labels.dim() == 1 || (labels.dim() == 2 && labels.size(1) == 1))) {
-      throw new IllegalArgumentException(
-          op + ": labels must have shape [" + n + "] (one per point), got " + labels.shape());
+      throw Check.badArgument(
+          op, "labels must have shape [%s] (one per point), got %s", n, labels.shape());
     }
     double[] d = labels.toDoubleArray();
     int[] v = new int[n];
@@ -27,8 +28,7 @@ final class Labels {
     for (int i = 0; i < n; i++) {
       v[i] = (int) Math.round(d[i]);
       if (Math.abs(v[i] - d[i]) > 1e-6)
-        throw new IllegalArgumentException(
-            op + ": label " + i + " is " + d[i] + ", not a class number");
+        throw Check.badArgument(op, "label %s is %s, not a class number", i, d[i]);
       hasMinusOne |= v[i] == -1;
       onlySigns &= v[i] == -1 || v[i] == 1;
     }
@@ -36,13 +36,11 @@ final class Labels {
     for (int i = 0; i < n; i++) {
       if (signs) v[i] = (v[i] + 1) / 2;
       else if (v[i] < 0)
-        throw new IllegalArgumentException(
-            op
-                + ": label "
-                + i
-                + " is "
-                + v[i]
-                + "; use class numbers 0, 1, 2, ... (or -1/+1 for two classes)");
+        throw Check.badArgument(
+            op,
+            "label %s is %s; use class numbers 0, 1, 2, ... (or -1/+1 for two classes)",
+            i,
+            v[i]);
     }
     return new Labels(v, names.clone(), signs);
   }

@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.autograd.NoGrad;
 import dl.tensor.Tensor;
 import java.util.ArrayList;
@@ -57,8 +58,7 @@ public final class Plots {
 
   private static Chart.Spec functionSpec(double from, double to) {
     if (!(from < to) || !Double.isFinite(from) || !Double.isFinite(to)) {
-      throw new IllegalArgumentException(
-          "functions: need finite from < to, got [" + from + ", " + to + "]");
+      throw Check.badArgument("functions", "need finite from < to, got [%s, %s]", from, to);
     }
     Chart.Spec s = new Chart.Spec();
     s.xRange = new double[] {from, to};
@@ -104,14 +104,12 @@ public final class Plots {
       Table h = e.getValue();
       double[] y = column(h, column);
       if (y == null)
-        throw new IllegalArgumentException(
-            "compare: history '"
-                + e.getKey()
-                + "' has no column '"
-                + column
-                + "' (columns: "
-                + h.columnNames()
-                + ")");
+        throw Check.badArgument(
+            "compare",
+            "history '%s' has no column '%s' (columns: %s)",
+            e.getKey(),
+            column,
+            h.columnNames());
       s.add(new Chart.Series(e.getKey(), epochs(h), y, Chart.Kind.LINE, null));
     }
     return new Chart(s);
@@ -132,10 +130,10 @@ public final class Plots {
       return Figure.row(loss(history).size(480, 360), accuracy(history).size(480, 360));
     if (hasLoss) return loss(history);
     if (hasAcc) return accuracy(history);
-    throw new IllegalArgumentException(
-        "lossCurves: the table has none of the columns loss, val_loss, accuracy, val_accuracy (columns: "
-            + history.columnNames()
-            + ")");
+    throw Check.badArgument(
+        "lossCurves",
+        "the table has none of the columns loss, val_loss, accuracy, val_accuracy (columns: %s)",
+        history.columnNames());
   }
 
   /** The "loss" and "val_loss" columns of a history over its epochs. */
@@ -290,18 +288,14 @@ public final class Plots {
       return cls;
     }
     if (v.length != m || !(shape.length == 1 || (shape.length == 2 && shape[1] == 1))) {
-      throw new IllegalArgumentException(
-          "decisionBoundary: the model returned shape "
-              + out.shape()
-              + " for "
-              + m
-              + " inputs; expected ["
-              + m
-              + ", C] class scores, or ["
-              + m
-              + ", 1] / ["
-              + m
-              + "] for two classes");
+      throw Check.badArgument(
+          "decisionBoundary",
+          "the model returned shape %s for %s inputs; expected [%s, C] class scores, or [%s, 1] / [%s] for two classes",
+          out.shape(),
+          m,
+          m,
+          m,
+          m);
     }
     boolean probabilities = true;
     for (float f : v) if (f < 0 || f > 1) probabilities = false;
@@ -362,8 +356,7 @@ public final class Plots {
   private static double[][] xy(String op, Tensor points) {
     int[] s = points.shape().toArray();
     if (s.length != 2 || s[1] != 2)
-      throw new IllegalArgumentException(
-          op + ": points must have shape [N, 2], got " + points.shape());
+      throw Check.badArgument(op, "points must have shape [N, 2], got %s", points.shape());
     double[] d = points.toDoubleArray();
     double[] x = new double[s[0]];
     double[] y = new double[s[0]];
@@ -389,20 +382,18 @@ public final class Plots {
     double[][] v = new double[k][];
     for (int i = 0; i < k; i++) {
       if (counts[i].length != k)
-        throw new IllegalArgumentException(
-            "confusionMatrix: row "
-                + i
-                + " has "
-                + counts[i].length
-                + " counts, expected "
-                + k
-                + " (a square matrix)");
+        throw Check.badArgument(
+            "confusionMatrix",
+            "row %s has %s counts, expected %s (a square matrix)",
+            i,
+            counts[i].length,
+            k);
       v[i] = new double[k];
       for (int j = 0; j < k; j++) v[i][j] = counts[i][j];
     }
     if (classNames.length != 0 && classNames.length != k) {
-      throw new IllegalArgumentException(
-          "confusionMatrix: " + classNames.length + " class names for " + k + " classes");
+      throw Check.badArgument(
+          "confusionMatrix", "%s class names for %s classes", classNames.length, k);
     }
     String[] names = classNames.length == k ? classNames.clone() : Labels.indexNames(k);
     Heatmap.Spec s = new Heatmap.Spec(v);
@@ -426,16 +417,16 @@ public final class Plots {
     int[] t = labels.toIntArray();
     int[] p = predicted.toIntArray();
     if (t.length != p.length)
-      throw new IllegalArgumentException(
-          "confusionMatrix: " + t.length + " labels but " + p.length + " predictions");
+      throw Check.badArgument(
+          "confusionMatrix", "%s labels but %s predictions", t.length, p.length);
     int k = classNames.length;
     for (int i = 0; i < t.length; i++) {
       if (t[i] < 0 || p[i] < 0)
-        throw new IllegalArgumentException(
-            "confusionMatrix: class indices must be >= 0, found "
-                + Math.min(t[i], p[i])
-                + " at "
-                + i);
+        throw Check.badArgument(
+            "confusionMatrix",
+            "class indices must be >= 0, found %s at %s",
+            Math.min(t[i], p[i]),
+            i);
       k = Math.max(k, Math.max(t[i], p[i]) + 1);
     }
     int[][] counts = new int[k][k];
@@ -450,8 +441,8 @@ public final class Plots {
   public static Heatmap heatmap(Tensor matrix) {
     int[] s = matrix.shape().toArray();
     if (s.length != 2)
-      throw new IllegalArgumentException(
-          "heatmap: expected a 2-D tensor [rows, columns], got shape " + matrix.shape());
+      throw Check.badArgument(
+          "heatmap", "expected a 2-D tensor [rows, columns], got shape %s", matrix.shape());
     double[] d = matrix.toDoubleArray();
     double[][] v = new double[s[0]][s[1]];
     for (int i = 0; i < s[0]; i++) System.arraycopy(d, i * s[1], v[i], 0, s[1]);

@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.autograd.NoGrad;
 import dl.nn.AvgPool2d;
 import dl.nn.Conv2d;
@@ -67,19 +68,21 @@ final class ReceptiveFieldDiagram extends Sketch {
 
   ReceptiveFieldDiagram(Module stack, int[] inputShape) {
     if (!(stack instanceof Sequential)) {
-      throw new IllegalArgumentException(
-          "receptiveField: expected a Sequential stack of layers, got "
-              + (stack == null ? "null" : stack.getClass().getSimpleName())
-              + (stack != null && !stack.children().isEmpty()
-                  ? " (pass its convolutional part, e.g. net.features())"
-                  : ""));
+      throw Check.badArgument(
+          "receptiveField",
+          "expected a Sequential stack of layers, got %s%s",
+          stack == null ? "null" : stack.getClass().getSimpleName(),
+          stack != null && !stack.children().isEmpty()
+              ? " (pass its convolutional part, e.g. net.features())"
+              : "");
     }
     if (inputShape == null
         || inputShape.length != 3
         || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
-      throw new IllegalArgumentException(
-          "receptiveField: expected the shape of one image, [channels, height, width], got "
-              + Arrays.toString(inputShape));
+      throw Check.badArgument(
+          "receptiveField",
+          "expected the shape of one image, [channels, height, width], got %s",
+          Arrays.toString(inputShape));
     }
     List<Module> layers = new ArrayList<>();
     flatten(stack, layers);
@@ -98,12 +101,12 @@ final class ReceptiveFieldDiagram extends Sketch {
           y = layer.forward(x);
         } catch (RuntimeException e) {
           throw new IllegalArgumentException(
-              "receptiveField: layer "
-                  + name(layer)
-                  + " failed on input "
-                  + x.shape()
-                  + ": "
-                  + e.getMessage(),
+              Check.message(
+                  "receptiveField",
+                  "layer %s failed on input %s: %s",
+                  name(layer),
+                  x.shape(),
+                  e.getMessage()),
               e);
         }
         int[] k, s, p, d;
@@ -140,11 +143,11 @@ final class ReceptiveFieldDiagram extends Sketch {
       ArchitectureTrace.restore(stack, modes);
     }
     if (rows.size() == 1) {
-      throw new IllegalArgumentException(
-          "receptiveField: "
-              + name(stack)
-              + " has no convolution or pooling layer before "
-              + (stop == null ? "its end" : stop));
+      throw Check.badArgument(
+          "receptiveField",
+          "%s has no convolution or pooling layer before %s",
+          name(stack),
+          stop == null ? "its end" : stop);
     }
     stoppedAt = stop;
     compute();

@@ -1,5 +1,6 @@
 package dl.viz;
 
+import dl.Check;
 import dl.tensor.Tensor;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
@@ -42,13 +43,12 @@ public final class Tables {
     int rows = -1;
     for (var e : columns.entrySet()) {
       if (rows >= 0 && e.getValue().length != rows) {
-        throw new IllegalArgumentException(
-            "Tables.of: column '"
-                + e.getKey()
-                + "' has "
-                + e.getValue().length
-                + " values, the ones before it "
-                + rows);
+        throw Check.badArgument(
+            "Tables.of",
+            "column '%s' has %s values, the ones before it %s",
+            e.getKey(),
+            e.getValue().length,
+            rows);
       }
       rows = e.getValue().length;
       t.addColumns(DoubleColumn.create(e.getKey(), e.getValue()));
@@ -63,13 +63,12 @@ public final class Tables {
   public static Table of(Tensor t, String... columnNames) {
     int[] s = t.shape().toArray();
     if (s.length != 1 && s.length != 2)
-      throw new IllegalArgumentException(
-          "Tables.of: expected a tensor [N] or [N, K], got shape " + t.shape());
+      throw Check.badArgument(
+          "Tables.of", "expected a tensor [N] or [N, K], got shape %s", t.shape());
     int n = s[0];
     int k = s.length == 1 ? 1 : s[1];
     if (columnNames.length != 0 && columnNames.length != k) {
-      throw new IllegalArgumentException(
-          "Tables.of: " + columnNames.length + " names for " + k + " columns");
+      throw Check.badArgument("Tables.of", "%s names for %s columns", columnNames.length, k);
     }
     double[] d = t.toDoubleArray();
     Table table = Table.create("tensor " + t.shape());
@@ -131,8 +130,8 @@ public final class Tables {
       int[] col = new int[k];
       for (int i = 0; i < k; i++) {
         if (counts[i].length != k)
-          throw new IllegalArgumentException(
-              "confusionMatrix: row " + i + " has " + counts[i].length + " counts, expected " + k);
+          throw Check.badArgument(
+              "confusionMatrix", "row %s has %s counts, expected %s", i, counts[i].length, k);
         col[i] = counts[i][j];
       }
       t.addColumns(IntColumn.create(names[j], col));
@@ -142,14 +141,12 @@ public final class Tables {
 
   private static NumericColumn<?> numeric(Table table, String name) {
     if (!table.containsColumn(name)) {
-      throw new IllegalArgumentException(
-          "table '"
-              + table.name()
-              + "' has no column '"
-              + name
-              + "' (columns: "
-              + table.columnNames()
-              + ")");
+      throw Check.badArgument(
+          "Tables",
+          "table '%s' has no column '%s' (columns: %s)",
+          table.name(),
+          name,
+          table.columnNames());
     }
     Column<?> c = table.column(name);
     if (!(c instanceof NumericColumn<?> n))
