@@ -228,6 +228,10 @@ def install_kernel(cr):
     # NOTE: these two only shape the JVM (a heap ceiling, thread pools sized for a share of the CPUs). A
     # student can start another JVM without them; the hard limits are the rlimits on the whole server.
     argv[1:1] = [f"-Xmx{s['heap_mb']}m", f"-XX:ActiveProcessorCount={s['cpus']}"]
+    # Shift-tab shows the library's Javadoc from its sources: the class's copy, not the instructor's
+    # checkout (which students cannot read).
+    argv[:] = [f"-Ddl.kernel.sources={cr.share / 'lib' / 'src' / 'main' / 'java'}"
+               if a.startswith("-Ddl.kernel.sources=") else a for a in argv]
     spec["env"]["RJK_CLASSPATH"] = str(cr.share / "lib" / "target" / "dl-lib-all.jar")
     spec["display_name"] = "Java (dl-course)"
     spec["metadata"]["dl-course"]["repo"] = str(cr.share)
@@ -333,6 +337,7 @@ def cmd_setup(cr, a):
     copy_tree(REPO / "data", cr.share / "data")
     (cr.share / "lib" / "target").mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "lib/target/dl-lib-all.jar", cr.share / "lib/target/dl-lib-all.jar")
+    copy_tree(REPO / "lib/src/main/java", cr.share / "lib/src/main/java")  # for Javadoc on shift-tab
     cr.release.mkdir(exist_ok=True)
     install_kernel(cr)
     (cr.share / "bin").mkdir(exist_ok=True)

@@ -240,6 +240,10 @@ def main():
         st, group = hub.request("GET", "/hub/api/groups/students", hub.admin)
         check(sorted(group["users"]) == sorted(students), "the hub's group 'students' holds the three")
         sh(*cls, "release", EX)
+        spec = json.loads((home / "share/jupyter/kernels/java/kernel.json").read_text())
+        sources = [a.split("=", 1)[1] for a in spec["argv"] if a.startswith("-Ddl.kernel.sources=")]
+        check(all(Path(d).is_dir() and Path(d).is_relative_to(home / "share") for d in sources),
+              f"the students' kernel reads the Javadoc from the class's copy of the sources ({sources})")
 
         # Logging in (PAM, Unix passwords): a class member gets in, a wrong password and a Unix user who
         # is not in the class do not.

@@ -87,7 +87,7 @@ public final class Html {
             + " "
             + t.dtype().toString().toLowerCase(Locale.ROOT)
             + (t.gradFn() != null
-                ? ", grad_fn=" + t.gradFn().getClass().getSimpleName()
+                ? ", grad_fn=" + t.gradFn().name()
                 : t.requiresGrad() ? ", requires_grad" : "");
     StringBuilder sb = open("dl-tensor", caption);
     for (int r = 0; r < rows; r++) {

@@ -56,6 +56,17 @@ class HtmlTest {
   }
 
   @Test
+  void theGradFnIsNamedAsTheTextNamesIt() {
+    Tensor x = Tensor.of(-1, 2).requiresGrad(true);
+    for (Tensor y : new Tensor[] {x.relu(), x.tanh(), x.sigmoid(), x.mul(x)}) {
+      String name = y.gradFn().name();
+      assertTrue(y.toString().contains("grad_fn=" + name), y.toString());
+      assertTrue(Html.tensor(y).contains("grad_fn=" + name + "<"), Html.tensor(y));
+      assertTrue(!name.endsWith("Op"), name);
+    }
+  }
+
+  @Test
   void theCourseKernelGetsHtmlWithTheTextBesideIt() {
     DisplayRenderer r = null;
     for (DisplayRenderer d : new JupyterDisplay().getDisplayRenderers())

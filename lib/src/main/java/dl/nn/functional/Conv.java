@@ -152,16 +152,16 @@ public final class Conv {
     int[] stride = window.stride();
     // NOTE: PyTorch also allows output padding up to the dilation; we keep it below the stride,
     // where it only chooses among the output sizes that a strided convolution maps to one size.
-    Check.argument(
-        outputPadding.length == 2
-            && outputPadding[0] >= 0
-            && outputPadding[0] < stride[0]
-            && outputPadding[1] >= 0
-            && outputPadding[1] < stride[1],
-        op,
-        "output padding %s must be smaller than the stride %s",
-        java.util.Arrays.toString(outputPadding),
-        java.util.Arrays.toString(stride));
+    if (outputPadding.length != 2
+        || outputPadding[0] < 0
+        || outputPadding[0] >= stride[0]
+        || outputPadding[1] < 0
+        || outputPadding[1] >= stride[1])
+      throw Check.badArgument(
+          op,
+          "output padding %s must be smaller than the stride %s",
+          java.util.Arrays.toString(outputPadding),
+          java.util.Arrays.toString(stride));
     int n = x.size(0), h = x.size(2), w = x.size(3);
     int[] span = window.span();
     int oh =

@@ -81,12 +81,12 @@ public final class Pool {
     int halfH = window.kernelH() / 2, halfW = window.kernelW() / 2;
     boolean starts = window.padTop() <= halfH && window.padLeft() <= halfW;
     boolean ends = window.padBottom() <= halfH && window.padRight() <= halfW;
-    Check.argument(
-        starts && (ends || endsMayExceed),
-        op,
-        "padding %s must be at most half the kernel %s, or a window could see only padding",
-        Arrays.toString(window.paddingPerSide()),
-        Arrays.toString(window.kernelSize()));
+    if (!starts || !(ends || endsMayExceed))
+      throw Check.badArgument(
+          op,
+          "padding %s must be at most half the kernel %s, or a window could see only padding",
+          Arrays.toString(window.paddingPerSide()),
+          Arrays.toString(window.kernelSize()));
   }
 
   /**

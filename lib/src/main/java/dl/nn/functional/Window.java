@@ -57,12 +57,8 @@ public record Window(
         dilationH,
         dilationW);
     if (same) {
-      Check.argument(
-          strideH == 1 && strideW == 1,
-          op,
-          "padding \"same\" needs stride 1, got %dx%d",
-          strideH,
-          strideW);
+      // "same needs stride 1" is checked where the window is used (over), so a chain may set
+      // padding("same") before it sets the stride back to 1.
       int th = dilationH * (kernelH - 1), tw = dilationW * (kernelW - 1);
       padTop = th / 2;
       padBottom = th - th / 2;
@@ -89,11 +85,9 @@ public record Window(
     pair(op, "kernel size", kernel);
     pair(op, "stride", stride);
     pair(op, "dilation", dilation);
-    Check.argument(
-        padding.length == 4,
-        op,
-        "padding must be {top, bottom, left, right}, got %s",
-        Arrays.toString(padding));
+    if (padding.length != 4)
+      throw Check.badArgument(
+          op, "padding must be {top, bottom, left, right}, got %s", Arrays.toString(padding));
     return new Window(
         op,
         kernel[0],
@@ -110,8 +104,8 @@ public record Window(
   }
 
   private static void pair(String op, String what, int[] values) {
-    Check.argument(
-        values.length == 2, op, "%s must be {h, w}, got %s", what, Arrays.toString(values));
+    if (values.length != 2)
+      throw Check.badArgument(op, "%s must be {h, w}, got %s", what, Arrays.toString(values));
   }
 
   public Window stride(int s) {
@@ -198,6 +192,8 @@ public record Window(
 
   /** This window over a batch of n images of c×h×w (the backends' description). */
   public ConvGeometry over(int n, int c, int h, int w) {
+    if (same && (strideH != 1 || strideW != 1))
+      throw Check.badArgument(op, "padding \"same\" needs stride 1, got %dx%d", strideH, strideW);
     return new ConvGeometry(
         n, c, h, w, kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight,
         dilationH, dilationW);

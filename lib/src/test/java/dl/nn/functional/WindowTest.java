@@ -45,10 +45,21 @@ class WindowTest {
     assertArrayEquals(
         new int[] {1, 2, 1, 2}, same.paddingPerSide(), "even kernel: 1 before, 2 after");
     assertArrayEquals(new int[] {3, 3, 3, 3}, same.dilation(2).paddingPerSide(), "span 7");
-    assertEquals("Conv2d: padding \"same\" needs stride 1, got 2x2", message(() -> same.stride(2)));
+    // Checked where the window is used, so a chain may pass through a stride it then sets back.
     assertEquals(
         "Conv2d: padding \"same\" needs stride 1, got 2x2",
-        message(() -> Window.of("Conv2d", 3, 3).stride(2).padding("same")));
+        message(() -> same.stride(2).over(1, 1, 8, 8)));
+    assertEquals(
+        "Conv2d: padding \"same\" needs stride 1, got 2x2",
+        message(() -> Window.of("Conv2d", 3, 3).stride(2).padding("same").over(1, 1, 8, 8)));
+    assertArrayEquals(
+        new int[] {1, 1, 1, 1},
+        Window.of("Conv2d", 3, 3).stride(2).padding("same").stride(1).paddingPerSide());
+    var conv = new dl.nn.Conv2d(1, 1, 3).stride(2).padding("same");
+    assertEquals(
+        "Conv2d: padding \"same\" needs stride 1, got 2x2",
+        message(() -> conv.forward(dl.tensor.Tensor.zeros(1, 1, 8, 8)))
+            .replaceFirst("^.*?Conv2d: padding", "Conv2d: padding"));
     assertArrayEquals(new int[] {0, 0, 0, 0}, same.padding("valid").paddingPerSide());
   }
 
