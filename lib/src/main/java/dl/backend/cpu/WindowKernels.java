@@ -191,9 +191,9 @@ final class WindowKernels {
   /** Images per partial sum of a weight gradient: a constant, so sums never depend on threads. */
   private static final int IMAGES_PER_SUM = 4;
 
-  private static final int COLUMNS = 0, PANEL = 1, PRODUCT = 2;
+  private static final int COLUMNS = 0, PANEL = 1;
   private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[3][]);
+      ThreadLocal.withInitial(() -> new float[2][]);
 
   /**
    * This thread's reusable buffer {@code slot} with room for {@code size} floats (contents stale).
@@ -256,6 +256,7 @@ final class WindowKernels {
   boolean conv2dBackward(
       View gOut, View x, View weight, ConvGeometry g, int groups, View gx, View gw) {
     if (!perImage(gOut, x, weight, gx, gw)
+        || !DirectConvKernels.applies(g)
         || !gOut.isContiguous()
         || !weight.isContiguous()
         || (gx != null && !gx.isContiguous())
@@ -301,8 +302,13 @@ final class WindowKernels {
     }
     if (gw != null) {
       // ∂L/∂W_q = Σ_i ∂L/∂Y_i,q · cols_i,qᵀ, summed image by image within fixed groups of
-      // IMAGES_PER_SUM, then over the groups in order.
-      int sums = (n + IMAGES_PER_SUM - 1) / IMAGES_PER_SUM, size = cout * kg;
+      // IMAGES_PER_SUM, then over the groups in order. Each image's product is computed transposed
+      // (rows p, columns o; see DirectConvKernels) straight from its zero-padded planes.
+      int sums = (n + IMAGES_PER_SUM - 1) / IMAGES_PER_SUM;
+      int cw = DirectConvKernels.paddedColumns(cog), size = groups * kg * cw;
+      int hp = DirectConvKernels.paddedH(g), wp = DirectConvKernels.paddedW(g);
+      int planes = hp * wp, oh = g.outH(), ow = g.outW();
+      int[] off = DirectConvKernels.rowOffsets(g, kg);
       float[] partial = new float[sums * size];
       int[] st = x.strides();
       float[] xs = HostBuffer.of(x).f;
@@ -310,34 +316,40 @@ final class WindowKernels {
           sums,
           work,
           (s0, s1) -> {
-            float[] cols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, l * width);
-            float[] product = scratch(PRODUCT, size);
+            float[] padded = scratch(COLUMNS, g.c() * planes), dyT = scratch(PANEL, l * cw);
             for (int s = s0; s < s1; s++) {
               for (int i = s * IMAGES_PER_SUM; i < Math.min(n, (s + 1) * IMAGES_PER_SUM); i++) {
-                unfoldImage(xs, x.offset() + i * st[0], st, g, 0, g.rows(), cols, 0, l);
-                boolean first = i == s * IMAGES_PER_SUM;
-                float[] into = first ? partial : product;
-                int at = first ? s * size : 0;
-                for (int q = 0; q < groups; q++)
-                  SimdGemm.multiplyNTPacked(
-                      new SimdGemm.Matrix(dy, gOut.offset() + (i * cout + q * cog) * l, l),
-                      new SimdGemm.Matrix(cols, q * kg * l, l),
-                      new SimdGemm.Matrix(into, at + q * cog * kg, kg),
-                      l,
+                DirectConvKernels.pad(xs, x.offset() + i * st[0], st, g, padded);
+                for (int q = 0; q < groups; q++) {
+                  DirectConvKernels.transpose(
+                      dy, gOut.offset() + (i * cout + q * cog) * l, l, cog, cw, dyT);
+                  DirectConvKernels.weightGradient(
+                      padded,
+                      q * (kg / (g.kh() * g.kw())) * planes,
+                      off,
                       kg,
-                      0,
-                      cog,
-                      panel);
-                if (!first) for (int j = 0; j < size; j++) partial[s * size + j] += product[j];
+                      dyT,
+                      cw,
+                      oh,
+                      ow,
+                      g.strideH() * wp,
+                      g.strideW(),
+                      partial,
+                      s * size + q * kg * cw,
+                      i != s * IMAGES_PER_SUM);
+                }
               }
             }
           });
       float[] dw = HostBuffer.of(gw).f;
-      for (int j = 0; j < size; j++) {
-        float sum = partial[j];
-        for (int s = 1; s < sums; s++) sum += partial[s * size + j];
-        dw[gw.offset() + j] = sum;
-      }
+      for (int q = 0; q < groups; q++)
+        for (int o = 0; o < cog; o++)
+          for (int p = 0; p < kg; p++) {
+            int j = (q * kg + p) * cw + o;
+            float sum = partial[j];
+            for (int s = 1; s < sums; s++) sum += partial[s * size + j];
+            dw[gw.offset() + (q * cog + o) * kg + p] = sum;
+          }
     }
     return true;
   }
