@@ -268,37 +268,64 @@ final class WindowKernels {
     int l = g.outH() * g.outW(), chw = g.c() * g.h() * g.w(), width = SimdGemm.width();
     long work = (long) n * cout * kg * l;
     if (gx != null) {
-      // ∂L/∂X_i = col2im(W_qᵀ · ∂L/∂Y_i,q): Wᵀ is copied once, row-major, for the product.
-      float[] wT = new float[groups * kg * cog];
-      for (int q = 0; q < groups; q++)
-        for (int o = 0; o < cog; o++)
-          for (int p = 0; p < kg; p++)
-            wT[(q * kg + p) * cog + o] = w[weight.offset() + (q * cog + o) * kg + p];
       float[] dx = HostBuffer.of(gx).f;
-      int blocks = (l + width - 1) / width;
-      par.parallelRows(
-          n,
-          work,
-          (i0, i1) -> {
-            float[] gCols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, cog * width);
-            for (int i = i0; i < i1; i++) {
-              for (int q = 0; q < groups; q++)
-                SimdGemm.multiplyNN(
-                    new SimdGemm.Matrix(wT, q * kg * cog, cog),
-                    new SimdGemm.Matrix(dy, gOut.offset() + (i * cout + q * cog) * l, l),
-                    new SimdGemm.Matrix(gCols, q * kg * l, l),
-                    cog,
-                    l,
-                    0,
-                    kg,
-                    0,
-                    blocks,
-                    panel);
-              int image = gx.offset() + i * chw;
-              Arrays.fill(dx, image, image + chw, 0f);
-              foldImage(gCols, 0, l, g, 0, g.c(), dx, image);
-            }
-          });
+      if (DirectConvKernels.inputGradientApplies(g, g.c() / groups)) {
+        // Stride 1: ∂L/∂X straight from ∂L/∂Y, without the matrix fold would scatter back.
+        int cg = g.c() / groups, cgHW = cg * g.h() * g.w(), khw = g.kh() * g.kw();
+        float[] wk = DirectConvKernels.weightsByOffset(w, weight.offset(), groups, cog, cg, khw);
+        par.parallelRows(
+            n,
+            work,
+            (i0, i1) -> {
+              float[] planes = scratch(COLUMNS, DirectConvKernels.gradPlanesSize(g, cog));
+              float[] rows = scratch(PANEL, DirectConvKernels.gradRowsSize(g, cg));
+              for (int i = i0; i < i1; i++)
+                for (int q = 0; q < groups; q++)
+                  DirectConvKernels.inputGradient(
+                      g,
+                      dy,
+                      gOut.offset() + (i * cout + q * cog) * l,
+                      cog,
+                      wk,
+                      q * khw * cog * cg,
+                      cg,
+                      planes,
+                      rows,
+                      dx,
+                      gx.offset() + i * chw + q * cgHW);
+            });
+      } else {
+        // ∂L/∂X_i = col2im(W_qᵀ · ∂L/∂Y_i,q): Wᵀ is copied once, row-major, for the product.
+        float[] wT = new float[groups * kg * cog];
+        for (int q = 0; q < groups; q++)
+          for (int o = 0; o < cog; o++)
+            for (int p = 0; p < kg; p++)
+              wT[(q * kg + p) * cog + o] = w[weight.offset() + (q * cog + o) * kg + p];
+        int blocks = (l + width - 1) / width;
+        par.parallelRows(
+            n,
+            work,
+            (i0, i1) -> {
+              float[] gCols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, cog * width);
+              for (int i = i0; i < i1; i++) {
+                for (int q = 0; q < groups; q++)
+                  SimdGemm.multiplyNN(
+                      new SimdGemm.Matrix(wT, q * kg * cog, cog),
+                      new SimdGemm.Matrix(dy, gOut.offset() + (i * cout + q * cog) * l, l),
+                      new SimdGemm.Matrix(gCols, q * kg * l, l),
+                      cog,
+                      l,
+                      0,
+                      kg,
+                      0,
+                      blocks,
+                      panel);
+                int image = gx.offset() + i * chw;
+                Arrays.fill(dx, image, image + chw, 0f);
+                foldImage(gCols, 0, l, g, 0, g.c(), dx, image);
+              }
+            });
+      }
     }
     if (gw != null) {
       // ∂L/∂W_q = Σ_i ∂L/∂Y_i,q · cols_i,qᵀ, summed image by image within fixed groups of

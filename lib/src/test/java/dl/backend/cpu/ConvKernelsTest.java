@@ -30,6 +30,10 @@ class ConvKernelsTest {
     "2, 3, 28, 28, 6, 5, 5, 1, 0, 0, 0, 0, 1, 1",
     "4, 8, 7, 7, 16, 1, 1, 2, 0, 0, 0, 0, 1, 1",
     "7, 2, 6, 11, 3, 2, 4, 3, 0, 2, 3, 0, 2, 1",
+    // stride 1 with 8 or more channels per group: ∂L/∂X straight from ∂L/∂Y (DirectConvKernels)
+    "3, 12, 9, 10, 8, 3, 3, 1, 1, 2, 0, 2, 2, 1",
+    "2, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2",
+    "2, 8, 12, 12, 4, 5, 5, 1, 2, 2, 2, 2, 1, 1",
   })
   void imageByImageMatchesTheDefinition(
       int n,
