@@ -9,7 +9,9 @@ import java.util.Arrays;
  * (forward and backward) that a backend may offer in place of unfold + matrix product, and max
  * pooling. The fused convolution computes exactly what {@code dl.autograd.ops.Convolution} states
  * over unfold/fold/matmul, with the same kernels in the same order, so results are equal bit for
- * bit (the tests pin it).
+ * bit (the tests pin it). Where it pays, the fused paths skip the unfolded matrix altogether and
+ * read the padded image in place ({@link DirectConvForward}, {@link DirectConvKernels}), with the
+ * same order of terms.
  */
 final class WindowKernels {
   private final Parallel par;
@@ -223,6 +225,36 @@ final class WindowKernels {
     int cout = weight.shape()[0], cog = cout / groups, kg = g.rows() / groups;
     int l = g.outH() * g.outW(), blocks = (l + SimdGemm.width() - 1) / SimdGemm.width();
     int[] st = x.strides();
+    if (DirectConvForward.applies(g, cog)) {
+      // Stride 1: the product reads the unfolded matrix in place from the padded image.
+      int[] off = DirectConvKernels.rowOffsets(g, kg);
+      int groupPlanes =
+          kg / (g.kh() * g.kw()) * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
+      par.parallelRows(
+          g.n(),
+          (long) g.n() * cout * kg * l,
+          (i0, i1) -> {
+            float[] padded = scratch(COLUMNS, DirectConvForward.paddedSize(g));
+            float[] rows = scratch(PANEL, cog * DirectConvForward.rowLength(g));
+            for (int i = i0; i < i1; i++) {
+              DirectConvForward.pad(xs, x.offset() + i * st[0], st, g, padded);
+              for (int q = 0; q < groups; q++)
+                DirectConvForward.forward(
+                    g,
+                    padded,
+                    q * groupPlanes,
+                    off,
+                    w,
+                    weight.offset() + q * cog * kg,
+                    kg,
+                    cog,
+                    rows,
+                    y,
+                    out.offset() + (i * cout + q * cog) * l);
+            }
+          });
+      return true;
+    }
     par.parallelRows(
         g.n(),
         (long) g.n() * cout * kg * l,
