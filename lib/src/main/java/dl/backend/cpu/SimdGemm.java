@@ -216,36 +216,6 @@ final class SimdGemm {
   }
 
   /**
-   * C[i, j] = Σ_p A[i, p] · Bᵀ[j, p] for rows [i0, i1) and all n columns, with Bᵀ's rows contiguous
-   * ({@code bt[btOffset + j·ldbt + p]}) and k short enough that a k × {@link #width()} panel stays
-   * in cache (a weight gradient of one image: k = OH·OW). Each block of columns is gathered from
-   * {@link #width()} rows of Bᵀ into a contiguous panel, which transposes it, and then goes through
-   * the same register-blocked kernel as {@link #multiplyNN}: every element is an fma over p in
-   * order. {@code panel} holds at least k·{@link #width()} floats.
-   */
-  static void multiplyNTPacked(
-      Matrix am, Matrix btm, Matrix cm, int k, int n, int i0, int i1, float[] panel) {
-    float[] a = am.data();
-    int aOffset = am.offset(), lda = am.ld();
-    float[] bt = btm.data();
-    int btOffset = btm.offset(), ldbt = btm.ld();
-    float[] c = cm.data();
-    int cOffset = cm.offset(), ldc = cm.ld();
-    for (int j = 0; j < n; j += W) {
-      int w = Math.min(W, n - j);
-      for (int col = 0; col < w; col++)
-        for (int p = 0, from = btOffset + (j + col) * ldbt; p < k; p++)
-          panel[p * W + col] = bt[from + p];
-      if (w == W) {
-        blockNN(a, aOffset, lda, panel, 0, W, c, cOffset + j, ldc, k, i0, i1);
-      } else {
-        // Lanes past w hold the previous block's values; they only reach tile columns never copied.
-        narrowBlock(a, aOffset, lda, panel, 0, c, cOffset + j, ldc, k, i0, i1, w);
-      }
-    }
-  }
-
-  /**
    * Whether a product with {@code m} rows and B's rows {@code ldb} floats apart should first copy B
    * into panels ({@link #packB}): when B's rows are a multiple of 256 floats apart they map to the
    * same few cache sets (see {@link #multiplyNN}).

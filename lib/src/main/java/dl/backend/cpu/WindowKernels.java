@@ -9,7 +9,9 @@ import java.util.Arrays;
  * (forward and backward) that a backend may offer in place of unfold + matrix product, and max
  * pooling. The fused convolution computes exactly what {@code dl.autograd.ops.Convolution} states
  * over unfold/fold/matmul, with the same kernels in the same order, so results are equal bit for
- * bit (the tests pin it).
+ * bit (the tests pin it). Where it pays, the fused paths skip the unfolded matrix altogether and
+ * read the padded image in place ({@link DirectConvForward}, {@link DirectConvKernels}), with the
+ * same order of terms.
  */
 final class WindowKernels {
   private final Parallel par;
@@ -191,9 +193,9 @@ final class WindowKernels {
   /** Images per partial sum of a weight gradient: a constant, so sums never depend on threads. */
   private static final int IMAGES_PER_SUM = 4;
 
-  private static final int COLUMNS = 0, PANEL = 1, PRODUCT = 2;
+  private static final int COLUMNS = 0, PANEL = 1;
   private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[3][]);
+      ThreadLocal.withInitial(() -> new float[2][]);
 
   /**
    * This thread's reusable buffer {@code slot} with room for {@code size} floats (contents stale).
@@ -223,6 +225,36 @@ final class WindowKernels {
     int cout = weight.shape()[0], cog = cout / groups, kg = g.rows() / groups;
     int l = g.outH() * g.outW(), blocks = (l + SimdGemm.width() - 1) / SimdGemm.width();
     int[] st = x.strides();
+    if (DirectConvForward.applies(g, cog)) {
+      // Stride 1: the product reads the unfolded matrix in place from the padded image.
+      int[] off = DirectConvKernels.rowOffsets(g, kg);
+      int groupPlanes =
+          kg / (g.kh() * g.kw()) * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
+      par.parallelRows(
+          g.n(),
+          (long) g.n() * cout * kg * l,
+          (i0, i1) -> {
+            float[] padded = scratch(COLUMNS, DirectConvForward.paddedSize(g));
+            float[] rows = scratch(PANEL, cog * DirectConvForward.rowLength(g));
+            for (int i = i0; i < i1; i++) {
+              DirectConvForward.pad(xs, x.offset() + i * st[0], st, g, padded);
+              for (int q = 0; q < groups; q++)
+                DirectConvForward.forward(
+                    g,
+                    padded,
+                    q * groupPlanes,
+                    off,
+                    w,
+                    weight.offset() + q * cog * kg,
+                    kg,
+                    cog,
+                    rows,
+                    y,
+                    out.offset() + (i * cout + q * cog) * l);
+            }
+          });
+      return true;
+    }
     par.parallelRows(
         g.n(),
         (long) g.n() * cout * kg * l,
@@ -256,6 +288,7 @@ final class WindowKernels {
   boolean conv2dBackward(
       View gOut, View x, View weight, ConvGeometry g, int groups, View gx, View gw) {
     if (!perImage(gOut, x, weight, gx, gw)
+        || !DirectConvKernels.applies(g)
         || !gOut.isContiguous()
         || !weight.isContiguous()
         || (gx != null && !gx.isContiguous())
@@ -267,42 +300,74 @@ final class WindowKernels {
     int l = g.outH() * g.outW(), chw = g.c() * g.h() * g.w(), width = SimdGemm.width();
     long work = (long) n * cout * kg * l;
     if (gx != null) {
-      // ∂L/∂X_i = col2im(W_qᵀ · ∂L/∂Y_i,q): Wᵀ is copied once, row-major, for the product.
-      float[] wT = new float[groups * kg * cog];
-      for (int q = 0; q < groups; q++)
-        for (int o = 0; o < cog; o++)
-          for (int p = 0; p < kg; p++)
-            wT[(q * kg + p) * cog + o] = w[weight.offset() + (q * cog + o) * kg + p];
       float[] dx = HostBuffer.of(gx).f;
-      int blocks = (l + width - 1) / width;
-      par.parallelRows(
-          n,
-          work,
-          (i0, i1) -> {
-            float[] gCols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, cog * width);
-            for (int i = i0; i < i1; i++) {
-              for (int q = 0; q < groups; q++)
-                SimdGemm.multiplyNN(
-                    new SimdGemm.Matrix(wT, q * kg * cog, cog),
-                    new SimdGemm.Matrix(dy, gOut.offset() + (i * cout + q * cog) * l, l),
-                    new SimdGemm.Matrix(gCols, q * kg * l, l),
-                    cog,
-                    l,
-                    0,
-                    kg,
-                    0,
-                    blocks,
-                    panel);
-              int image = gx.offset() + i * chw;
-              Arrays.fill(dx, image, image + chw, 0f);
-              foldImage(gCols, 0, l, g, 0, g.c(), dx, image);
-            }
-          });
+      if (DirectConvKernels.inputGradientApplies(g, g.c() / groups)) {
+        // Stride 1: ∂L/∂X straight from ∂L/∂Y, without the matrix fold would scatter back.
+        int cg = g.c() / groups, cgHW = cg * g.h() * g.w(), khw = g.kh() * g.kw();
+        float[] wk = DirectConvKernels.weightsByOffset(w, weight.offset(), groups, cog, cg, khw);
+        par.parallelRows(
+            n,
+            work,
+            (i0, i1) -> {
+              float[] planes = scratch(COLUMNS, DirectConvKernels.gradPlanesSize(g, cog));
+              float[] rows = scratch(PANEL, DirectConvKernels.gradRowsSize(g, cg));
+              for (int i = i0; i < i1; i++)
+                for (int q = 0; q < groups; q++)
+                  DirectConvKernels.inputGradient(
+                      g,
+                      dy,
+                      gOut.offset() + (i * cout + q * cog) * l,
+                      cog,
+                      wk,
+                      q * khw * cog * cg,
+                      cg,
+                      planes,
+                      rows,
+                      dx,
+                      gx.offset() + i * chw + q * cgHW);
+            });
+      } else {
+        // ∂L/∂X_i = col2im(W_qᵀ · ∂L/∂Y_i,q): Wᵀ is copied once, row-major, for the product.
+        float[] wT = new float[groups * kg * cog];
+        for (int q = 0; q < groups; q++)
+          for (int o = 0; o < cog; o++)
+            for (int p = 0; p < kg; p++)
+              wT[(q * kg + p) * cog + o] = w[weight.offset() + (q * cog + o) * kg + p];
+        int blocks = (l + width - 1) / width;
+        par.parallelRows(
+            n,
+            work,
+            (i0, i1) -> {
+              float[] gCols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, cog * width);
+              for (int i = i0; i < i1; i++) {
+                for (int q = 0; q < groups; q++)
+                  SimdGemm.multiplyNN(
+                      new SimdGemm.Matrix(wT, q * kg * cog, cog),
+                      new SimdGemm.Matrix(dy, gOut.offset() + (i * cout + q * cog) * l, l),
+                      new SimdGemm.Matrix(gCols, q * kg * l, l),
+                      cog,
+                      l,
+                      0,
+                      kg,
+                      0,
+                      blocks,
+                      panel);
+                int image = gx.offset() + i * chw;
+                Arrays.fill(dx, image, image + chw, 0f);
+                foldImage(gCols, 0, l, g, 0, g.c(), dx, image);
+              }
+            });
+      }
     }
     if (gw != null) {
       // ∂L/∂W_q = Σ_i ∂L/∂Y_i,q · cols_i,qᵀ, summed image by image within fixed groups of
-      // IMAGES_PER_SUM, then over the groups in order.
-      int sums = (n + IMAGES_PER_SUM - 1) / IMAGES_PER_SUM, size = cout * kg;
+      // IMAGES_PER_SUM, then over the groups in order. Each image's product is computed transposed
+      // (rows p, columns o; see DirectConvKernels) straight from its zero-padded planes.
+      int sums = (n + IMAGES_PER_SUM - 1) / IMAGES_PER_SUM;
+      int cw = DirectConvKernels.paddedColumns(cog), size = groups * kg * cw;
+      int hp = DirectConvKernels.paddedH(g), wp = DirectConvKernels.paddedW(g);
+      int planes = hp * wp, oh = g.outH(), ow = g.outW();
+      int[] off = DirectConvKernels.rowOffsets(g, kg);
       float[] partial = new float[sums * size];
       int[] st = x.strides();
       float[] xs = HostBuffer.of(x).f;
@@ -310,34 +375,40 @@ final class WindowKernels {
           sums,
           work,
           (s0, s1) -> {
-            float[] cols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, l * width);
-            float[] product = scratch(PRODUCT, size);
+            float[] padded = scratch(COLUMNS, g.c() * planes), dyT = scratch(PANEL, l * cw);
             for (int s = s0; s < s1; s++) {
               for (int i = s * IMAGES_PER_SUM; i < Math.min(n, (s + 1) * IMAGES_PER_SUM); i++) {
-                unfoldImage(xs, x.offset() + i * st[0], st, g, 0, g.rows(), cols, 0, l);
-                boolean first = i == s * IMAGES_PER_SUM;
-                float[] into = first ? partial : product;
-                int at = first ? s * size : 0;
-                for (int q = 0; q < groups; q++)
-                  SimdGemm.multiplyNTPacked(
-                      new SimdGemm.Matrix(dy, gOut.offset() + (i * cout + q * cog) * l, l),
-                      new SimdGemm.Matrix(cols, q * kg * l, l),
-                      new SimdGemm.Matrix(into, at + q * cog * kg, kg),
-                      l,
+                DirectConvKernels.pad(xs, x.offset() + i * st[0], st, g, padded);
+                for (int q = 0; q < groups; q++) {
+                  DirectConvKernels.transpose(
+                      dy, gOut.offset() + (i * cout + q * cog) * l, l, cog, cw, dyT);
+                  DirectConvKernels.weightGradient(
+                      padded,
+                      q * (kg / (g.kh() * g.kw())) * planes,
+                      off,
                       kg,
-                      0,
-                      cog,
-                      panel);
-                if (!first) for (int j = 0; j < size; j++) partial[s * size + j] += product[j];
+                      dyT,
+                      cw,
+                      oh,
+                      ow,
+                      g.strideH() * wp,
+                      g.strideW(),
+                      partial,
+                      s * size + q * kg * cw,
+                      i != s * IMAGES_PER_SUM);
+                }
               }
             }
           });
       float[] dw = HostBuffer.of(gw).f;
-      for (int j = 0; j < size; j++) {
-        float sum = partial[j];
-        for (int s = 1; s < sums; s++) sum += partial[s * size + j];
-        dw[gw.offset() + j] = sum;
-      }
+      for (int q = 0; q < groups; q++)
+        for (int o = 0; o < cog; o++)
+          for (int p = 0; p < kg; p++) {
+            int j = (q * kg + p) * cw + o;
+            float sum = partial[j];
+            for (int s = 1; s < sums; s++) sum += partial[s * size + j];
+            dw[gw.offset() + (q * cog + o) * kg + p] = sum;
+          }
     }
     return true;
   }

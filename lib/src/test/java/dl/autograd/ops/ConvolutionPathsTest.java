@@ -53,6 +53,9 @@ class ConvolutionPathsTest {
     "4 8 7 7 1 1 2 2 0 0 0 0 1 1, 16, 4, false",
     "7 2 6 11 2 4 3 1 0 2 3 0 2 1, 3, 1, true",
     "16 6 12 12 5 5 1 1 0 0 0 0 1 1, 16, 2, false",
+    "3 12 9 10 3 3 1 1 1 2 0 2 2 1, 8, 1, false",
+    "2 16 8 8 3 3 1 1 1 1 1 1 1 1, 16, 2, true",
+    "2 8 12 12 5 5 1 1 2 2 2 2 1 1, 4, 1, false",
   })
   void fusedAndPlainPathsAgree(String spec, int cout, int groups, boolean permute) {
     ConvGeometry g = geometry(spec);

@@ -30,6 +30,10 @@ class ConvKernelsTest {
     "2, 3, 28, 28, 6, 5, 5, 1, 0, 0, 0, 0, 1, 1",
     "4, 8, 7, 7, 16, 1, 1, 2, 0, 0, 0, 0, 1, 1",
     "7, 2, 6, 11, 3, 2, 4, 3, 0, 2, 3, 0, 2, 1",
+    // stride 1 with 8 or more channels per group: ∂L/∂X straight from ∂L/∂Y (DirectConvKernels)
+    "3, 12, 9, 10, 8, 3, 3, 1, 1, 2, 0, 2, 2, 1",
+    "2, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2",
+    "2, 8, 12, 12, 4, 5, 5, 1, 2, 2, 2, 2, 1, 1",
   })
   void imageByImageMatchesTheDefinition(
       int n,
@@ -96,6 +100,73 @@ class ConvKernelsTest {
         for (int t = 0; t < 3; t++)
           assertArrayEquals(previous[t], got[t], 0f, "result " + t + ": 1 vs 3 threads");
       previous = got;
+    }
+  }
+
+  /**
+   * The weight gradient's float32 summation order, pinned bit for bit: per image one fused
+   * multiply-add chain over the output positions in order (padding reads zero), images summed in
+   * fixed groups of four, then the groups in order. The same for any thread count, and whichever
+   * way the backend reads the image (unfolded or in place).
+   */
+  @ParameterizedTest(name = "n={0} c={1} {2}x{2} cout={3} k={4} s={5} pad={6} d={7} g={8}")
+  @CsvSource({
+    "9, 16, 12, 16, 3, 1, 1, 1, 1",
+    "6, 1, 28, 6, 5, 1, 2, 1, 1",
+    "5, 8, 9, 24, 3, 2, 1, 1, 1",
+    "7, 4, 8, 40, 1, 2, 0, 1, 1",
+    "3, 6, 10, 4, 3, 1, 2, 2, 2",
+    "4, 3, 7, 70, 2, 1, 1, 1, 1",
+  })
+  void weightGradientSumsInAFixedOrder(
+      int n, int c, int hw, int cout, int k, int stride, int pad, int dilation, int groups) {
+    ConvGeometry g =
+        new ConvGeometry(
+            n, c, hw, hw, k, k, stride, stride, pad, pad, pad, pad, dilation, dilation);
+    int oh = g.outH(), ow = g.outW(), cg = c / groups, cog = cout / groups, kk = cg * k * k;
+    Random rng = new Random(31L * n + c + hw + cout);
+    float[] x = random(rng, n * c * hw * hw), wt = random(rng, cout * kk);
+    float[] dy = random(rng, n * cout * oh * ow);
+    float[] want = new float[wt.length];
+    for (int o = 0; o < cout; o++)
+      for (int p = 0; p < kk; p++) {
+        int ci = (o / cog) * cg + p / (k * k), a = p / k % k, b = p % k;
+        float total = 0f;
+        for (int i0 = 0; i0 < n; i0 += 4) {
+          float group = 0f;
+          for (int i = i0; i < Math.min(n, i0 + 4); i++) {
+            float chain = 0f;
+            for (int r = 0; r < oh; r++)
+              for (int s = 0; s < ow; s++) {
+                int ih = r * stride - pad + a * dilation, iw = s * stride - pad + b * dilation;
+                boolean inside = ih >= 0 && ih < hw && iw >= 0 && iw < hw;
+                float xv = inside ? x[((i * c + ci) * hw + ih) * hw + iw] : 0f;
+                chain = Math.fma(dy[((i * cout + o) * oh + r) * ow + s], xv, chain);
+              }
+            group = i == i0 ? chain : group + chain;
+          }
+          total = i0 == 0 ? group : total + group;
+        }
+        want[o * kk + p] = total;
+      }
+    for (int threads : new int[] {1, 2, 3}) {
+      CpuBackend cpu = new CpuBackend(threads, true);
+      View dwv =
+          View.contiguous(cpu.allocate(DType.FLOAT32, wt.length), new int[] {cout, cg, k, k});
+      cpu.conv2dBackward(
+          View.contiguous(cpu.fromArray(dy), new int[] {n, cout, oh, ow}),
+          View.contiguous(cpu.fromArray(x), new int[] {n, c, hw, hw}),
+          View.contiguous(cpu.fromArray(wt), new int[] {cout, cg, k, k}),
+          g,
+          groups,
+          null,
+          dwv);
+      float[] got = cpu.toFloatArray(dwv);
+      for (int j = 0; j < want.length; j++)
+        assertEquals(
+            Float.floatToIntBits(want[j]),
+            Float.floatToIntBits(got[j]),
+            g + " groups=" + groups + ", " + threads + " thread(s): ∂L/∂W[" + j + "] (bits)");
     }
   }
 

@@ -1,0 +1,132 @@
+package dl.backend.cpu;
+
+import dl.backend.ConvGeometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The forward pass Y = W · unfold(X) of a stride-1 convolution, one image at a time, reading the
+ * unfolded matrix where it lies in the image's zero-padded planes ({@link DirectConvKernels#pad})
+ * instead of building it. With stride 1, row p = (c, ki, kj) of the unfolded matrix is a shift of
+ * the planes: its element at output position (y, x) is {@code padded[offset(p) + y·Wp + x]}, so a
+ * vector of consecutive x is one load. Outputs are computed at flat positions y·Wp + x (the columns
+ * x ≥ OW are discarded) and then copied into Y.
+ *
+ * <p>NOTE: the unfold this replaces copied C·kh·kw × OH·OW floats per image (kh·kw times the image)
+ * before the product read them again. Each output element is the same {@code fma} chain over p = 0,
+ * 1, …, C·kh·kw − 1 in order, from zero, with the same factors (padding reads a zero, as the
+ * unfolded matrix holds one), as in {@link SimdGemm#multiplyNN}: the same bits.
+ */
+final class DirectConvForward {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  private DirectConvForward() {}
+
+  /** Whether it applies: stride 1, no negative padding, output channels in groups of eight. */
+  static boolean applies(ConvGeometry g, int cog) {
+    return g.strideH() == 1 && g.strideW() == 1 && cog % 8 == 0 && DirectConvKernels.applies(g);
+  }
+
+  /** Floats of the padded planes with the slack the last vector block reads past them. */
+  static int paddedSize(ConvGeometry g) {
+    int wp = DirectConvKernels.paddedW(g);
+    return g.c() * DirectConvKernels.paddedH(g) * wp + wp + 2 * L;
+  }
+
+  /** Distance between output channels in {@link #forward}'s result rows. */
+  static int rowLength(ConvGeometry g) {
+    int positions = g.outH() * DirectConvKernels.paddedW(g);
+    return (positions + 2 * L - 1) / (2 * L) * (2 * L);
+  }
+
+  /** Copies one image into {@code padded} (size {@link #paddedSize}), slack zeroed. */
+  static void pad(float[] x, int base, int[] st, ConvGeometry g, float[] padded) {
+    DirectConvKernels.pad(x, base, st, g, padded);
+    int planes = g.c() * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
+    java.util.Arrays.fill(padded, planes, paddedSize(g), 0f);
+  }
+
+  /**
+   * One group's outputs for one image: Y[o, y, x] = Σ_p W[o, p] · padded[base + off[p] + y·Wp + x]
+   * for the group's cog output channels (weights {@code w[wAt + o·kg + p]}), into {@code y[yAt +
+   * o·OH·OW + y·OW + x]}; {@code rows} holds cog × {@link #rowLength} floats of scratch.
+   */
+  static void forward(
+      ConvGeometry g,
+      float[] padded,
+      int base,
+      int[] off,
+      float[] w,
+      int wAt,
+      int kg,
+      int cog,
+      float[] rows,
+      float[] y,
+      int yAt) {
+    int wp = DirectConvKernels.paddedW(g), oh = g.outH(), ow = g.outW();
+    int positions = oh * wp, stride = rowLength(g);
+    for (int o = 0; o < cog; o += 8)
+      for (int j = 0; j < positions; j += 2 * L)
+        rows8x2(padded, base + j, off, w, wAt + o * kg, kg, rows, o * stride + j, stride);
+    for (int o = 0; o < cog; o++)
+      for (int r = 0; r < oh; r++)
+        System.arraycopy(rows, o * stride + r * wp, y, yAt + (o * oh + r) * ow, ow);
+  }
+
+  /** Eight output channels × 2L positions: the register block of {@code SimdGemm.blockNN8}. */
+  private static void rows8x2(
+      float[] b, int bAt, int[] off, float[] a, int aRow, int k, float[] c, int cRow, int ldc) {
+    int a0 = aRow, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    int a4 = a3 + k, a5 = a4 + k, a6 = a5 + k, a7 = a6 + k;
+    FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
+    FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+    FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00;
+    FloatVector s60 = s00, s61 = s00, s70 = s00, s71 = s00;
+    for (int p = 0; p < k; p++) {
+      int pb = bAt + off[p];
+      FloatVector b0 = FloatVector.fromArray(S, b, pb);
+      FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      s00 = x.fma(b0, s00);
+      s01 = x.fma(b1, s01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      s10 = x.fma(b0, s10);
+      s11 = x.fma(b1, s11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      s20 = x.fma(b0, s20);
+      s21 = x.fma(b1, s21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      s30 = x.fma(b0, s30);
+      s31 = x.fma(b1, s31);
+      x = FloatVector.broadcast(S, a[a4 + p]);
+      s40 = x.fma(b0, s40);
+      s41 = x.fma(b1, s41);
+      x = FloatVector.broadcast(S, a[a5 + p]);
+      s50 = x.fma(b0, s50);
+      s51 = x.fma(b1, s51);
+      x = FloatVector.broadcast(S, a[a6 + p]);
+      s60 = x.fma(b0, s60);
+      s61 = x.fma(b1, s61);
+      x = FloatVector.broadcast(S, a[a7 + p]);
+      s70 = x.fma(b0, s70);
+      s71 = x.fma(b1, s71);
+    }
+    s00.intoArray(c, cRow);
+    s01.intoArray(c, cRow + L);
+    s10.intoArray(c, cRow + ldc);
+    s11.intoArray(c, cRow + ldc + L);
+    s20.intoArray(c, cRow + 2 * ldc);
+    s21.intoArray(c, cRow + 2 * ldc + L);
+    s30.intoArray(c, cRow + 3 * ldc);
+    s31.intoArray(c, cRow + 3 * ldc + L);
+    s40.intoArray(c, cRow + 4 * ldc);
+    s41.intoArray(c, cRow + 4 * ldc + L);
+    s50.intoArray(c, cRow + 5 * ldc);
+    s51.intoArray(c, cRow + 5 * ldc + L);
+    s60.intoArray(c, cRow + 6 * ldc);
+    s61.intoArray(c, cRow + 6 * ldc + L);
+    s70.intoArray(c, cRow + 7 * ldc);
+    s71.intoArray(c, cRow + 7 * ldc + L);
+  }
+}
