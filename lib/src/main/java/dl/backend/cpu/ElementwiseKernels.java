@@ -1,5 +1,6 @@
 package dl.backend.cpu;
 
+import dl.Check;
 import dl.backend.BinaryOp;
 import dl.backend.ReduceOp;
 import dl.backend.UnaryOp;
@@ -467,17 +468,13 @@ final class ElementwiseKernels {
   private static int checkedIndex(String op, double value, int limit, int axis) {
     int t = (int) value;
     if (t != value || t < 0 || t >= limit) {
-      throw new IllegalArgumentException(
-          op
-              + ": index "
-              + value
-              + " out of range for axis "
-              + axis
-              + " of size "
-              + limit
-              + " (want an integer in [0, "
-              + limit
-              + "))");
+      throw Check.badArgument(
+          op,
+          "index %s out of range for axis %d of size %d (want an integer in [0, %d))",
+          value,
+          axis,
+          limit,
+          limit);
     }
     return t;
   }

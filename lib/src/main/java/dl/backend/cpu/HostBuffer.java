@@ -1,5 +1,6 @@
 package dl.backend.cpu;
 
+import dl.Check;
 import dl.DType;
 import dl.backend.Backend;
 import dl.backend.Buffer;
@@ -42,9 +43,9 @@ final class HostBuffer extends Buffer {
   static HostBuffer of(dl.backend.View v) {
     Buffer b = v.buffer();
     if (b instanceof HostBuffer h) return h;
-    throw new IllegalArgumentException(
-        "cpu backend: buffer belongs to backend '"
-            + b.backend().name()
-            + "', not the CPU; move it with to(device) first");
+    throw Check.badArgument(
+        "cpu backend",
+        "buffer belongs to backend '%s', not the CPU; move it with to(device) first",
+        b.backend().name());
   }
 }
