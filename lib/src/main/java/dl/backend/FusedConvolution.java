@@ -1,5 +1,7 @@
 package dl.backend;
 
+import dl.DType;
+
 /**
  * A backend's own convolution kernels, offered on top of {@link Backend}. The op {@code
  * dl.autograd.ops.Convolution} states convolution as unfold and matrix products (per group q, Y_q =
@@ -11,6 +13,12 @@ package dl.backend;
  * one takes only float32 with SIMD); the op then computes the result plainly.
  */
 public interface FusedConvolution {
+
+  /**
+   * Whether the kernels below take operands of this dtype at all: asked before the outputs are
+   * allocated, so a dtype the backend never handles costs nothing. They may still decline a layout.
+   */
+  boolean offersConvolution(DType dtype);
 
   /**
    * Convolution forward without bias: {@code out} [N, C_out, OH, OW] (contiguous, zeroed) from

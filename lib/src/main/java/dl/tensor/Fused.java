@@ -26,7 +26,8 @@ public final class Fused {
   public static Optional<Tensor> conv2d(Tensor x, Tensor weight, ConvGeometry g, int groups) {
     Backend backend = TensorMath.backendOf("conv2d", x, weight);
     TensorMath.checkImages("conv2d", x, g);
-    if (!(backend instanceof FusedConvolution fused)) return Optional.empty();
+    if (!(backend instanceof FusedConvolution fused) || !fused.offersConvolution(x.dtype()))
+      return Optional.empty();
     Tensor w = TensorMath.contiguous(weight);
     Tensor out =
         TensorMath.zeros(backend, Shape.of(g.n(), weight.size(0), g.outH(), g.outW()), x.dtype());
@@ -47,7 +48,8 @@ public final class Fused {
       boolean input,
       boolean weights) {
     Backend backend = TensorMath.backendOf("conv2d backward", gOut, x, weight);
-    if (!(backend instanceof FusedConvolution fused)) return Optional.empty();
+    if (!(backend instanceof FusedConvolution fused) || !fused.offersConvolution(x.dtype()))
+      return Optional.empty();
     Tensor dy = TensorMath.contiguous(gOut), w = TensorMath.contiguous(weight);
     Tensor gx = input ? TensorMath.zeros(backend, x.shape(), x.dtype()) : null;
     Tensor gw = weights ? TensorMath.zeros(backend, weight.shape(), weight.dtype()) : null;

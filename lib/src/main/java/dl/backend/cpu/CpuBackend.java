@@ -264,6 +264,11 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
 
   /** The image-by-image convolution for float32 with SIMD; false otherwise. */
   @Override
+  public boolean offersConvolution(DType dtype) {
+    return windows.offersConvolution(dtype);
+  }
+
+  @Override
   public boolean conv2d(View x, View weight, ConvGeometry g, int groups, View out) {
     return windows.conv2d(x, weight, g, groups, out);
   }

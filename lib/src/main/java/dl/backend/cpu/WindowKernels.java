@@ -1,5 +1,6 @@
 package dl.backend.cpu;
 
+import dl.DType;
 import dl.backend.ConvGeometry;
 import dl.backend.View;
 import java.util.Arrays;
@@ -204,6 +205,11 @@ final class WindowKernels {
     float[][] mine = SCRATCH.get();
     if (mine[slot] == null || mine[slot].length < size) mine[slot] = new float[size];
     return mine[slot];
+  }
+
+  /** The fused convolution takes float32 with SIMD only. */
+  boolean offersConvolution(DType dtype) {
+    return simd && dtype == DType.FLOAT32;
   }
 
   private boolean perImage(View... views) {

@@ -122,4 +122,26 @@ class ConvolutionPathsTest {
         GradCheck.check(t -> new Convolution(g, groups, false).apply(t[0], t[1]), x, w);
     assertTrue(report.passed(), g + " groups=" + groups + "\n" + report);
   }
+
+  /**
+   * The CPU's fused kernels take float32 with SIMD only; anything else is declined before any work.
+   */
+  @org.junit.jupiter.api.Test
+  void theFusedPathIsOfferedForFloat32WithSimdOnly() {
+    assertTrue(new CpuBackend(1, true).offersConvolution(DType.FLOAT32));
+    assertTrue(!new CpuBackend(1, true).offersConvolution(DType.FLOAT64));
+    assertTrue(!new CpuBackend(1, false).offersConvolution(DType.FLOAT32));
+    ConvGeometry g = geometry("1 2 5 5 3 3 1 1 1 1 1 1 1 1");
+    Backend previous = Backends.use(new CpuBackend(1, true));
+    try {
+      Tensor x = Tensor.randn(new Rng(1), 1, 2, 5, 5).to(DType.FLOAT64);
+      Tensor w = Tensor.randn(new Rng(2), 3, 2, 3, 3).to(DType.FLOAT64);
+      assertTrue(Fused.conv2d(x, w, g, 1).isEmpty(), "float64 goes the plain way");
+      assertTrue(
+          Fused.conv2dBackward(Tensor.zeros(DType.FLOAT64, 1, 3, 5, 5), x, w, g, 1, true, true)
+              .isEmpty());
+    } finally {
+      Backends.use(previous);
+    }
+  }
 }
