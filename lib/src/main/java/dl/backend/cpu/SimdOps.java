@@ -114,4 +114,109 @@ final class SimdOps {
           .intoArray(y, q + i);
     for (; i < n; i++) y[q + i] = (x[p + i] - center) * scale + shift + g[r + i] * gScale;
   }
+
+  // ------------------------------------------------------------ batch norm's per-channel sums
+  // NOTE: one plane's sum as a fixed tree, so it is the same bits whichever thread runs it: four
+  // vector accumulators take vectors i, i+1, i+2, i+3 in turn for up to SUM_BLOCK floats (each lane
+  // then holds at most 16 float terms, where rounding stays small), the four are added, and their
+  // lanes go into the double total in lane order; the tail past the last whole vector is added
+  // to the total one value at a time. Four accumulators, because one would wait on the adder's
+  // latency after every vector.
+  private static final int SUM_BLOCK = 1024;
+
+  /** Σ x[p + i] for i in [0, n). */
+  static double sum(float[] x, int p, int n) {
+    float[] lanes = new float[L];
+    int whole = n - n % L;
+    double total = 0;
+    for (int i = 0; i < whole; ) {
+      int stop = Math.min(whole, i + SUM_BLOCK);
+      FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
+      for (; i + 4 * L <= stop; i += 4 * L) {
+        a = a.add(FloatVector.fromArray(S, x, p + i));
+        b = b.add(FloatVector.fromArray(S, x, p + i + L));
+        c = c.add(FloatVector.fromArray(S, x, p + i + 2 * L));
+        d = d.add(FloatVector.fromArray(S, x, p + i + 3 * L));
+      }
+      for (; i < stop; i += L) a = a.add(FloatVector.fromArray(S, x, p + i));
+      total += inLaneOrder(a.add(b).add(c.add(d)), lanes);
+    }
+    for (int i = whole; i < n; i++) total += x[p + i];
+    return total;
+  }
+
+  /** Σ (x[p + i] − center)² for i in [0, n), in the order of {@link #sum}. */
+  static double sumSquaredDeviations(float[] x, int p, int n, float center) {
+    float[] lanes = new float[L];
+    int whole = n - n % L;
+    double total = 0;
+    for (int i = 0; i < whole; ) {
+      int stop = Math.min(whole, i + SUM_BLOCK);
+      FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
+      for (; i + 4 * L <= stop; i += 4 * L) {
+        FloatVector u = FloatVector.fromArray(S, x, p + i).sub(center);
+        FloatVector v = FloatVector.fromArray(S, x, p + i + L).sub(center);
+        FloatVector w = FloatVector.fromArray(S, x, p + i + 2 * L).sub(center);
+        FloatVector z = FloatVector.fromArray(S, x, p + i + 3 * L).sub(center);
+        a = u.fma(u, a);
+        b = v.fma(v, b);
+        c = w.fma(w, c);
+        d = z.fma(z, d);
+      }
+      for (; i < stop; i += L) {
+        FloatVector u = FloatVector.fromArray(S, x, p + i).sub(center);
+        a = u.fma(u, a);
+      }
+      total += inLaneOrder(a.add(b).add(c.add(d)), lanes);
+    }
+    for (int i = whole; i < n; i++) {
+      double dev = x[p + i] - center;
+      total += dev * dev;
+    }
+    return total;
+  }
+
+  /**
+   * Adds Σ g[r + i] to {@code sums[0]} and Σ g[r + i]·(x[p + i] − center) to {@code sums[1]}, i in
+   * [0, n), each in the order of {@link #sum}: batch norm's backward sums for one plane.
+   */
+  static void gradSums(float[] g, int r, float[] x, int p, int n, float center, double[] sums) {
+    float[] lanes = new float[L];
+    int whole = n - n % L;
+    double sumG = 0, sumGX = 0;
+    for (int i = 0; i < whole; ) {
+      int stop = Math.min(whole, i + SUM_BLOCK);
+      FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
+      for (; i + 2 * L <= stop; i += 2 * L) {
+        FloatVector g0 = FloatVector.fromArray(S, g, r + i);
+        FloatVector g1 = FloatVector.fromArray(S, g, r + i + L);
+        a = a.add(g0);
+        b = b.add(g1);
+        c = g0.fma(FloatVector.fromArray(S, x, p + i).sub(center), c);
+        d = g1.fma(FloatVector.fromArray(S, x, p + i + L).sub(center), d);
+      }
+      for (; i < stop; i += L) {
+        FloatVector g0 = FloatVector.fromArray(S, g, r + i);
+        a = a.add(g0);
+        c = g0.fma(FloatVector.fromArray(S, x, p + i).sub(center), c);
+      }
+      sumG += inLaneOrder(a.add(b), lanes);
+      sumGX += inLaneOrder(c.add(d), lanes);
+    }
+    for (int i = whole; i < n; i++) {
+      double gv = g[r + i];
+      sumG += gv;
+      sumGX += gv * (x[p + i] - center);
+    }
+    sums[0] += sumG;
+    sums[1] += sumGX;
+  }
+
+  /** The lanes of v added in lane order, in double. */
+  private static double inLaneOrder(FloatVector v, float[] lanes) {
+    v.intoArray(lanes, 0);
+    double s = 0;
+    for (float f : lanes) s += f;
+    return s;
+  }
 }
