@@ -28,6 +28,67 @@ final class DirectConvForward {
     return g.strideH() == 1 && g.strideW() == 1 && cog % 8 == 0 && DirectConvKernels.applies(g);
   }
 
+  // ------------------------------------------------- ∂L/∂X of a stride-1 convolution, as a forward
+
+  /**
+   * Whether {@link #inputGradientGeometry} applies: stride 1, no side padded by more than the
+   * kernel's reach d·(k − 1), and input channels per group in groups of eight.
+   */
+  static boolean inputGradientApplies(ConvGeometry g, int cg) {
+    int reachH = g.dilationH() * (g.kh() - 1), reachW = g.dilationW() * (g.kw() - 1);
+    return cg % 8 == 0
+        && g.strideH() == 1
+        && g.strideW() == 1
+        && DirectConvKernels.applies(g)
+        && g.padTop() <= reachH
+        && g.padBottom() <= reachH
+        && g.padLeft() <= reachW
+        && g.padRight() <= reachW;
+  }
+
+  /**
+   * For stride 1, ∂L/∂X[c, ih, iw] = Σ_o Σ_(ki,kj) W[o, c, ki, kj] · ∂L/∂Y[o, ih + pt − ki·dh, iw +
+   * pl − kj·dw]: the stride-1 convolution of ∂L/∂Y, padded by d·(k − 1) − p on each side, with the
+   * kernel flipped (ki → kh − 1 − ki) and its two channel axes swapped ({@link
+   * #flippedTransposed}). This is that convolution's geometry: its input is ∂L/∂Y (all C_out
+   * channels), its output H × W.
+   */
+  static ConvGeometry inputGradientGeometry(ConvGeometry g, int cout) {
+    int reachH = g.dilationH() * (g.kh() - 1), reachW = g.dilationW() * (g.kw() - 1);
+    return new ConvGeometry(
+        g.n(),
+        cout,
+        g.outH(),
+        g.outW(),
+        g.kh(),
+        g.kw(),
+        1,
+        1,
+        reachH - g.padTop(),
+        reachH - g.padBottom(),
+        reachW - g.padLeft(),
+        reachW - g.padRight(),
+        g.dilationH(),
+        g.dilationW());
+  }
+
+  /**
+   * The weight [C_out, C/groups, kh, kw] (from {@code w[at]}) as the kernel of {@link
+   * #inputGradientGeometry}: [C, C_out/groups, kh, kw], W'[q·cg + c, o, ki, kj] = W[q·cog + o, c,
+   * kh − 1 − ki, kw − 1 − kj].
+   */
+  static float[] flippedTransposed(float[] w, int at, int groups, int cog, int cg, int kh, int kw) {
+    int khw = kh * kw;
+    float[] flipped = new float[groups * cg * cog * khw];
+    for (int q = 0; q < groups; q++)
+      for (int c = 0; c < cg; c++)
+        for (int o = 0; o < cog; o++)
+          for (int k = 0; k < khw; k++)
+            flipped[((q * cg + c) * cog + o) * khw + k] =
+                w[at + ((q * cog + o) * cg + c) * khw + (khw - 1 - k)];
+    return flipped;
+  }
+
   /** Floats of the padded planes with the slack the last vector block reads past them. */
   static int paddedSize(ConvGeometry g) {
     int wp = DirectConvKernels.paddedW(g);

@@ -21,7 +21,8 @@ final class NormalizationKernels {
   // order, so sums are the same for any thread count. Plane sums are added in double; the mean is
   // subtracted before squaring (two passes), which keeps the variance accurate when |mean| ≫ std.
   // With SIMD and contiguous float planes, each plane is summed by SimdOps in a fixed tree of float
-  // lanes (measured 5× faster than scalar double chains for 16 channels of 28×28); otherwise one
+  // lanes (batch norm forward and backward, 16 channels of 28×28, measured 1.6× faster as a whole);
+  // otherwise one
   // value at a time in double. The two give different last bits; each is independent of threads.
 
   /** The axes after 1 of each operand, merged, for walking one (sample, channel) plane. */

@@ -233,32 +233,7 @@ final class WindowKernels {
     int[] st = x.strides();
     if (DirectConvForward.applies(g, cog)) {
       // Stride 1: the product reads the unfolded matrix in place from the padded image.
-      int[] off = DirectConvKernels.rowOffsets(g, kg);
-      int groupPlanes =
-          kg / (g.kh() * g.kw()) * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
-      par.parallelRows(
-          g.n(),
-          (long) g.n() * cout * kg * l,
-          (i0, i1) -> {
-            float[] padded = scratch(COLUMNS, DirectConvForward.paddedSize(g));
-            float[] rows = scratch(PANEL, cog * DirectConvForward.rowLength(g));
-            for (int i = i0; i < i1; i++) {
-              DirectConvForward.pad(xs, x.offset() + i * st[0], st, g, padded);
-              for (int q = 0; q < groups; q++)
-                DirectConvForward.forward(
-                    g,
-                    padded,
-                    q * groupPlanes,
-                    off,
-                    w,
-                    weight.offset() + q * cog * kg,
-                    kg,
-                    cog,
-                    rows,
-                    y,
-                    out.offset() + (i * cout + q * cog) * l);
-            }
-          });
+      directForward(xs, x.offset(), st, g, w, weight.offset(), groups, cout, y, out.offset());
       return true;
     }
     par.parallelRows(
@@ -288,6 +263,51 @@ final class WindowKernels {
   }
 
   /**
+   * Y = W · unfold(X) for a stride-1 convolution ({@link DirectConvForward}), image by image: X's
+   * image i at {@code xs[xAt + i·st[0]]} (strides st), W [cout, C/groups, kh, kw] at {@code w[wAt]}
+   * (contiguous), Y contiguous from {@code y[yAt]}.
+   */
+  private void directForward(
+      float[] xs,
+      int xAt,
+      int[] st,
+      ConvGeometry g,
+      float[] w,
+      int wAt,
+      int groups,
+      int cout,
+      float[] y,
+      int yAt) {
+    int cog = cout / groups, kg = g.rows() / groups, l = g.outH() * g.outW();
+    int[] off = DirectConvKernels.rowOffsets(g, kg);
+    int groupPlanes =
+        kg / (g.kh() * g.kw()) * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
+    par.parallelRows(
+        g.n(),
+        (long) g.n() * cout * kg * l,
+        (i0, i1) -> {
+          float[] padded = scratch(COLUMNS, DirectConvForward.paddedSize(g));
+          float[] rows = scratch(PANEL, cog * DirectConvForward.rowLength(g));
+          for (int i = i0; i < i1; i++) {
+            DirectConvForward.pad(xs, xAt + i * st[0], st, g, padded);
+            for (int q = 0; q < groups; q++)
+              DirectConvForward.forward(
+                  g,
+                  padded,
+                  q * groupPlanes,
+                  off,
+                  w,
+                  wAt + q * cog * kg,
+                  kg,
+                  cog,
+                  rows,
+                  y,
+                  yAt + (i * cout + q * cog) * l);
+          }
+        });
+  }
+
+  /**
    * The fused backward pass, ∂L/∂X = fold(Wᵀ · ∂L/∂Y) and ∂L/∂W = Σ ∂L/∂Y · unfold(X)ᵀ image by
    * image; false (nothing done) when it does not apply, as for {@link #conv2d}.
    */
@@ -307,9 +327,27 @@ final class WindowKernels {
     long work = (long) n * cout * kg * l;
     if (gx != null) {
       float[] dx = HostBuffer.of(gx).f;
-      if (DirectConvKernels.inputGradientApplies(g, g.c() / groups)) {
+      int cg = g.c() / groups;
+      if (DirectConvForward.inputGradientApplies(g, cg)) {
+        // Stride 1: ∂L/∂X is the forward convolution of ∂L/∂Y with the flipped, transposed kernel.
+        float[] flipped =
+            DirectConvForward.flippedTransposed(
+                w, weight.offset(), groups, cog, cg, g.kh(), g.kw());
+        int[] dyStrides = {cout * l, l, g.outW(), 1};
+        directForward(
+            dy,
+            gOut.offset(),
+            dyStrides,
+            DirectConvForward.inputGradientGeometry(g, cout),
+            flipped,
+            0,
+            groups,
+            g.c(),
+            dx,
+            gx.offset());
+      } else if (DirectConvKernels.inputGradientApplies(g, cg)) {
         // Stride 1: ∂L/∂X straight from ∂L/∂Y, without the matrix fold would scatter back.
-        int cg = g.c() / groups, cgHW = cg * g.h() * g.w(), khw = g.kh() * g.kw();
+        int cgHW = cg * g.h() * g.w(), khw = g.kh() * g.kw();
         float[] wk = DirectConvKernels.weightsByOffset(w, weight.offset(), groups, cog, cg, khw);
         par.parallelRows(
             n,
