@@ -110,8 +110,9 @@ final class DirectConvForward {
 
   /**
    * One group's outputs for one image: Y[o, y, x] = Σ_p W[o, p] · padded[base + off[p] + y·Wp + x]
-   * for the group's cog output channels (weights {@code w[wAt + o·kg + p]}), into {@code y[yAt +
-   * o·OH·OW + y·OW + x]}; {@code rows} holds cog × {@link #rowLength} floats of scratch.
+   * for the group's cog output channels (weights in {@link #panels} from {@code w[wAt]}), into
+   * {@code y[yAt + o·OH·OW + y·OW + x]}; {@code rows} holds cog × {@link #rowLength} floats of
+   * scratch.
    */
   static void forward(
       ConvGeometry g,
@@ -135,41 +136,58 @@ final class DirectConvForward {
         System.arraycopy(rows, o * stride + r * wp, y, yAt + (o * oh + r) * ow, ow);
   }
 
-  /** Eight output channels × 2L positions: the register block of {@code SimdGemm.blockNN8}. */
+  /**
+   * The weights [cout, kg] (row o at {@code w[at + o·kg]}, cout a multiple of 8) in panels of eight
+   * rows, as {@link #rows8x2} reads them: {@code panels[(o / 8)·8·kg + p·8 + o % 8] = W[o, p]}.
+   *
+   * <p>NOTE: with the eight rows' weights for one p side by side, the kernel reads them from one
+   * moving index. Reading eight separate rows needs eight live row indices, which the JIT could
+   * only keep by spilling them to vector registers and the stack inside the loop, and those moves
+   * compete with the fma units for the same ports.
+   */
+  static float[] panels(float[] w, int at, int cout, int kg) {
+    float[] panels = new float[cout * kg];
+    for (int o = 0; o < cout; o++)
+      for (int p = 0; p < kg; p++) panels[(o / 8) * 8 * kg + p * 8 + o % 8] = w[at + o * kg + p];
+    return panels;
+  }
+
+  /**
+   * Eight output channels × 2L positions: the register block of {@code SimdGemm.blockNN8}, weights
+   * from an eight-row panel of {@link #panels} at {@code a[aAt]}.
+   */
   private static void rows8x2(
-      float[] b, int bAt, int[] off, float[] a, int aRow, int k, float[] c, int cRow, int ldc) {
-    int a0 = aRow, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-    int a4 = a3 + k, a5 = a4 + k, a6 = a5 + k, a7 = a6 + k;
+      float[] b, int bAt, int[] off, float[] a, int aAt, int k, float[] c, int cRow, int ldc) {
     FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
     FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
     FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00;
     FloatVector s60 = s00, s61 = s00, s70 = s00, s71 = s00;
-    for (int p = 0; p < k; p++) {
+    for (int p = 0, ap = aAt; p < k; p++, ap += 8) {
       int pb = bAt + off[p];
       FloatVector b0 = FloatVector.fromArray(S, b, pb);
       FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
-      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
       s00 = x.fma(b0, s00);
       s01 = x.fma(b1, s01);
-      x = FloatVector.broadcast(S, a[a1 + p]);
+      x = FloatVector.broadcast(S, a[ap + 1]);
       s10 = x.fma(b0, s10);
       s11 = x.fma(b1, s11);
-      x = FloatVector.broadcast(S, a[a2 + p]);
+      x = FloatVector.broadcast(S, a[ap + 2]);
       s20 = x.fma(b0, s20);
       s21 = x.fma(b1, s21);
-      x = FloatVector.broadcast(S, a[a3 + p]);
+      x = FloatVector.broadcast(S, a[ap + 3]);
       s30 = x.fma(b0, s30);
       s31 = x.fma(b1, s31);
-      x = FloatVector.broadcast(S, a[a4 + p]);
+      x = FloatVector.broadcast(S, a[ap + 4]);
       s40 = x.fma(b0, s40);
       s41 = x.fma(b1, s41);
-      x = FloatVector.broadcast(S, a[a5 + p]);
+      x = FloatVector.broadcast(S, a[ap + 5]);
       s50 = x.fma(b0, s50);
       s51 = x.fma(b1, s51);
-      x = FloatVector.broadcast(S, a[a6 + p]);
+      x = FloatVector.broadcast(S, a[ap + 6]);
       s60 = x.fma(b0, s60);
       s61 = x.fma(b1, s61);
-      x = FloatVector.broadcast(S, a[a7 + p]);
+      x = FloatVector.broadcast(S, a[ap + 7]);
       s70 = x.fma(b0, s70);
       s71 = x.fma(b1, s71);
     }

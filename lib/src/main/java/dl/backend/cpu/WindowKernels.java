@@ -282,6 +282,7 @@ final class WindowKernels {
     int[] off = DirectConvKernels.rowOffsets(g, kg);
     int groupPlanes =
         kg / (g.kh() * g.kw()) * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
+    float[] panels = DirectConvForward.panels(w, wAt, cout, kg);
     par.parallelRows(
         g.n(),
         (long) g.n() * cout * kg * l,
@@ -296,8 +297,8 @@ final class WindowKernels {
                   padded,
                   q * groupPlanes,
                   off,
-                  w,
-                  wAt + q * cog * kg,
+                  panels,
+                  q * cog * kg,
                   kg,
                   cog,
                   rows,
