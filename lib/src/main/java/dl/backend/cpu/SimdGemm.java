@@ -82,14 +82,15 @@ final class SimdGemm {
       aOffset = -i0 * (k + ROW_PAD);
       lda = k + ROW_PAD;
     }
+    float[] panels = rowPanels(a, aOffset, lda, k, i0, i1);
     for (int q = q0; q < q1; q++) {
       int j = q * W;
       if (j + W <= n) {
         if (pack) {
           for (int p = 0; p < k; p++) System.arraycopy(b, bOffset + p * ldb + j, packed, p * W, W);
-          blockNN(a, aOffset, lda, packed, 0, W, c, cOffset + j, ldc, k, i0, i1);
+          blockNN(a, aOffset, lda, panels, packed, 0, W, c, cOffset + j, ldc, k, i0, i1);
         } else {
-          blockNN(a, aOffset, lda, b, bOffset + j, ldb, c, cOffset + j, ldc, k, i0, i1);
+          blockNN(a, aOffset, lda, panels, b, bOffset + j, ldb, c, cOffset + j, ldc, k, i0, i1);
         }
       } else {
         int w = n - j;
@@ -97,7 +98,7 @@ final class SimdGemm {
         // reach tile columns that are never copied out.
         float[] last = packed != null ? packed : panel != null ? panel : new float[k * W];
         for (int p = 0; p < k; p++) System.arraycopy(b, bOffset + p * ldb + j, last, p * W, w);
-        narrowBlock(a, aOffset, lda, last, 0, c, cOffset + j, ldc, k, i0, i1, w);
+        narrowBlock(a, aOffset, lda, panels, last, 0, c, cOffset + j, ldc, k, i0, i1, w);
       }
     }
   }
@@ -113,6 +114,7 @@ final class SimdGemm {
       float[] a,
       int aOffset,
       int lda,
+      float[] aPanels,
       float[] panel,
       int panelOffset,
       float[] c,
@@ -124,7 +126,7 @@ final class SimdGemm {
       int w) {
     int rows = i1 - i0;
     float[] tile = new float[rows * W];
-    blockNN(a, aOffset + i0 * lda, lda, panel, panelOffset, W, tile, 0, W, k, 0, rows);
+    blockNN(a, aOffset + i0 * lda, lda, aPanels, panel, panelOffset, W, tile, 0, W, k, 0, rows);
     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc, w);
   }
 
@@ -151,49 +153,59 @@ final class SimdGemm {
    */
   private static final boolean EIGHT_ROWS = L >= 16;
 
-  /** Eight rows of C from {@code a[aRow + r·lda + p]}, one {@link #width()}-column block. */
+  /**
+   * Rows [i0, i1) of A (from {@code a[aOffset + i·lda]}) in panels of eight for {@link #blockNN8}:
+   * {@code panels[(i − i0)·k + p·8 + r] = A[i + r, p]} for each block of eight rows from i0; null
+   * without {@link #EIGHT_ROWS} or with fewer than eight rows. NOTE: the eight rows' values for one
+   * p side by side are read from one moving index; eight separate row indices made C2 shuttle them
+   * between general and vector registers inside the loop, on the fma units' ports.
+   */
+  private static float[] rowPanels(float[] a, int aOffset, int lda, int k, int i0, int i1) {
+    int rows = (i1 - i0) / 8 * 8;
+    if (!EIGHT_ROWS || rows == 0) return null;
+    float[] panels = new float[rows * k];
+    for (int r = 0; r < rows; r++)
+      for (int p = 0, from = aOffset + (i0 + r) * lda, to = (r / 8) * 8 * k + r % 8;
+          p < k;
+          p++, to += 8) panels[to] = a[from + p];
+    return panels;
+  }
+
+  /**
+   * Eight rows of C from an eight-row panel of A at {@code a[at]}, one {@link #width()}-column
+   * block.
+   */
   private static void blockNN8(
-      float[] a,
-      int aRow,
-      int lda,
-      float[] b,
-      int bOffset,
-      int ldb,
-      float[] c,
-      int cRow,
-      int ldc,
-      int k) {
-    int a0 = aRow, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-    int a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+      float[] a, int at, float[] b, int bOffset, int ldb, float[] c, int cRow, int ldc, int k) {
     FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
     FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
     FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00;
     FloatVector s60 = s00, s61 = s00, s70 = s00, s71 = s00;
-    for (int p = 0, pb = bOffset; p < k; p++, pb += ldb) {
+    for (int p = 0, pb = bOffset, ap = at; p < k; p++, pb += ldb, ap += 8) {
       FloatVector b0 = FloatVector.fromArray(S, b, pb);
       FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
-      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
       s00 = x.fma(b0, s00);
       s01 = x.fma(b1, s01);
-      x = FloatVector.broadcast(S, a[a1 + p]);
+      x = FloatVector.broadcast(S, a[ap + 1]);
       s10 = x.fma(b0, s10);
       s11 = x.fma(b1, s11);
-      x = FloatVector.broadcast(S, a[a2 + p]);
+      x = FloatVector.broadcast(S, a[ap + 2]);
       s20 = x.fma(b0, s20);
       s21 = x.fma(b1, s21);
-      x = FloatVector.broadcast(S, a[a3 + p]);
+      x = FloatVector.broadcast(S, a[ap + 3]);
       s30 = x.fma(b0, s30);
       s31 = x.fma(b1, s31);
-      x = FloatVector.broadcast(S, a[a4 + p]);
+      x = FloatVector.broadcast(S, a[ap + 4]);
       s40 = x.fma(b0, s40);
       s41 = x.fma(b1, s41);
-      x = FloatVector.broadcast(S, a[a5 + p]);
+      x = FloatVector.broadcast(S, a[ap + 5]);
       s50 = x.fma(b0, s50);
       s51 = x.fma(b1, s51);
-      x = FloatVector.broadcast(S, a[a6 + p]);
+      x = FloatVector.broadcast(S, a[ap + 6]);
       s60 = x.fma(b0, s60);
       s61 = x.fma(b1, s61);
-      x = FloatVector.broadcast(S, a[a7 + p]);
+      x = FloatVector.broadcast(S, a[ap + 7]);
       s70 = x.fma(b0, s70);
       s71 = x.fma(b1, s71);
     }
@@ -260,12 +272,13 @@ final class SimdGemm {
       aOffset = -i0 * (k + ROW_PAD);
       lda = k + ROW_PAD;
     }
+    float[] panels = rowPanels(a, aOffset, lda, k, i0, i1);
     for (int q = q0; q < q1; q++) {
       int j = q * W, panel = q * k * W;
       if (j + W <= n) {
-        blockNN(a, aOffset, lda, packed, panel, W, c, cOffset + j, ldc, k, i0, i1);
+        blockNN(a, aOffset, lda, panels, packed, panel, W, c, cOffset + j, ldc, k, i0, i1);
       } else {
-        narrowBlock(a, aOffset, lda, packed, panel, c, cOffset + j, ldc, k, i0, i1, n - j);
+        narrowBlock(a, aOffset, lda, panels, packed, panel, c, cOffset + j, ldc, k, i0, i1, n - j);
       }
     }
   }
@@ -277,6 +290,7 @@ final class SimdGemm {
       float[] a,
       int aOffset,
       int lda,
+      float[] aPanels,
       float[] b,
       int bOffset,
       int ldb,
@@ -287,9 +301,9 @@ final class SimdGemm {
       int i0,
       int i1) {
     int i = i0;
-    if (EIGHT_ROWS)
+    if (aPanels != null)
       for (; i + 7 < i1; i += 8)
-        blockNN8(a, aOffset + i * lda, lda, b, bOffset, ldb, c, cOffset + i * ldc, ldc, k);
+        blockNN8(aPanels, (i - i0) * k, b, bOffset, ldb, c, cOffset + i * ldc, ldc, k);
     for (; i + 3 < i1; i += 4) {
       int a0 = aOffset + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
       FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
