@@ -66,6 +66,15 @@ public enum BinaryOp {
     public double apply(double a, double b) {
       return a != b ? 1 : 0;
     }
+  },
+  /**
+   * a where b &gt; 0, else 0: ReLU's backward, the gradient a passing only where the input b was
+   * positive.
+   */
+  PASS_IF_POSITIVE {
+    public double apply(double a, double b) {
+      return b > 0 ? a : 0;
+    }
   };
 
   public abstract double apply(double a, double b);

@@ -1,6 +1,7 @@
 package dl.autograd.ops;
 
 import dl.autograd.Function;
+import dl.backend.BinaryOp;
 import dl.backend.UnaryOp;
 import dl.tensor.Tensor;
 import dl.tensor.TensorMath;
@@ -17,7 +18,8 @@ public final class ReluOp extends Function {
 
   @Override
   protected Tensor[] backward(Tensor g) {
-    return new Tensor[] {g.mul(TensorMath.unary(UnaryOp.STEP, saved(0)))};
+    // g · [a > 0], in one pass over g and a (as a product with the step function it would take two)
+    return new Tensor[] {TensorMath.binary(BinaryOp.PASS_IF_POSITIVE, g, saved(0))};
   }
 
   @Override

@@ -41,13 +41,18 @@ final class SimdOps {
 
   /** Whether {@link #binary} takes {@code op}. */
   static boolean handles(BinaryOp op) {
-    return op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV;
+    return op == BinaryOp.ADD
+        || op == BinaryOp.SUB
+        || op == BinaryOp.MUL
+        || op == BinaryOp.DIV
+        || op == BinaryOp.PASS_IF_POSITIVE;
   }
 
   /**
-   * o[po + i] = a[pa + i·sa] ∘ b[pb + i·sb] for + − × ÷, each stride 0 (one broadcast value) or 1;
-   * false (nothing written) for other ops and strides. Each operator gets its own loops: the Vector
-   * API compiles to SIMD instructions only when the operation is known where it is called.
+   * o[po + i] = a[pa + i·sa] ∘ b[pb + i·sb] for + − × ÷ and {@link BinaryOp#PASS_IF_POSITIVE}, each
+   * stride 0 (one broadcast value) or 1; false (nothing written) for other ops and strides. Each
+   * operator gets its own loops: the Vector API compiles to SIMD instructions only when the
+   * operation is known where it is called.
    */
   static boolean binary(
       BinaryOp op, float[] a, int pa, int sa, float[] b, int pb, int sb, float[] o, int po, int n) {
@@ -69,6 +74,13 @@ final class SimdOps {
       case DIV -> {
         for (; i <= end; i += L) load(a, pa, sa, i).div(load(b, pb, sb, i)).intoArray(o, po + i);
         for (; i < n; i++) o[po + i] = a[pa + i * sa] / b[pb + i * sb];
+      }
+      case PASS_IF_POSITIVE -> {
+        FloatVector zero = FloatVector.zero(S);
+        for (; i <= end; i += L)
+          zero.blend(load(a, pa, sa, i), load(b, pb, sb, i).compare(VectorOperators.GT, 0f))
+              .intoArray(o, po + i);
+        for (; i < n; i++) o[po + i] = b[pb + i * sb] > 0f ? a[pa + i * sa] : 0f;
       }
       default -> {
         return false;

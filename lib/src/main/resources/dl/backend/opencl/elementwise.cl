@@ -50,6 +50,7 @@ inline T binary_op(const int op, const T a, const T b) {
     case BINARY_LE: return a <= b ? (T)1 : (T)0;
     case BINARY_EQ: return a == b ? (T)1 : (T)0;
     case BINARY_NE: return a != b ? (T)1 : (T)0;
+    case BINARY_PASS_IF_POSITIVE: return b > (T)0 ? a : (T)0;
     default: return NAN;
   }
 }
