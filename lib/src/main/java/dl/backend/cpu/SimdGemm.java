@@ -63,6 +63,25 @@ final class SimdGemm {
       int q0,
       int q1,
       float[] panel) {
+    multiplyNN(am, null, bm, cm, k, n, i0, i1, q0, q1, panel);
+  }
+
+  /**
+   * {@link #multiplyNN} with A's rows [i0, i1) already in {@link #rowPanels} (null: built here),
+   * for a caller that multiplies the same A by many B (a convolution's weights, image by image).
+   */
+  static void multiplyNN(
+      Matrix am,
+      float[] aPanels,
+      Matrix bm,
+      Matrix cm,
+      int k,
+      int n,
+      int i0,
+      int i1,
+      int q0,
+      int q1,
+      float[] panel) {
     float[] a = am.data();
     int aOffset = am.offset(), lda = am.ld();
     float[] b = bm.data();
@@ -82,7 +101,7 @@ final class SimdGemm {
       aOffset = -i0 * (k + ROW_PAD);
       lda = k + ROW_PAD;
     }
-    float[] panels = rowPanels(a, aOffset, lda, k, i0, i1);
+    float[] panels = aPanels != null ? aPanels : rowPanels(a, aOffset, lda, k, i0, i1);
     for (int q = q0; q < q1; q++) {
       int j = q * W;
       if (j + W <= n) {
@@ -160,6 +179,10 @@ final class SimdGemm {
    * p side by side are read from one moving index; eight separate row indices made C2 shuttle them
    * between general and vector registers inside the loop, on the fma units' ports.
    */
+  static float[] rowPanels(Matrix a, int k, int i0, int i1) {
+    return rowPanels(a.data(), a.offset(), a.ld(), k, i0, i1);
+  }
+
   private static float[] rowPanels(float[] a, int aOffset, int lda, int k, int i0, int i1) {
     int rows = (i1 - i0) / 8 * 8;
     if (!EIGHT_ROWS || rows == 0) return null;

@@ -236,6 +236,12 @@ final class WindowKernels {
       directForward(xs, x.offset(), st, g, w, weight.offset(), groups, cout, y, out.offset());
       return true;
     }
+    // The weights in the product kernel's panels once, not once per image.
+    float[][] wPanels = new float[groups][];
+    for (int q = 0; q < groups; q++)
+      wPanels[q] =
+          SimdGemm.rowPanels(
+              new SimdGemm.Matrix(w, weight.offset() + q * cog * kg, kg), kg, 0, cog);
     par.parallelRows(
         g.n(),
         (long) g.n() * cout * kg * l,
@@ -248,6 +254,7 @@ final class WindowKernels {
             for (int q = 0; q < groups; q++)
               SimdGemm.multiplyNN(
                   new SimdGemm.Matrix(w, weight.offset() + q * cog * kg, kg),
+                  wPanels[q],
                   new SimdGemm.Matrix(cols, q * kg * l, l),
                   new SimdGemm.Matrix(y, out.offset() + (i * cout + q * cog) * l, l),
                   kg,
@@ -379,6 +386,9 @@ final class WindowKernels {
             for (int p = 0; p < kg; p++)
               wT[(q * kg + p) * cog + o] = w[weight.offset() + (q * cog + o) * kg + p];
         int blocks = (l + width - 1) / width;
+        float[][] wTPanels = new float[groups][];
+        for (int q = 0; q < groups; q++)
+          wTPanels[q] = SimdGemm.rowPanels(new SimdGemm.Matrix(wT, q * kg * cog, cog), cog, 0, kg);
         par.parallelRows(
             n,
             work,
@@ -388,6 +398,7 @@ final class WindowKernels {
                 for (int q = 0; q < groups; q++)
                   SimdGemm.multiplyNN(
                       new SimdGemm.Matrix(wT, q * kg * cog, cog),
+                      wTPanels[q],
                       new SimdGemm.Matrix(dy, gOut.offset() + (i * cout + q * cog) * l, l),
                       new SimdGemm.Matrix(gCols, q * kg * l, l),
                       cog,
