@@ -232,10 +232,9 @@ final class WindowKernels {
     int l = g.outH() * g.outW(), blocks = (l + SimdGemm.width() - 1) / SimdGemm.width();
     int[] st = x.strides();
     if (DirectConvForward.applies(g, cog)) {
-      // Stride 1: the product reads the unfolded matrix in place from the padded image.
-      int[] off = DirectConvKernels.rowOffsets(g, kg);
-      int groupPlanes =
-          kg / (g.kh() * g.kw()) * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
+      // The product reads the unfolded matrix in place from the padded image (its phase planes).
+      int[] off = DirectConvForward.rowOffsets(g, kg);
+      int groupPlanes = kg / (g.kh() * g.kw()) * DirectConvForward.channelSize(g);
       par.parallelRows(
           g.n(),
           (long) g.n() * cout * kg * l,
@@ -320,6 +319,31 @@ final class WindowKernels {
               for (int i = i0; i < i1; i++)
                 for (int q = 0; q < groups; q++)
                   DirectConvKernels.inputGradient(
+                      g,
+                      dy,
+                      gOut.offset() + (i * cout + q * cog) * l,
+                      cog,
+                      wk,
+                      q * khw * cog * cg,
+                      cg,
+                      planes,
+                      rows,
+                      dx,
+                      gx.offset() + i * chw + q * cgHW);
+            });
+      } else if (StridedInputGradient.applies(g, g.c() / groups)) {
+        // Stride 2 and up: the same, one polyphase component of ∂L/∂X at a time.
+        int cg = g.c() / groups, cgHW = cg * g.h() * g.w(), khw = g.kh() * g.kw();
+        float[] wk = DirectConvKernels.weightsByOffset(w, weight.offset(), groups, cog, cg, khw);
+        par.parallelRows(
+            n,
+            work,
+            (i0, i1) -> {
+              float[] planes = scratch(COLUMNS, StridedInputGradient.planesSize(g, cog));
+              float[] rows = scratch(PANEL, StridedInputGradient.rowsSize(g, cg));
+              for (int i = i0; i < i1; i++)
+                for (int q = 0; q < groups; q++)
+                  StridedInputGradient.inputGradient(
                       g,
                       dy,
                       gOut.offset() + (i * cout + q * cog) * l,
