@@ -25,12 +25,24 @@ final class StridedInputGradient {
   private StridedInputGradient() {}
 
   /**
-   * Whether it applies and pays: a stride above 1 on some axis, and at least eight channels per
-   * group (with fewer, every channel takes the one-row kernel, as in {@link
-   * DirectConvKernels#inputGradientApplies}). Any non-negative padding is fine.
+   * Whether it applies and pays: a stride above 1 on some axis, at least eight channels per group
+   * (with fewer, every channel takes the one-row kernel, as in {@link
+   * DirectConvKernels#inputGradientApplies}), and every phase reached by some kernel offset. Any
+   * non-negative padding is fine. NOTE: a 1×1 kernel of stride 2 reaches one phase in four; the
+   * others are zeros, and the product-and-fold path, which reads ∂L/∂Y in place and fills those
+   * zeros at vector speed, measured faster there (this path: 0.5–0.7×, one thread).
    */
   static boolean applies(ConvGeometry g, int cg) {
-    return cg >= 8 && (g.strideH() > 1 || g.strideW() > 1) && DirectConvKernels.applies(g);
+    return cg >= 8
+        && (g.strideH() > 1 || g.strideW() > 1)
+        && DirectConvKernels.applies(g)
+        && everyPhaseRead(g);
+  }
+
+  /** Whether every phase (a, b) has a kernel offset (ki·dh mod sh, kj·dw mod sw) = (a, b). */
+  private static boolean everyPhaseRead(ConvGeometry g) {
+    int[] slot = DirectConvForward.phaseSlots(g);
+    return slot[g.strideH() * g.strideW()] == g.strideH() * g.strideW();
   }
 
   /** The geometry of one axis, in units of the phase grid (see {@link #inputGradient}). */
@@ -63,10 +75,21 @@ final class StridedInputGradient {
     return Axis.of(g.strideW(), g.kw(), g.dilationW(), g.padLeft(), g.w(), g.outW());
   }
 
+  /**
+   * Floats from one ∂L/∂Y plane of {@link #inputGradient} to the next: Hd·Wd, and a cache line more
+   * where that would be a multiple of 32 floats. NOTE: the fma chain reads the same position of
+   * every output channel's plane; 16 × 16 planes (ResNet's 28 → 14 layer) would lie 1 KiB apart, so
+   * those reads would fall into a few cache sets and evict each other.
+   */
+  private static int planeStride(Axis down, Axis across) {
+    int size = down.planeSize() * across.planeSize();
+    return size % 32 == 0 ? size + 16 : size;
+  }
+
   /** Floats of one image's ∂L/∂Y planes as {@link #inputGradient} reads them, slack included. */
   static int planesSize(ConvGeometry g, int cog) {
-    int wd = columns(g).planeSize();
-    return cog * rows(g).planeSize() * wd + wd + 2 * L;
+    Axis down = rows(g), across = columns(g);
+    return cog * planeStride(down, across) + across.planeSize() + 2 * L;
   }
 
   /** Floats of {@link #inputGradient}'s result rows for one group of {@code cg} channels. */
@@ -85,12 +108,13 @@ final class StridedInputGradient {
    * the kernel offsets k = (ki, kj) in order for which sh·y = ih + pt − ki·dh and sw·x = iw + pl −
    * kj·dw have a solution, each inner sum one fma chain over o in order from zero.
    *
-   * <p>∂L/∂Y's planes are copied into {@code planes} (size {@link #planesSize}) with Rh = ⌊dh·(kh −
-   * 1) / sh⌋ zero rows above (Rw columns to the left) and zeros below and to the right up to Hd ×
-   * Wd, so that output row y = m − ⌊ki·dh / sh⌋ of phase position m is plane row m + Rh − ⌊ki·dh /
-   * sh⌋, never negative. Phase (a, b)'s positions m ∈ [m0, m1), n ∈ [n0, n1) are computed at flat
-   * positions (m − m0)·Wd + (n − n0) in {@code rows} (size {@link #rowsSize}), the columns n ≥ n1
-   * discarded, and then go to ∂L/∂X at (sh·m + a − pt, sw·n + b − pl).
+   * <p>∂L/∂Y's planes are copied into {@code planes} (size {@link #planesSize}, {@link
+   * #planeStride} apart) with Rh = ⌊dh·(kh − 1) / sh⌋ zero rows above (Rw columns to the left) and
+   * zeros below and to the right up to Hd × Wd, so that output row y = m − ⌊ki·dh / sh⌋ of phase
+   * position m is plane row m + Rh − ⌊ki·dh / sh⌋, never negative. Phase (a, b)'s positions m ∈
+   * [m0, m1), n ∈ [n0, n1) are computed at flat positions (m − m0)·Wd + (n − n0) in {@code rows}
+   * (size {@link #rowsSize}), the columns n ≥ n1 discarded, and then go to ∂L/∂X at (sh·m + a − pt,
+   * sw·n + b − pl).
    */
   static void inputGradient(
       ConvGeometry g,
@@ -106,21 +130,13 @@ final class StridedInputGradient {
       int dxAt) {
     Axis down = rows(g), across = columns(g);
     int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw();
-    int hd = down.planeSize(), wd = across.planeSize(), planeD = hd * wd;
-    DirectConvKernels.padPlanes(
-        dy,
-        dyAt,
-        oh * ow,
-        ow,
-        1,
-        cog,
-        oh,
-        ow,
-        down.reach(),
-        hd - down.reach() - oh,
-        across.reach(),
-        wd - across.reach() - ow,
-        planes);
+    int wd = across.planeSize(), planeD = planeStride(down, across);
+    int top = down.reach(), left = across.reach();
+    Arrays.fill(planes, 0, cog * planeD, 0f);
+    for (int o = 0; o < cog; o++)
+      for (int y = 0; y < oh; y++)
+        System.arraycopy(
+            dy, dyAt + (o * oh + y) * ow, planes, o * planeD + (top + y) * wd + left, ow);
     // The last vector block reads up to 2L floats past the last plane's positions.
     Arrays.fill(planes, cog * planeD, planesSize(g, cog), 0f);
     int stride = rowLength(down, across), sh = g.strideH(), sw = g.strideW();
