@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * planes, phase (a, b) holding the padded elements (sh·i + a, sw·j + b) at (i, j). Row p's element
  * (y, x) is the padded element (sh·y + ri, sw·x + rj), ri = ki·dh and rj = kj·dw: phase (ri mod sh,
  * rj mod sw) at (y + ⌊ri/sh⌋, x + ⌊rj/sw⌋), again a shift, now of a phase plane Wq = ⌈Wp/sw⌉ wide.
- * Only the phases some kernel offset reads are stored (one of four for a 1×1 kernel of stride 2).
- * Stride 1 is the case of one phase, the padded plane itself.
+ * Only the phases some kernel offset reads are stored (one of two for a kernel of height 1 and
+ * stride 2 down). Stride 1 is the case of one phase, the padded plane itself.
  *
  * <p>NOTE: the unfold this replaces copied C·kh·kw × OH·OW floats per image (kh·kw / (sh·sw) times
  * the image) before the product read them again. Each output element is the same {@code fma} chain
@@ -30,9 +30,15 @@ final class DirectConvForward {
 
   private DirectConvForward() {}
 
-  /** Whether it applies: no negative padding, output channels in groups of eight. */
+  /**
+   * Whether it applies and pays: no negative padding, output channels in groups of eight, and for a
+   * stride above 1 a kernel larger than 1×1. NOTE: a strided 1×1 kernel's unfolded matrix is its
+   * one phase, no larger than the image, so unfold and product copy nothing twice; this path, which
+   * copies its results out of row buffers, measured 0.9–1.0× there.
+   */
   static boolean applies(ConvGeometry g, int cog) {
-    return cog % 8 == 0 && DirectConvKernels.applies(g);
+    boolean strided = g.strideH() > 1 || g.strideW() > 1;
+    return cog % 8 == 0 && DirectConvKernels.applies(g) && (!strided || g.kh() * g.kw() > 1);
   }
 
   /** Rows of a phase plane: ⌈Hp / sh⌉. */

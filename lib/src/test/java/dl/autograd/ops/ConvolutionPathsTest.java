@@ -57,8 +57,9 @@ class ConvolutionPathsTest {
     "2 16 8 8 3 3 1 1 1 1 1 1 1 1, 16, 2, true",
     "2 8 12 12 5 5 1 1 2 2 2 2 1 1, 4, 1, false",
     // strides above 1 with output channels in eights (forward from polyphase planes) and 8 or
-    // more channels per group (∂L/∂X phase by phase where the kernel reaches every phase; not the
-    // 1×1 shortcuts nor stride 2 with dilation 2): ResNet-8's layers and shortcuts, odd sizes,
+    // more channels per group (∂L/∂X phase by phase where the kernel reaches every phase), except
+    // the 1×1 shortcuts (as before) and ∂L/∂X of stride 2 with dilation 2: ResNet-8's layers and
+    // shortcuts, odd sizes,
     // uneven padding, padding past the kernel's reach, channels not a multiple of 8, dilation,
     // groups, different strides down and across, stride 3
     "4 16 28 28 3 3 2 2 1 1 1 1 1 1, 32, 1, false",

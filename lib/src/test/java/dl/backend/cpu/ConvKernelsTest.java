@@ -39,7 +39,7 @@ class ConvKernelsTest {
     // ∂L/∂X goes phase by phase (StridedInputGradient). ResNet-8's two layers, then odd sizes,
     // uneven padding, channels not a multiple of 8, dilation (stride 2, dilation 2: one row phase
     // has no kernel offsets, so ∂L/∂X takes product and fold), groups, padding past the kernel's
-    // reach, 1×1 shortcuts (forward only; ∂L/∂X: product and fold), stride 3.
+    // reach, 1×1 shortcuts (unfold and product, product and fold, as before), stride 3.
     "3, 16, 28, 28, 32, 3, 3, 2, 1, 1, 1, 1, 1, 1",
     "2, 32, 14, 14, 64, 3, 3, 2, 1, 1, 1, 1, 1, 1",
     "3, 12, 9, 11, 8, 3, 3, 2, 2, 0, 1, 2, 1, 1",
