@@ -5,17 +5,24 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The forward pass Y = W · unfold(X) of a stride-1 convolution, one image at a time, reading the
- * unfolded matrix where it lies in the image's zero-padded planes ({@link DirectConvKernels#pad})
- * instead of building it. With stride 1, row p = (c, ki, kj) of the unfolded matrix is a shift of
- * the planes: its element at output position (y, x) is {@code padded[offset(p) + y·Wp + x]}, so a
- * vector of consecutive x is one load. Outputs are computed at flat positions y·Wp + x (the columns
- * x ≥ OW are discarded) and then copied into Y.
+ * The forward pass Y = W · unfold(X) of a convolution, one image at a time, reading the unfolded
+ * matrix where it lies in the image's zero-padded planes instead of building it. With stride 1, row
+ * p = (c, ki, kj) of the unfolded matrix is a shift of the planes ({@link DirectConvKernels#pad}):
+ * its element at output position (y, x) is {@code padded[offset(p) + y·Wp + x]}, so a vector of
+ * consecutive x is one load. Outputs are computed at flat positions y·Wp + x (the columns x ≥ OW
+ * are discarded) and then copied into Y.
  *
- * <p>NOTE: the unfold this replaces copied C·kh·kw × OH·OW floats per image (kh·kw times the image)
- * before the product read them again. Each output element is the same {@code fma} chain over p = 0,
- * 1, …, C·kh·kw − 1 in order, from zero, with the same factors (padding reads a zero, as the
- * unfolded matrix holds one), as in {@link SimdGemm#multiplyNN}: the same bits.
+ * <p>With stride s (sh down, sw across) the padded plane is first split into its sh·sw polyphase
+ * planes, phase (a, b) holding the padded elements (sh·i + a, sw·j + b) at (i, j). Row p's element
+ * (y, x) is the padded element (sh·y + ri, sw·x + rj), ri = ki·dh and rj = kj·dw: phase (ri mod sh,
+ * rj mod sw) at (y + ⌊ri/sh⌋, x + ⌊rj/sw⌋), again a shift, now of a phase plane Wq = ⌈Wp/sw⌉ wide.
+ * Only the phases some kernel offset reads are stored (one of two for a kernel of height 1 and
+ * stride 2 down). Stride 1 is the case of one phase, the padded plane itself.
+ *
+ * <p>NOTE: the unfold this replaces copied C·kh·kw × OH·OW floats per image (kh·kw / (sh·sw) times
+ * the image) before the product read them again. Each output element is the same {@code fma} chain
+ * over p = 0, 1, …, C·kh·kw − 1 in order, from zero, with the same factors (padding reads a zero,
+ * as the unfolded matrix holds one), as in {@link SimdGemm#multiplyNN}: the same bits.
  */
 final class DirectConvForward {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -23,9 +30,15 @@ final class DirectConvForward {
 
   private DirectConvForward() {}
 
-  /** Whether it applies: stride 1, no negative padding, output channels in groups of eight. */
+  /**
+   * Whether it applies and pays: no negative padding, output channels in groups of eight, and for a
+   * stride above 1 a kernel larger than 1×1. NOTE: a strided 1×1 kernel's unfolded matrix is its
+   * one phase, no larger than the image, so unfold and product copy nothing twice; this path, which
+   * copies its results out of row buffers, measured 0.9–1.0× there.
+   */
   static boolean applies(ConvGeometry g, int cog) {
-    return g.strideH() == 1 && g.strideW() == 1 && cog % 8 == 0 && DirectConvKernels.applies(g);
+    boolean strided = g.strideH() > 1 || g.strideW() > 1;
+    return cog % 8 == 0 && DirectConvKernels.applies(g) && (!strided || g.kh() * g.kw() > 1);
   }
 
   // ------------------------------------------------- ∂L/∂X of a stride-1 convolution, as a forward
@@ -89,27 +102,107 @@ final class DirectConvForward {
     return flipped;
   }
 
-  /** Floats of the padded planes with the slack the last vector block reads past them. */
+  /** Rows of a phase plane: ⌈Hp / sh⌉. */
+  static int phaseH(ConvGeometry g) {
+    return (DirectConvKernels.paddedH(g) + g.strideH() - 1) / g.strideH();
+  }
+
+  /** Columns of a phase plane: ⌈Wp / sw⌉. */
+  static int phaseW(ConvGeometry g) {
+    return (DirectConvKernels.paddedW(g) + g.strideW() - 1) / g.strideW();
+  }
+
+  /**
+   * Where phase (a, b) is stored among a channel's planes ({@code slot[a·sw + b]}), or −1 where no
+   * kernel offset reads it; {@code slot[sh·sw]} is the number of phases stored.
+   */
+  static int[] phaseSlots(ConvGeometry g) {
+    int sh = g.strideH(), sw = g.strideW();
+    int[] slot = new int[sh * sw + 1];
+    for (int ki = 0; ki < g.kh(); ki++)
+      for (int kj = 0; kj < g.kw(); kj++)
+        slot[ki * g.dilationH() % sh * sw + kj * g.dilationW() % sw] = 1;
+    int stored = 0;
+    for (int ph = 0; ph < sh * sw; ph++) slot[ph] = slot[ph] == 1 ? stored++ : -1;
+    slot[sh * sw] = stored;
+    return slot;
+  }
+
+  /** Floats of one channel's stored phase planes. */
+  static int channelSize(ConvGeometry g) {
+    return phaseSlots(g)[g.strideH() * g.strideW()] * phaseH(g) * phaseW(g);
+  }
+
+  /** Floats of the phase planes with the slack the last vector block reads past them. */
   static int paddedSize(ConvGeometry g) {
-    int wp = DirectConvKernels.paddedW(g);
-    return g.c() * DirectConvKernels.paddedH(g) * wp + wp + 2 * L;
+    return g.c() * channelSize(g) + phaseW(g) + 2 * L;
   }
 
   /** Distance between output channels in {@link #forward}'s result rows. */
   static int rowLength(ConvGeometry g) {
-    int positions = g.outH() * DirectConvKernels.paddedW(g);
+    int positions = g.outH() * phaseW(g);
     return (positions + 2 * L - 1) / (2 * L) * (2 * L);
+  }
+
+  /**
+   * Where row p = (c, ki, kj) of the unfolded matrix starts in {@link #pad}'s planes, for the
+   * {@code rows} = C·kh·kw rows of one group of channels.
+   */
+  static int[] rowOffsets(ConvGeometry g, int rows) {
+    if (g.strideH() == 1 && g.strideW() == 1) return DirectConvKernels.rowOffsets(g, rows);
+    int sh = g.strideH(), sw = g.strideW(), hq = phaseH(g), wq = phaseW(g);
+    int[] slot = phaseSlots(g);
+    int khw = g.kh() * g.kw(), channel = channelSize(g);
+    int[] off = new int[rows];
+    for (int p = 0; p < rows; p++) {
+      int c = p / khw, ri = (p / g.kw()) % g.kh() * g.dilationH(), rj = p % g.kw() * g.dilationW();
+      off[p] = c * channel + slot[ri % sh * sw + rj % sw] * hq * wq + ri / sh * wq + rj / sw;
+    }
+    return off;
   }
 
   /** Copies one image into {@code padded} (size {@link #paddedSize}), slack zeroed. */
   static void pad(float[] x, int base, int[] st, ConvGeometry g, float[] padded) {
-    DirectConvKernels.pad(x, base, st, g, padded);
-    int planes = g.c() * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
+    if (g.strideH() == 1 && g.strideW() == 1) DirectConvKernels.pad(x, base, st, g, padded);
+    else padPhases(x, base, st, g, padded);
+    int planes = g.c() * channelSize(g);
     java.util.Arrays.fill(padded, planes, paddedSize(g), 0f);
   }
 
   /**
-   * One group's outputs for one image: Y[o, y, x] = Σ_p W[o, p] · padded[base + off[p] + y·Wp + x]
+   * The stored phase planes of one image: {@code out[c·channelSize + slot(a, b)·Hq·Wq + i·Wq + j]}
+   * is the padded element (sh·i + a, sw·j + b) of channel c, that is x[c, sh·i + a − top, sw·j + b
+   * − left] or zero outside the image.
+   */
+  private static void padPhases(float[] x, int base, int[] st, ConvGeometry g, float[] out) {
+    int sh = g.strideH(), sw = g.strideW(), hq = phaseH(g), wq = phaseW(g);
+    int h = g.h(), w = g.w(), top = g.padTop(), left = g.padLeft(), channel = channelSize(g);
+    int[] slot = phaseSlots(g);
+    for (int c = 0; c < g.c(); c++)
+      for (int a = 0; a < sh; a++)
+        for (int b = 0; b < sw; b++) {
+          if (slot[a * sw + b] < 0) continue;
+          int plane = c * channel + slot[a * sw + b] * hq * wq;
+          // Columns j ∈ [lo, hi) of this phase lie inside the image: 0 ≤ sw·j + b − left < w.
+          int lo = Math.min(wq, Math.max(0, (left - b + sw - 1) / sw));
+          int hi = Math.max(lo, Math.min(wq, Math.floorDiv(w - 1 + left - b, sw) + 1));
+          for (int i = 0; i < hq; i++) {
+            int at = plane + i * wq, ih = sh * i + a - top;
+            if (ih < 0 || ih >= h) {
+              java.util.Arrays.fill(out, at, at + wq, 0f);
+              continue;
+            }
+            for (int j = 0; j < lo; j++) out[at + j] = 0f;
+            int from = base + c * st[1] + ih * st[2], step = sw * st[3];
+            for (int j = lo, q = from + (sw * lo + b - left) * st[3]; j < hi; j++, q += step)
+              out[at + j] = x[q];
+            for (int j = hi; j < wq; j++) out[at + j] = 0f;
+          }
+        }
+  }
+
+  /**
+   * One group's outputs for one image: Y[o, y, x] = Σ_p W[o, p] · padded[base + off[p] + y·Wq + x]
    * for the group's cog output channels (weights in {@link #panels} from {@code w[wAt]}), into
    * {@code y[yAt + o·OH·OW + y·OW + x]}; {@code rows} holds cog × {@link #rowLength} floats of
    * scratch.
@@ -126,14 +219,14 @@ final class DirectConvForward {
       float[] rows,
       float[] y,
       int yAt) {
-    int wp = DirectConvKernels.paddedW(g), oh = g.outH(), ow = g.outW();
-    int positions = oh * wp, stride = rowLength(g);
+    int wq = phaseW(g), oh = g.outH(), ow = g.outW();
+    int positions = oh * wq, stride = rowLength(g);
     for (int o = 0; o < cog; o += 8)
       for (int j = 0; j < positions; j += 2 * L)
         rows8x2(padded, base + j, off, w, wAt + o * kg, kg, rows, o * stride + j, stride);
     for (int o = 0; o < cog; o++)
       for (int r = 0; r < oh; r++)
-        System.arraycopy(rows, o * stride + r * wp, y, yAt + (o * oh + r) * ow, ow);
+        System.arraycopy(rows, o * stride + r * wq, y, yAt + (o * oh + r) * ow, ow);
   }
 
   /**

@@ -469,7 +469,7 @@ final class DirectConvKernels {
    * channels' weights side by side from {@code wk[wi]}, {@code oStep} apart per output channel),
    * added to {@code rows[at + r·stride]}.
    */
-  private static void chain8x2(
+  static void chain8x2(
       float[] planes,
       int d,
       int planeQ,
@@ -531,7 +531,7 @@ final class DirectConvKernels {
   }
 
   /** {@link #chain8x2} for one channel. */
-  private static void chain1x2(
+  static void chain1x2(
       float[] planes,
       int d,
       int planeQ,

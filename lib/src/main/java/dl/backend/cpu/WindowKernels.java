@@ -232,7 +232,7 @@ final class WindowKernels {
     int l = g.outH() * g.outW(), blocks = (l + SimdGemm.width() - 1) / SimdGemm.width();
     int[] st = x.strides();
     if (DirectConvForward.applies(g, cog)) {
-      // Stride 1: the product reads the unfolded matrix in place from the padded image.
+      // The product reads the unfolded matrix in place from the padded image (its phase planes).
       directForward(xs, x.offset(), st, g, w, weight.offset(), groups, cout, y, out.offset());
       return true;
     }
@@ -270,8 +270,8 @@ final class WindowKernels {
   }
 
   /**
-   * Y = W · unfold(X) for a stride-1 convolution ({@link DirectConvForward}), image by image: X's
-   * image i at {@code xs[xAt + i·st[0]]} (strides st), W [cout, C/groups, kh, kw] at {@code w[wAt]}
+   * Y = W · unfold(X) read in place ({@link DirectConvForward}), image by image: X's image i at
+   * {@code xs[xAt + i·st[0]]} (strides st), W [cout, C/groups, kh, kw] at {@code w[wAt]}
    * (contiguous), Y contiguous from {@code y[yAt]}.
    */
   private void directForward(
@@ -286,9 +286,8 @@ final class WindowKernels {
       float[] y,
       int yAt) {
     int cog = cout / groups, kg = g.rows() / groups, l = g.outH() * g.outW();
-    int[] off = DirectConvKernels.rowOffsets(g, kg);
-    int groupPlanes =
-        kg / (g.kh() * g.kw()) * DirectConvKernels.paddedH(g) * DirectConvKernels.paddedW(g);
+    int[] off = DirectConvForward.rowOffsets(g, kg);
+    int groupPlanes = kg / (g.kh() * g.kw()) * DirectConvForward.channelSize(g);
     float[] panels = DirectConvForward.panels(w, wAt, cout, kg);
     par.parallelRows(
         g.n(),
@@ -366,6 +365,31 @@ final class WindowKernels {
               for (int i = i0; i < i1; i++)
                 for (int q = 0; q < groups; q++)
                   DirectConvKernels.inputGradient(
+                      g,
+                      dy,
+                      gOut.offset() + (i * cout + q * cog) * l,
+                      cog,
+                      wk,
+                      q * khw * cog * cg,
+                      cg,
+                      planes,
+                      rows,
+                      dx,
+                      gx.offset() + i * chw + q * cgHW);
+            });
+      } else if (StridedInputGradient.applies(g, cg)) {
+        // Stride 2 and up: the same, one polyphase component of ∂L/∂X at a time.
+        int cgHW = cg * g.h() * g.w(), khw = g.kh() * g.kw();
+        float[] wk = DirectConvKernels.weightsByOffset(w, weight.offset(), groups, cog, cg, khw);
+        par.parallelRows(
+            n,
+            work,
+            (i0, i1) -> {
+              float[] planes = scratch(COLUMNS, StridedInputGradient.planesSize(g, cog));
+              float[] rows = scratch(PANEL, StridedInputGradient.rowsSize(g, cg));
+              for (int i = i0; i < i1; i++)
+                for (int q = 0; q < groups; q++)
+                  StridedInputGradient.inputGradient(
                       g,
                       dy,
                       gOut.offset() + (i * cout + q * cog) * l,

@@ -57,6 +57,23 @@ class ConvolutionPathsTest {
     "3 12 9 10 3 3 1 1 1 2 0 2 2 1, 8, 1, false",
     "2 16 8 8 3 3 1 1 1 1 1 1 1 1, 16, 2, true",
     "2 8 12 12 5 5 1 1 2 2 2 2 1 1, 4, 1, false",
+    // strides above 1 with output channels in eights (forward from polyphase planes) and 8 or
+    // more channels per group (∂L/∂X phase by phase where the kernel reaches every phase), except
+    // the 1×1 shortcuts (as before) and ∂L/∂X of stride 2 with dilation 2: ResNet-8's layers and
+    // shortcuts, odd sizes,
+    // uneven padding, padding past the kernel's reach, channels not a multiple of 8, dilation,
+    // groups, different strides down and across, stride 3
+    "4 16 28 28 3 3 2 2 1 1 1 1 1 1, 32, 1, false",
+    "3 32 14 14 3 3 2 2 1 1 1 1 1 1, 64, 1, true",
+    "4 16 28 28 1 1 2 2 0 0 0 0 1 1, 32, 1, false",
+    "3 32 14 14 1 1 2 2 0 0 0 0 1 1, 64, 1, false",
+    "3 12 9 11 3 3 2 2 2 0 1 2 1 1, 8, 1, true",
+    "2 10 13 10 3 3 2 2 2 1 0 2 2 2, 16, 1, false",
+    "2 18 10 9 3 3 2 2 1 1 1 1 1 1, 16, 2, false",
+    "2 8 5 6 2 2 2 2 3 2 3 1 1 1, 8, 1, false",
+    "2 9 9 10 3 3 2 1 1 1 1 1 1 1, 8, 1, false",
+    "2 16 11 12 4 3 1 3 2 1 1 2 1 2, 24, 2, false",
+    "2 8 11 13 4 4 3 3 1 2 2 1 1 1, 8, 1, false",
   })
   void fusedAndPlainPathsAgree(String spec, int cout, int groups, boolean permute) {
     ConvGeometry g = geometry(spec);

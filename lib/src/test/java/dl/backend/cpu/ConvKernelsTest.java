@@ -34,6 +34,23 @@ class ConvKernelsTest {
     "3, 12, 9, 10, 8, 3, 3, 1, 1, 2, 0, 2, 2, 1",
     "2, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2",
     "2, 8, 12, 12, 4, 5, 5, 1, 2, 2, 2, 2, 1, 1",
+    // stride 2 and 3 with output channels in eights: the forward reads polyphase planes
+    // (DirectConvForward); with 8 or more channels per group and every phase reached by the kernel
+    // ∂L/∂X goes phase by phase (StridedInputGradient). ResNet-8's two layers, then odd sizes,
+    // uneven padding, channels not a multiple of 8, dilation (stride 2, dilation 2: one row phase
+    // has no kernel offsets, so ∂L/∂X takes product and fold), groups, padding past the kernel's
+    // reach, 1×1 shortcuts (unfold and product, product and fold, as before), stride 3.
+    "3, 16, 28, 28, 32, 3, 3, 2, 1, 1, 1, 1, 1, 1",
+    "2, 32, 14, 14, 64, 3, 3, 2, 1, 1, 1, 1, 1, 1",
+    "3, 12, 9, 11, 8, 3, 3, 2, 2, 0, 1, 2, 1, 1",
+    "2, 10, 13, 10, 16, 3, 3, 2, 2, 1, 0, 2, 2, 1",
+    "2, 18, 10, 9, 16, 3, 3, 2, 1, 1, 1, 1, 1, 2",
+    "2, 8, 5, 6, 8, 2, 2, 2, 3, 2, 3, 1, 1, 1",
+    "2, 9, 12, 11, 8, 5, 5, 2, 2, 2, 2, 2, 1, 1",
+    "3, 16, 28, 28, 32, 1, 1, 2, 0, 0, 0, 0, 1, 1",
+    "2, 8, 9, 9, 8, 1, 1, 2, 0, 0, 0, 0, 1, 1",
+    "2, 8, 11, 13, 8, 4, 4, 3, 1, 2, 2, 1, 1, 1",
+    "1, 9, 12, 12, 8, 3, 3, 3, 0, 0, 1, 1, 2, 1",
   })
   void imageByImageMatchesTheDefinition(
       int n,
