@@ -56,6 +56,10 @@ class ConvolutionPathsTest {
     "3 12 9 10 3 3 1 1 1 2 0 2 2 1, 8, 1, false",
     "2 16 8 8 3 3 1 1 1 1 1 1 1 1, 16, 2, true",
     "2 8 12 12 5 5 1 1 2 2 2 2 1 1, 4, 1, false",
+    // six channels (NarrowConvKernels): LeNet's c1 forward, c3's ∂L/∂X, both with groups
+    "3 1 28 28 5 5 1 1 2 2 2 2 1 1, 6, 1, false",
+    "3 6 14 14 5 5 1 1 0 0 0 0 1 1, 16, 1, false",
+    "3 12 9 10 3 3 1 1 1 2 0 2 2 1, 12, 2, true",
   })
   void fusedAndPlainPathsAgree(String spec, int cout, int groups, boolean permute) {
     ConvGeometry g = geometry(spec);
