@@ -41,6 +41,7 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
   private final ElementwiseKernels elementwise;
   private final ProductKernels products;
   private final WindowKernels windows;
+  private final NarrowConvKernels narrow;
   private final NormalizationKernels normalization;
 
   public CpuBackend() {
@@ -64,6 +65,7 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
     this.elementwise = new ElementwiseKernels(par, this.simd);
     this.products = new ProductKernels(par, this.simd);
     this.windows = new WindowKernels(par, this.simd);
+    this.narrow = new NarrowConvKernels(par, this.simd);
     this.normalization = new NormalizationKernels(par, this.simd);
   }
 
@@ -270,13 +272,17 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
 
   @Override
   public boolean conv2d(View x, View weight, ConvGeometry g, int groups, View out) {
-    return windows.conv2d(x, weight, g, groups, out);
+    return narrow.conv2d(x, weight, g, groups, out) || windows.conv2d(x, weight, g, groups, out);
   }
 
   /** The image-by-image backward pass for float32 with SIMD; false otherwise. */
   @Override
   public boolean conv2dBackward(
       View gOut, View x, View weight, ConvGeometry g, int groups, View gx, View gw) {
+    // Six input channels (LeNet's c3): ∂L/∂X by the narrow kernel, ∂L/∂W as usual. Where the narrow
+    // kernel applies, so does the other (float32, SIMD, padding not negative): nothing is redone.
+    if (gx != null && narrow.inputGradient(gOut, weight, g, groups, gx))
+      return gw == null || windows.conv2dBackward(gOut, x, weight, g, groups, null, gw);
     return windows.conv2dBackward(gOut, x, weight, g, groups, gx, gw);
   }
 

@@ -434,6 +434,33 @@ final class ElementwiseKernels {
    */
   private void scatter(String op, View src, int axis, View index, View out, boolean accumulate) {
     HostBuffer a = HostBuffer.of(src), idx = HostBuffer.of(index), o = HostBuffer.of(out);
+    int last = out.rank() - 1;
+    if (a.f != null
+        && idx.f != null
+        && o.f != null
+        && axis == last
+        && Arrays.equals(src.shape(), index.shape())
+        && Arrays.equals(index.shape(), 0, last, out.shape(), 0, last)
+        && src.isContiguous()
+        && index.isContiguous()
+        && out.isContiguous()) {
+      // NOTE: max pooling's backward pass: every row of the source scatters into the same row of
+      // the output, all three contiguous. One plain loop per row, in the generic walk's order.
+      int len = index.shape()[last],
+          limit = out.shape()[last],
+          rows = len == 0 ? 0 : index.numel() / len;
+      float[] src0 = a.f, out0 = o.f, index0 = idx.f;
+      for (int r = 0; r < rows; r++) {
+        int p = index.offset() + r * len, q = src.offset() + r * len, s = out.offset() + r * limit;
+        for (int i = 0; i < len; i++) {
+          float v = index0[p + i];
+          int t = (int) v;
+          if (t != v || t < 0 || t >= limit) checkedIndex(op, v, limit, axis); // throws
+          out0[s + t] = accumulate ? out0[s + t] + src0[q + i] : src0[q + i];
+        }
+      }
+      return;
+    }
     int[] outBase = out.strides().clone();
     outBase[axis] = 0;
     int limit = out.shape()[axis], step = out.strides()[axis];

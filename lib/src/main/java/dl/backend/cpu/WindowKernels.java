@@ -493,9 +493,24 @@ final class WindowKernels {
     return true;
   }
 
+  /** Whether {@link #maxPool2d} takes the branch-free path: 2×2 windows, stride 2, inside. */
+  private static boolean twoByTwo(ConvGeometry g) {
+    return g.kh() == 2
+        && g.kw() == 2
+        && g.strideH() == 2
+        && g.strideW() == 2
+        && g.dilationH() == 1
+        && g.dilationW() == 1
+        && g.padTop() == 0
+        && g.padLeft() == 0
+        && 2 * g.outH() <= g.h()
+        && 2 * g.outW() <= g.w();
+  }
+
   /**
    * {@link #maxPool2d} for one float32 plane (rows {@code sh}, columns {@code sw} apart from {@code
-   * base}), with the same rules for padding, ties and NaN.
+   * base}), with the same rules for padding, ties and NaN. {@code windows}, when not null, holds
+   * each 2×2 window's top-left offset from {@code base} (see {@link PoolVectors}).
    */
   private static void maxPlane(
       float[] x,
@@ -506,40 +521,34 @@ final class WindowKernels {
       float[] out,
       int at,
       float[] idx,
-      int idxAt) {
+      int idxAt,
+      PoolVectors windows) {
     int oh = g.outH(), ow = g.outW(), kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w();
     int strideH = g.strideH(), strideW = g.strideW(), dh = g.dilationH(), dw = g.dilationW();
-    if (kh == 2
-        && kw == 2
-        && strideH == 2
-        && strideW == 2
-        && dh == 1
-        && dw == 1
-        && g.padTop() == 0
-        && g.padLeft() == 0
-        && 2 * oh <= h
-        && 2 * ow <= w) {
+    if (twoByTwo(g)) {
+      int done = windows == null ? 0 : windows.plane(x, base, sh, sw, out, at, idx, idxAt);
+      at += done;
+      idxAt += done;
       // The usual 2×2, stride-2 pooling, without branches on the data (the general loop's were
       // mispredicted half the time; this runs about 5× faster). The maximum comes from Math.max;
       // the window's first element equal to it (−0 equals +0) is the one the rule above keeps,
       // and if the maximum is NaN, the first NaN is.
-      for (int y = 0; y < oh; y++) {
-        for (int xo = 0; xo < ow; xo++, at++, idxAt++) {
-          int p = base + 2 * y * sh + 2 * xo * sw, first = 2 * y * w + 2 * xo;
-          float v0 = x[p], v1 = x[p + sw], v2 = x[p + sh], v3 = x[p + sh + sw];
-          float max = Math.max(Math.max(v0, v1), Math.max(v2, v3));
-          int corner; // 0, 1, 2, 3: top left, top right, bottom left, bottom right
-          if (max == max) {
-            corner = v2 == max ? 2 : 3;
-            corner = v1 == max ? 1 : corner;
-            corner = v0 == max ? 0 : corner;
-          } else {
-            corner = v0 != v0 ? 0 : v1 != v1 ? 1 : v2 != v2 ? 2 : 3;
-          }
-          int right = corner & 1, bottom = corner >> 1;
-          out[at] = x[p + bottom * sh + right * sw];
-          idx[idxAt] = first + bottom * w + right;
+      for (int o = done; o < oh * ow; o++, at++, idxAt++) {
+        int y = o / ow, xo = o % ow;
+        int p = base + 2 * y * sh + 2 * xo * sw, first = 2 * y * w + 2 * xo;
+        float v0 = x[p], v1 = x[p + sw], v2 = x[p + sh], v3 = x[p + sh + sw];
+        float max = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+        int corner; // 0, 1, 2, 3: top left, top right, bottom left, bottom right
+        if (max == max) {
+          corner = v2 == max ? 2 : 3;
+          corner = v1 == max ? 1 : corner;
+          corner = v0 == max ? 0 : corner;
+        } else {
+          corner = v0 != v0 ? 0 : v1 != v1 ? 1 : v2 != v2 ? 2 : 3;
         }
+        int right = corner & 1, bottom = corner >> 1;
+        out[at] = x[p + bottom * sh + right * sw];
+        idx[idxAt] = first + bottom * w + right;
       }
       return;
     }
@@ -574,6 +583,10 @@ final class WindowKernels {
     }
     int oh = g.outH(), ow = g.outW();
     int[] st = in.strides();
+    PoolVectors windows =
+        simd && x.f != null && twoByTwo(g) && (long) g.h() * g.w() < 1 << 24 // indices exact
+            ? new PoolVectors(g, st[2], st[3])
+            : null;
     par.parallelRows(
         g.n() * g.c(),
         (long) g.n() * g.c() * oh * ow * g.kh() * g.kw(),
@@ -584,7 +597,16 @@ final class WindowKernels {
             int at = plane * oh * ow;
             if (x.f != null && o.f != null && idx.f != null) {
               maxPlane(
-                  x.f, base, st[2], st[3], g, o.f, out.offset() + at, idx.f, indices.offset() + at);
+                  x.f,
+                  base,
+                  st[2],
+                  st[3],
+                  g,
+                  o.f,
+                  out.offset() + at,
+                  idx.f,
+                  indices.offset() + at,
+                  windows);
               continue;
             }
             for (int y = 0; y < oh; y++) {

@@ -74,6 +74,10 @@ class ConvolutionPathsTest {
     "2 9 9 10 3 3 2 1 1 1 1 1 1 1, 8, 1, false",
     "2 16 11 12 4 3 1 3 2 1 1 2 1 2, 24, 2, false",
     "2 8 11 13 4 4 3 3 1 2 2 1 1 1, 8, 1, false",
+    // six channels (NarrowConvKernels): LeNet's c1 forward, c3's ∂L/∂X, both with groups
+    "3 1 28 28 5 5 1 1 2 2 2 2 1 1, 6, 1, false",
+    "3 6 14 14 5 5 1 1 0 0 0 0 1 1, 16, 1, false",
+    "3 12 9 10 3 3 1 1 1 2 0 2 2 1, 12, 2, true",
   })
   void fusedAndPlainPathsAgree(String spec, int cout, int groups, boolean permute) {
     ConvGeometry g = geometry(spec);

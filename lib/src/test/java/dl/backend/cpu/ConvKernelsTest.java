@@ -190,8 +190,9 @@ class ConvKernelsTest {
   @Test
   void twoByTwoPoolingKeepsTheGeneralRuleForTiesSignedZerosAndNaN() {
     // Few distinct values, so windows often tie; the float64 path runs the general window loop.
+    // Planes of 20, 196 and 25 outputs take the vector path (PoolVectors) and the scalar tail.
     float[] pool = {-1f, 0f, -0f, 1f, 2f, 2f, Float.NaN, 0.5f};
-    for (int[] size : new int[][] {{8, 10}, {9, 11}}) {
+    for (int[] size : new int[][] {{8, 10}, {9, 11}, {28, 28}, {10, 10}}) {
       int n = 3, c = 4, h = size[0], w = size[1];
       ConvGeometry g = new ConvGeometry(n, c, h, w, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1);
       Random rng = new Random(h);
