@@ -23,6 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the image) before the product read them again. Each output element is the same {@code fma} chain
  * over p = 0, 1, …, C·kh·kw − 1 in order, from zero, with the same factors (padding reads a zero,
  * as the unfolded matrix holds one), as in {@link SimdGemm#multiplyNN}: the same bits.
+ *
+ * <p>The same kernel computes ∂L/∂X of a stride-1 convolution ({@link #inputGradientGeometry}):
+ * that is the forward convolution of ∂L/∂Y with the kernel flipped and its channel axes swapped.
  */
 final class DirectConvForward {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
