@@ -338,9 +338,7 @@ final class ElementwiseKernels {
             // NOTE: the sums behind mean, batch norm and every broadcast gradient; a plain float
             // loop skips the generic path's per-element dispatch. Same order, same result.
             float[] f = a.f;
-            if (sacc == 0 && sa == 1 && simd) {
-              acc[off[1]] += SimdOps.sumInDouble(f, off[0], n);
-            } else if (sacc == 0) {
+            if (sacc == 0) {
               // Four interleaved partial sums hide the add latency (4× faster than one chain);
               // the grouping depends only on the row, so the result is still fixed.
               double r0 = 0, r1 = 0, r2 = 0, r3 = 0;

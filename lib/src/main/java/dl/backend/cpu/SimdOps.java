@@ -1,10 +1,8 @@
 package dl.backend.cpu;
 
 import dl.backend.BinaryOp;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -224,45 +222,6 @@ final class SimdOps {
     }
     sums[0] += sumG;
     sums[1] += sumGX;
-  }
-
-  // ------------------------------------------------------------ sums along a row, in double
-  // NOTE: every float32 sum of a contiguous row (the bias gradients, mean, the loss) accumulates in
-  // double like the scalar loop it replaces, with four vectors of doubles, D lanes each, taking the
-  // floats i … i + 4D − 1 in turn, then the four added, their lanes summed in lane order, and the
-  // tail added one
-  // by one. The order depends only on n, not on the thread. Against four scalar chains it groups
-  // the double terms differently: the double result can differ in its last bits, which rarely
-  // moves the rounded float32 result.
-  private static final VectorSpecies<Double> WIDE = DoubleVector.SPECIES_PREFERRED;
-  private static final int D = WIDE.length();
-  // The same number of float lanes in half the bits, so one load converts to one double vector.
-  private static final VectorSpecies<Float> NARROW =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(WIDE.vectorBitSize() / 2));
-
-  /** Σ x[p + i] for i in [0, n), accumulated in double. */
-  static double sumInDouble(float[] x, int p, int n) {
-    DoubleVector a = DoubleVector.zero(WIDE), b = a, c = a, d = a;
-    int i = 0;
-    for (; i <= n - 4 * D; i += 4 * D) {
-      a = a.add(widen(x, p + i));
-      b = b.add(widen(x, p + i + D));
-      c = c.add(widen(x, p + i + 2 * D));
-      d = d.add(widen(x, p + i + 3 * D));
-    }
-    // NOTE: not reduceLanes(ADD): its order for floating point is left open, so compiled and
-    // interpreted code may round differently.
-    double[] lanes = a.add(b).add(c.add(d)).toArray();
-    double total = 0;
-    for (double v : lanes) total += v;
-    for (; i < n; i++) total += x[p + i];
-    return total;
-  }
-
-  /** x[p … p + D − 1] as doubles. */
-  private static DoubleVector widen(float[] x, int p) {
-    return (DoubleVector)
-        FloatVector.fromArray(NARROW, x, p).convertShape(VectorOperators.F2D, WIDE, 0);
   }
 
   /** The lanes of v added in lane order, in double. */
