@@ -65,14 +65,20 @@ class MatmulKernelsTest {
     assertArrayEquals(want, got, 1e-4f * k, "m=" + m + " k=" + k + " n=" + n);
   }
 
-  @Test
-  void transposedProductSumsInItsDocumentedOrder() {
+  @ParameterizedTest(name = "m={0} k={1} n={2}")
+  @CsvSource({
+    "3, 77, 5", // one element at a time
+    "9, 77, 7", // 4 × 2 blocks finished from registers, an odd column and a leftover row
+    "8, 400, 6", // LeNet-5's first linear layer's k: no tail
+    "5, 1100, 3", // k past one chunk: partial sums carried between chunks
+  })
+  void transposedProductSumsInItsDocumentedOrder(int m, int k, int n) {
     // The NT kernel's order, replayed in scalar code: lane-wise fma over the vector part, lanes
     // added 0, 1, 2, … to 0f, then the tail by fma. Pinning it keeps results independent of when
     // the JIT compiles the kernel (reduceLanes left the lane order to the JDK, and JDK 25 changed
     // it).
-    int m = 3, k = 77, n = 5, lanes = SimdGemm.lanes();
-    Random rng = new Random(77);
+    int lanes = SimdGemm.lanes();
+    Random rng = new Random(77L * m + k);
     float[] a = random(rng, m * k), b = random(rng, k * n);
     CpuBackend cpu = new CpuBackend(1, true);
     View out = View.contiguous(cpu.allocate(DType.FLOAT32, m * n), new int[] {m, n});
