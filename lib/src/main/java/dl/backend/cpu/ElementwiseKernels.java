@@ -322,6 +322,10 @@ final class ElementwiseKernels {
   void reduce(ReduceOp op, View in, View out) {
     HostBuffer a = HostBuffer.of(in), o = HostBuffer.of(out);
     int[] inShape = in.shape(), outShape = out.shape();
+    if (simd && op == ReduceOp.SUM && a.f != null && sumsPerChannel(in, out)) {
+      channelSums(a.f, in, o, out);
+      return;
+    }
     // Accumulate in double whatever the storage type, then round once: sums of many float32
     // values would otherwise lose digits. The walk is sequential, so the order is fixed.
     double[] acc = new double[out.numel()];
@@ -372,6 +376,40 @@ final class ElementwiseKernels {
         new int[] {out.offset()},
         (off, n) -> {
           for (int i = 0, q = off[0]; i < n; i++, q += so) o.set(q, acc[pos[0]++]);
+        });
+  }
+
+  /**
+   * Whether a sum reduces a contiguous x [N, C, …] (rank 3 or more) over every axis but 1: a
+   * convolution's bias gradient, or a mean per channel.
+   */
+  private static boolean sumsPerChannel(View in, View out) {
+    int[] is = in.shape(), os = out.shape();
+    if (is.length < 3 || os.length != is.length || !in.isContiguous() || os[1] != is[1])
+      return false;
+    for (int d = 0; d < os.length; d++) if (d != 1 && os[d] != 1) return false;
+    return true;
+  }
+
+  /**
+   * {@link #sumsPerChannel}'s sums, one channel per thread: each (sample, channel) plane summed by
+   * {@link SimdOps#sum}'s fixed tree of float lanes, the plane sums added in double in sample
+   * order, as batch norm's statistics are; so the result is the same for any thread count. NOTE:
+   * the general walk is sequential, one value at a time, and took 7.5% of a LeNet-5 training step
+   * on its two bias gradients.
+   */
+  private void channelSums(float[] f, View in, HostBuffer o, View out) {
+    int n = in.shape()[0], channels = in.shape()[1], plane = in.strides()[1];
+    par.parallelRows(
+        channels,
+        in.numel(),
+        (c0, c1) -> {
+          for (int c = c0; c < c1; c++) {
+            double total = 0;
+            for (int i = 0; i < n; i++)
+              total += SimdOps.sum(f, in.offset() + i * in.strides()[0] + c * plane, plane);
+            o.set(out.offset() + c * out.strides()[1], total);
+          }
         });
   }
 
