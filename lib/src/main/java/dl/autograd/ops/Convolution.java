@@ -28,8 +28,10 @@ import java.util.Optional;
  * <p>NOTE: a backend may compute the same thing fused ({@link dl.backend.FusedConvolution}); the
  * CPU backend goes image by image, so each image's columns stay in cache instead of the whole
  * batch's being unfolded at once. Where the backend offers it for these operands the op uses it.
- * ConvolutionPathsTest holds the two paths to the same results: the output and ∂L/∂X bit for bit,
- * ∂L/∂W to rounding (the two add its N·OH·OW products in different orders).
+ * ConvolutionPathsTest holds the two paths to the same results: the output bit for bit; ∂L/∂X bit
+ * for bit too, except where the CPU computes a stride-1 ∂L/∂X as the forward convolution of ∂L/∂Y
+ * with the flipped kernel (one sum over channels and offsets together, so to rounding); ∂L/∂W to
+ * rounding (the two add its N·OH·OW products in different orders).
  */
 public final class Convolution extends Function {
   private final ConvGeometry geometry;
