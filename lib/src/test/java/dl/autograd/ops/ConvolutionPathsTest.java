@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link Convolution}'s two paths: the plain one written in the op (unfold, matmul, fold) and the
  * CPU backend's fused image-by-image kernels. Both multiply in the same order for the output, so it
  * agrees bit for bit, and for ∂L/∂X except where the CPU computes it as one forward convolution
- * (stride 1, channels per group in eights); they add ∂L/∂W's N·OH·OW products in different orders.
- * What differs in order agrees to float32 rounding. The plain path's gradients are checked in
- * float64 against finite differences (the fused kernels take float32 only).
+ * (stride 1, channels per group in eights or six); they add ∂L/∂W's N·OH·OW products in different
+ * orders. What differs in order agrees to float32 rounding. The plain path's gradients are checked
+ * in float64 against finite differences (the fused kernels take float32 only).
  */
 class ConvolutionPathsTest {
 
@@ -116,14 +116,14 @@ class ConvolutionPathsTest {
   /**
    * Whether the CPU computes ∂L/∂X as the forward convolution of ∂L/∂Y with the flipped kernel (one
    * fma chain over the output channels and kernel offsets together; the plain path sums the
-   * offsets' products in fold's order): stride 1, input channels per group a multiple of 8, no side
-   * padded beyond the kernel's reach.
+   * offsets' products in fold's order): stride 1, input channels per group a multiple of 8 or six
+   * (LeNet's c3), no side padded beyond the kernel's reach.
    */
   private static boolean inputGradientIsOneChain(ConvGeometry g, int groups) {
     int reachH = g.dilationH() * (g.kh() - 1), reachW = g.dilationW() * (g.kw() - 1);
     return g.strideH() == 1
         && g.strideW() == 1
-        && (g.c() / groups) % 8 == 0
+        && ((g.c() / groups) % 8 == 0 || g.c() / groups == 6)
         && Math.max(g.padTop(), g.padBottom()) <= reachH
         && Math.max(g.padLeft(), g.padRight()) <= reachW;
   }
