@@ -407,14 +407,12 @@ final class WindowKernels {
             }
           });
       float[] dw = HostBuffer.of(gw).f;
-      for (int q = 0; q < groups; q++)
-        for (int o = 0; o < cog; o++)
-          for (int p = 0; p < kg; p++) {
-            int j = (q * kg + p) * cw + o;
-            float sum = partial[j];
-            for (int s = 1; s < sums; s++) sum += partial[s * size + j];
-            dw[gw.offset() + (q * cog + o) * kg + p] = sum;
-          }
+      par.parallelRows(
+          groups * kg,
+          (long) sums * size,
+          (r0, r1) ->
+              DirectConvKernels.sumPartials(
+                  partial, sums, size, groups, kg, cog, cw, dw, gw.offset(), r0, r1));
     }
     return true;
   }
