@@ -117,21 +117,27 @@ final class DirectConvKernels {
   }
 
   /**
-   * Rows [o0, o0 + cog) of one image's ∂L/∂Y (rows {@code l} floats apart from {@code dy[at]})
-   * transposed: {@code out[t·cw + o] = dy[at + (o0 + o)·l + t]}, the lanes past cog zero.
+   * One image's ∂L/∂Y for cog channels (rows {@code l} floats apart from {@code dy[at]})
+   * transposed: {@code out[t·cw + o] = dy[at + o·l + t]} for o < cog; the lanes past cog repeat
+   * channel cog − 1.
    */
   static void transpose(float[] dy, int at, int l, int cog, int cw, float[] out) {
     // NOTE: one gather per vector of channels: the element-by-element copy stored cw floats apart,
-    // a cache line per store, and measured about 6× slower for 16 channels at 28×28.
+    // a cache line per store, and measured about 6× slower for 16 channels at 28×28. The lanes
+    // past cog only feed weight-gradient columns that are never read back, so the last gather
+    // repeats a channel there instead of needing a mask (or zeros written one by one).
     int whole = cog / L * L;
-    int[] rows = new int[L];
-    for (int i = 0; i < L; i++) rows[i] = i * l;
-    for (int t = 0; t < l; t++)
-      for (int v = 0; v < whole; v += L)
+    int[] rows = new int[L], last = new int[L];
+    for (int i = 0; i < L; i++) {
+      rows[i] = i * l;
+      last[i] = Math.min(i, cog - whole - 1) * l;
+    }
+    for (int t = 0; t < l; t++) {
+      int v = 0;
+      for (; v < whole; v += L)
         FloatVector.fromArray(S, dy, at + v * l + t, rows, 0).intoArray(out, t * cw + v);
-    for (int o = whole; o < cog; o++)
-      for (int t = 0, from = at + o * l, to = o; t < l; t++, to += cw) out[to] = dy[from + t];
-    if (cw > cog) for (int t = 0; t < l; t++) Arrays.fill(out, t * cw + cog, (t + 1) * cw, 0f);
+      if (v < cog) FloatVector.fromArray(S, dy, at + v * l + t, last, 0).intoArray(out, t * cw + v);
+    }
   }
 
   /**
