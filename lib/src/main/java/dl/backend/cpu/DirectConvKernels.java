@@ -144,12 +144,14 @@ final class DirectConvKernels {
    * One image's weight gradient for one group of channels, transposed: {@code into[at + p·cw + o]}
    * is set to (or, when {@code add}, has added to it) Σ_t padded[base + off[p] + y·rowStep +
    * x·colStep] · dyT[t·cw + o] over t = y·OW + x in order, for p ∈ [0, rows) and o ∈ [0, cw).
+   * {@code slide}: what {@link #slides} says of these rows.
    */
   static void weightGradient(
       float[] padded,
       int base,
       int[] off,
       int rows,
+      boolean slide,
       float[] dyT,
       int cw,
       int oh,
@@ -160,7 +162,7 @@ final class DirectConvKernels {
       int at,
       boolean add) {
     int p = 0;
-    if (colStep == 1 && ow >= 2 && slides(off, rows)) {
+    if (slide) {
       for (; p + 8 < rows; p += 9) {
         int v = 0;
         // NOTE: 18 accumulators and 6 columns of ∂L/∂Y fit AVX-512's 32 vector registers, not
@@ -197,8 +199,9 @@ final class DirectConvKernels {
   }
 
   /**
-   * Whether the rows come in triples of neighbouring windows: off[p + 1] = off[p] + 1 and off[p +
-   * 2] = off[p] + 2 for p = 0, 3, 6, … (a 3-wide kernel, dilation 1).
+   * Whether the rows come in triples of neighbouring windows, read with stride 1 over at least two
+   * columns: off[p + 1] = off[p] + 1 and off[p + 2] = off[p] + 2 for p = 0, 3, 6, … (a 3-wide
+   * kernel, dilation 1).
    *
    * <p>NOTE: with stride 1, such a triple's rows are one row of the padded plane read at x, x + 1
    * and x + 2, so the element at u is the first window's term for x = u, the second's for x = u − 1
@@ -206,8 +209,8 @@ final class DirectConvKernels {
    * columns u, u − 1, u − 2 kept in registers. Every accumulator still gets its terms in the order
    * of t, the same fma chain as one row at a time; a third of the broadcasts.
    */
-  static boolean slides(int[] off, int rows) {
-    if (rows % 3 != 0) return false;
+  static boolean slides(int[] off, int rows, int colStep, int ow) {
+    if (colStep != 1 || ow < 2 || rows % 3 != 0) return false;
     for (int p = 0; p < rows; p += 3)
       if (off[p + 1] != off[p] + 1 || off[p + 2] != off[p] + 2) return false;
     return true;
@@ -636,11 +639,38 @@ final class DirectConvKernels {
     put(s, into, c, add);
   }
 
+  /** {@code total[at + j] += part[from + j]} for j < n, in vectors. */
+  static void accumulate(float[] total, int at, float[] part, int from, int n) {
+    int j = 0;
+    for (; j + L <= n; j += L)
+      FloatVector.fromArray(S, total, at + j)
+          .add(FloatVector.fromArray(S, part, from + j))
+          .intoArray(total, at + j);
+    for (; j < n; j++) total[at + j] += part[from + j];
+  }
+
+  private static final ThreadLocal<float[]> PARTIALS = new ThreadLocal<>();
+
+  /** The most floats of partial weight gradients a thread keeps between calls (16 MB). */
+  private static final int KEPT_PARTIALS = 1 << 22;
+
   /**
-   * The weight gradient from {@code sums} partial ones, {@code size} floats apart from {@code
-   * partial[0]}, each laid out as {@link #weightGradient} leaves it (group q's rows p = 0 … kg−1
-   * from {@code q·kg·cw}, columns o = 0 … cw−1): dw[dwAt + (q·cog + o)·kg + p] = ((partial 0 +
-   * partial 1) + partial 2) + …, added in that order whatever the thread count.
+   * A buffer for partial weight gradients, at least {@code size} floats (contents stale): this
+   * thread's, reused, up to {@link #KEPT_PARTIALS}. NOTE: a fresh one per call (2.4 MB for a
+   * 64-channel 3×3 layer at batch 64) cost about 15% of that layer's weight gradient, zeroing it.
+   */
+  static float[] partials(int size) {
+    if (size > KEPT_PARTIALS) return new float[size];
+    float[] mine = PARTIALS.get();
+    if (mine == null || mine.length < size) PARTIALS.set(mine = new float[size]);
+    return mine;
+  }
+
+  /**
+   * The weight gradient from partial ones, {@code size} floats apart from {@code partial[0]}, each
+   * laid out as {@link #weightGradient} leaves it (group q's rows p = 0 … kg−1 from {@code
+   * q·kg·cw}, columns o = 0 … cw−1): dw[dwAt + (q·cog + o)·kg + p] = ((partial 0 + partial {@code
+   * from}) + partial from+1) + … + partial sums−1, for rows r = q·kg + p in [r0, r1).
    *
    * <p>NOTE: read element by element in dw's order, the partials are walked cw floats apart and
    * {@code size} floats apart, a cache miss per term for a 64-channel layer's megabytes of
@@ -648,6 +678,7 @@ final class DirectConvKernels {
    */
   static void sumPartials(
       float[] partial,
+      int from,
       int sums,
       int size,
       int groups,
@@ -664,7 +695,7 @@ final class DirectConvKernels {
       for (int v = 0; v < cw; v += L) {
         int j = r * cw + v;
         FloatVector sum = FloatVector.fromArray(S, partial, j);
-        for (int s = 1; s < sums; s++)
+        for (int s = from; s < sums; s++)
           sum = sum.add(FloatVector.fromArray(S, partial, s * size + j));
         sum.intoArray(lanes, 0);
         for (int o = v, end = Math.min(cog, v + L); o < end; o++) dw[to + o * kg] = lanes[o - v];

@@ -123,6 +123,7 @@ class ConvKernelsTest {
     "5, 2, 4, 48, 3, 1, 0, 1, 2",
     "3, 2, 3, 16, 3, 1, 0, 1, 1",
     "2, 4, 6, 8, 3, 1, 1, 1, 4",
+    "64, 2, 6, 16, 3, 1, 1, 1, 1",
   })
   void weightGradientSumsInAFixedOrder(
       int n, int c, int hw, int cout, int k, int stride, int pad, int dilation, int groups) {
