@@ -163,16 +163,12 @@ final class DirectConvKernels {
       boolean add) {
     int p = 0;
     if (slide) {
-      for (; p + 8 < rows; p += 9) {
-        int v = 0;
-        // NOTE: 18 accumulators and 6 columns of ∂L/∂Y fit AVX-512's 32 vector registers, not
-        // AVX2's 16.
-        if (L >= 16)
-          for (; v + 2 * L <= cw; v += 2 * L)
-            slide9x2(padded, base, off, p, dyT, cw, v, oh, ow, rowStep, into, at, add);
-        for (; v < cw; v += L)
+      // NOTE: one vector of columns at a time. A kernel for two (18 accumulators) ran 15–20% faster
+      // on 32 and 64 channels once compiled well, but C2 often compiled it badly (the Vector API
+      // not intrinsified: 143 kB of code instead of 38, the 64-channel layer 3.5× slower).
+      for (; p + 8 < rows; p += 9)
+        for (int v = 0; v < cw; v += L)
           slide9x1(padded, base, off, p, dyT, cw, v, oh, ow, rowStep, into, at, add);
-      }
     }
     for (; p + 7 < rows; p += 8) {
       int v = 0;
@@ -325,166 +321,6 @@ final class DirectConvKernels {
     s20.intoArray(into, c + 6 * cw);
     s21.intoArray(into, c + 7 * cw);
     s22.intoArray(into, c + 8 * cw);
-  }
-
-  /**
-   * Rows p … p+8 ({@link #slides three triples}), columns v … v+2L−1, of {@link #weightGradient}.
-   */
-  private static void slide9x2(
-      float[] a,
-      int base,
-      int[] off,
-      int p,
-      float[] dyT,
-      int cw,
-      int v,
-      int oh,
-      int ow,
-      int rowStep,
-      float[] into,
-      int at,
-      boolean add) {
-    int a0 = base + off[p], a1 = base + off[p + 3], a2 = base + off[p + 6];
-    FloatVector s00a = FloatVector.zero(S);
-    FloatVector s00b = s00a, s01a = s00a, s01b = s00a, s02a = s00a, s02b = s00a, s10a = s00a;
-    FloatVector s10b = s00a, s11a = s00a, s11b = s00a, s12a = s00a, s12b = s00a, s20a = s00a;
-    FloatVector s20b = s00a, s21a = s00a, s21b = s00a, s22a = s00a, s22b = s00a;
-    for (int y = 0, row = 0, bt = v; y < oh; y++, row += rowStep, bt += ow * cw) {
-      // u = 0: the first window of each triple only (x = 0)
-      FloatVector d0a = FloatVector.fromArray(S, dyT, bt);
-      FloatVector d0b = FloatVector.fromArray(S, dyT, bt + L);
-      FloatVector e = FloatVector.broadcast(S, a[a0 + row]);
-      s00a = e.fma(d0a, s00a);
-      s00b = e.fma(d0b, s00b);
-      e = FloatVector.broadcast(S, a[a1 + row]);
-      s10a = e.fma(d0a, s10a);
-      s10b = e.fma(d0b, s10b);
-      e = FloatVector.broadcast(S, a[a2 + row]);
-      s20a = e.fma(d0a, s20a);
-      s20b = e.fma(d0b, s20b);
-      // u = 1: the first two windows
-      FloatVector d1a = d0a;
-      FloatVector d1b = d0b;
-      d0a = FloatVector.fromArray(S, dyT, bt + cw);
-      d0b = FloatVector.fromArray(S, dyT, bt + cw + L);
-      e = FloatVector.broadcast(S, a[a0 + row + 1]);
-      s00a = e.fma(d0a, s00a);
-      s00b = e.fma(d0b, s00b);
-      s01a = e.fma(d1a, s01a);
-      s01b = e.fma(d1b, s01b);
-      e = FloatVector.broadcast(S, a[a1 + row + 1]);
-      s10a = e.fma(d0a, s10a);
-      s10b = e.fma(d0b, s10b);
-      s11a = e.fma(d1a, s11a);
-      s11b = e.fma(d1b, s11b);
-      e = FloatVector.broadcast(S, a[a2 + row + 1]);
-      s20a = e.fma(d0a, s20a);
-      s20b = e.fma(d0b, s20b);
-      s21a = e.fma(d1a, s21a);
-      s21b = e.fma(d1b, s21b);
-      FloatVector d2a, d2b;
-      for (int u = 2, bu = bt + 2 * cw; u < ow; u++, bu += cw) {
-        d2a = d1a;
-        d2b = d1b;
-        d1a = d0a;
-        d1b = d0b;
-        d0a = FloatVector.fromArray(S, dyT, bu);
-        d0b = FloatVector.fromArray(S, dyT, bu + L);
-        e = FloatVector.broadcast(S, a[a0 + row + u]);
-        s00a = e.fma(d0a, s00a);
-        s00b = e.fma(d0b, s00b);
-        s01a = e.fma(d1a, s01a);
-        s01b = e.fma(d1b, s01b);
-        s02a = e.fma(d2a, s02a);
-        s02b = e.fma(d2b, s02b);
-        e = FloatVector.broadcast(S, a[a1 + row + u]);
-        s10a = e.fma(d0a, s10a);
-        s10b = e.fma(d0b, s10b);
-        s11a = e.fma(d1a, s11a);
-        s11b = e.fma(d1b, s11b);
-        s12a = e.fma(d2a, s12a);
-        s12b = e.fma(d2b, s12b);
-        e = FloatVector.broadcast(S, a[a2 + row + u]);
-        s20a = e.fma(d0a, s20a);
-        s20b = e.fma(d0b, s20b);
-        s21a = e.fma(d1a, s21a);
-        s21b = e.fma(d1b, s21b);
-        s22a = e.fma(d2a, s22a);
-        s22b = e.fma(d2b, s22b);
-      }
-      // u = OW, OW + 1: the last two windows, then the last one
-      d2a = d1a;
-      d2b = d1b;
-      d1a = d0a;
-      d1b = d0b;
-      e = FloatVector.broadcast(S, a[a0 + row + ow]);
-      s01a = e.fma(d1a, s01a);
-      s01b = e.fma(d1b, s01b);
-      s02a = e.fma(d2a, s02a);
-      s02b = e.fma(d2b, s02b);
-      e = FloatVector.broadcast(S, a[a1 + row + ow]);
-      s11a = e.fma(d1a, s11a);
-      s11b = e.fma(d1b, s11b);
-      s12a = e.fma(d2a, s12a);
-      s12b = e.fma(d2b, s12b);
-      e = FloatVector.broadcast(S, a[a2 + row + ow]);
-      s21a = e.fma(d1a, s21a);
-      s21b = e.fma(d1b, s21b);
-      s22a = e.fma(d2a, s22a);
-      s22b = e.fma(d2b, s22b);
-      d2a = d1a;
-      d2b = d1b;
-      e = FloatVector.broadcast(S, a[a0 + row + ow + 1]);
-      s02a = e.fma(d2a, s02a);
-      s02b = e.fma(d2b, s02b);
-      e = FloatVector.broadcast(S, a[a1 + row + ow + 1]);
-      s12a = e.fma(d2a, s12a);
-      s12b = e.fma(d2b, s12b);
-      e = FloatVector.broadcast(S, a[a2 + row + ow + 1]);
-      s22a = e.fma(d2a, s22a);
-      s22b = e.fma(d2b, s22b);
-    }
-    // NOTE: stored inline, not through put(): a call here is past C2's inlining budget for
-    // this method, and every accumulator passed to it would be boxed.
-    int c = at + p * cw + v;
-    if (add) {
-      s00a = FloatVector.fromArray(S, into, c).add(s00a);
-      s00b = FloatVector.fromArray(S, into, c + L).add(s00b);
-      s01a = FloatVector.fromArray(S, into, c + cw).add(s01a);
-      s01b = FloatVector.fromArray(S, into, c + cw + L).add(s01b);
-      s02a = FloatVector.fromArray(S, into, c + 2 * cw).add(s02a);
-      s02b = FloatVector.fromArray(S, into, c + 2 * cw + L).add(s02b);
-      s10a = FloatVector.fromArray(S, into, c + 3 * cw).add(s10a);
-      s10b = FloatVector.fromArray(S, into, c + 3 * cw + L).add(s10b);
-      s11a = FloatVector.fromArray(S, into, c + 4 * cw).add(s11a);
-      s11b = FloatVector.fromArray(S, into, c + 4 * cw + L).add(s11b);
-      s12a = FloatVector.fromArray(S, into, c + 5 * cw).add(s12a);
-      s12b = FloatVector.fromArray(S, into, c + 5 * cw + L).add(s12b);
-      s20a = FloatVector.fromArray(S, into, c + 6 * cw).add(s20a);
-      s20b = FloatVector.fromArray(S, into, c + 6 * cw + L).add(s20b);
-      s21a = FloatVector.fromArray(S, into, c + 7 * cw).add(s21a);
-      s21b = FloatVector.fromArray(S, into, c + 7 * cw + L).add(s21b);
-      s22a = FloatVector.fromArray(S, into, c + 8 * cw).add(s22a);
-      s22b = FloatVector.fromArray(S, into, c + 8 * cw + L).add(s22b);
-    }
-    s00a.intoArray(into, c);
-    s00b.intoArray(into, c + L);
-    s01a.intoArray(into, c + cw);
-    s01b.intoArray(into, c + cw + L);
-    s02a.intoArray(into, c + 2 * cw);
-    s02b.intoArray(into, c + 2 * cw + L);
-    s10a.intoArray(into, c + 3 * cw);
-    s10b.intoArray(into, c + 3 * cw + L);
-    s11a.intoArray(into, c + 4 * cw);
-    s11b.intoArray(into, c + 4 * cw + L);
-    s12a.intoArray(into, c + 5 * cw);
-    s12b.intoArray(into, c + 5 * cw + L);
-    s20a.intoArray(into, c + 6 * cw);
-    s20b.intoArray(into, c + 6 * cw + L);
-    s21a.intoArray(into, c + 7 * cw);
-    s21b.intoArray(into, c + 7 * cw + L);
-    s22a.intoArray(into, c + 8 * cw);
-    s22b.intoArray(into, c + 8 * cw + L);
   }
 
   /** Rows p … p+7, columns v … v+2L−1 of {@link #weightGradient}: sixteen vector accumulators. */
