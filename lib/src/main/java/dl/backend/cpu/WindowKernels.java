@@ -442,13 +442,18 @@ final class WindowKernels {
     if (gw != null) {
       // ∂L/∂W_q = Σ_i ∂L/∂Y_i,q · cols_i,qᵀ, summed image by image within fixed groups of
       // IMAGES_PER_SUM, then over the groups in order. Each image's product is computed transposed
-      // (rows p, columns o; see DirectConvKernels) straight from its zero-padded planes.
+      // (rows p, columns o; see DirectConvKernels) straight from its zero-padded planes. The
+      // thread given the first groups keeps their running total in partial 0 (group 1, 2, …
+      // computed in partial 1 and added as it is done); every other group has its own partial,
+      // added to the total in order at the end.
       int sums = (n + IMAGES_PER_SUM - 1) / IMAGES_PER_SUM;
       int cw = DirectConvKernels.paddedColumns(cog), size = groups * kg * cw;
       int hp = DirectConvKernels.paddedH(g), wp = DirectConvKernels.paddedW(g);
       int planes = hp * wp, oh = g.outH(), ow = g.outW();
       int[] off = DirectConvKernels.rowOffsets(g, kg);
-      float[] partial = new float[sums * size];
+      boolean slide = DirectConvKernels.slides(off, kg, g.strideW(), ow);
+      float[] partial = DirectConvKernels.partials(sums * size);
+      int[] totalUpTo = {0};
       int[] st = x.strides();
       float[] xs = HostBuffer.of(x).f;
       par.parallelRows(
@@ -457,6 +462,7 @@ final class WindowKernels {
           (s0, s1) -> {
             float[] padded = scratch(COLUMNS, g.c() * planes), dyT = scratch(PANEL, l * cw);
             for (int s = s0; s < s1; s++) {
+              int into = s0 == 0 ? Math.min(s, 1) * size : s * size;
               for (int i = s * IMAGES_PER_SUM; i < Math.min(n, (s + 1) * IMAGES_PER_SUM); i++) {
                 DirectConvKernels.pad(xs, x.offset() + i * st[0], st, g, padded);
                 for (int q = 0; q < groups; q++) {
@@ -467,6 +473,7 @@ final class WindowKernels {
                       q * (kg / (g.kh() * g.kw())) * planes,
                       off,
                       kg,
+                      slide,
                       dyT,
                       cw,
                       oh,
@@ -474,21 +481,21 @@ final class WindowKernels {
                       g.strideH() * wp,
                       g.strideW(),
                       partial,
-                      s * size + q * kg * cw,
+                      into + q * kg * cw,
                       i != s * IMAGES_PER_SUM);
                 }
               }
+              if (s0 == 0 && s > 0) DirectConvKernels.accumulate(partial, 0, partial, size, size);
             }
+            if (s0 == 0) totalUpTo[0] = s1;
           });
       float[] dw = HostBuffer.of(gw).f;
-      for (int q = 0; q < groups; q++)
-        for (int o = 0; o < cog; o++)
-          for (int p = 0; p < kg; p++) {
-            int j = (q * kg + p) * cw + o;
-            float sum = partial[j];
-            for (int s = 1; s < sums; s++) sum += partial[s * size + j];
-            dw[gw.offset() + (q * cog + o) * kg + p] = sum;
-          }
+      par.parallelRows(
+          groups * kg,
+          (long) sums * size,
+          (r0, r1) ->
+              DirectConvKernels.sumPartials(
+                  partial, totalUpTo[0], sums, size, groups, kg, cog, cw, dw, gw.offset(), r0, r1));
     }
     return true;
   }

@@ -134,6 +134,13 @@ class ConvKernelsTest {
     "7, 4, 8, 40, 1, 2, 0, 1, 1",
     "3, 6, 10, 4, 3, 1, 2, 2, 2",
     "4, 3, 7, 70, 2, 1, 1, 1, 1",
+    "5, 3, 7, 32, 3, 1, 1, 1, 1",
+    "6, 5, 6, 64, 3, 1, 0, 1, 1",
+    "3, 7, 5, 20, 3, 1, 2, 1, 1",
+    "5, 2, 4, 48, 3, 1, 0, 1, 2",
+    "3, 2, 3, 16, 3, 1, 0, 1, 1",
+    "2, 4, 6, 8, 3, 1, 1, 1, 4",
+    "64, 2, 6, 16, 3, 1, 1, 1, 1",
   })
   void weightGradientSumsInAFixedOrder(
       int n, int c, int hw, int cout, int k, int stride, int pad, int dilation, int groups) {
