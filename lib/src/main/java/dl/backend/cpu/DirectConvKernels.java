@@ -681,6 +681,8 @@ final class DirectConvKernels {
    * channels' weights side by side from {@code wk[wi]}, {@code oStep} apart per output channel),
    * added to {@code rows[at + r·stride]}.
    */
+  // NOTE: the sixteen read-add-writes are written out, not calls to addInto: sixteen calls pushed
+  // the method past C2's inlining budget, and the vectors were then boxed on every call.
   static void chain8x2(
       float[] planes,
       int d,
@@ -724,22 +726,34 @@ final class DirectConvKernels {
       t70 = e.fma(b0, t70);
       t71 = e.fma(b1, t71);
     }
-    addInto(rows, at, t00);
-    addInto(rows, at + L, t01);
-    addInto(rows, at + stride, t10);
-    addInto(rows, at + stride + L, t11);
-    addInto(rows, at + 2 * stride, t20);
-    addInto(rows, at + 2 * stride + L, t21);
-    addInto(rows, at + 3 * stride, t30);
-    addInto(rows, at + 3 * stride + L, t31);
-    addInto(rows, at + 4 * stride, t40);
-    addInto(rows, at + 4 * stride + L, t41);
-    addInto(rows, at + 5 * stride, t50);
-    addInto(rows, at + 5 * stride + L, t51);
-    addInto(rows, at + 6 * stride, t60);
-    addInto(rows, at + 6 * stride + L, t61);
-    addInto(rows, at + 7 * stride, t70);
-    addInto(rows, at + 7 * stride + L, t71);
+    FloatVector.fromArray(S, rows, at).add(t00).intoArray(rows, at);
+    FloatVector.fromArray(S, rows, at + L).add(t01).intoArray(rows, at + L);
+    FloatVector.fromArray(S, rows, at + stride).add(t10).intoArray(rows, at + stride);
+    FloatVector.fromArray(S, rows, at + stride + L).add(t11).intoArray(rows, at + stride + L);
+    FloatVector.fromArray(S, rows, at + 2 * stride).add(t20).intoArray(rows, at + 2 * stride);
+    FloatVector.fromArray(S, rows, at + 2 * stride + L)
+        .add(t21)
+        .intoArray(rows, at + 2 * stride + L);
+    FloatVector.fromArray(S, rows, at + 3 * stride).add(t30).intoArray(rows, at + 3 * stride);
+    FloatVector.fromArray(S, rows, at + 3 * stride + L)
+        .add(t31)
+        .intoArray(rows, at + 3 * stride + L);
+    FloatVector.fromArray(S, rows, at + 4 * stride).add(t40).intoArray(rows, at + 4 * stride);
+    FloatVector.fromArray(S, rows, at + 4 * stride + L)
+        .add(t41)
+        .intoArray(rows, at + 4 * stride + L);
+    FloatVector.fromArray(S, rows, at + 5 * stride).add(t50).intoArray(rows, at + 5 * stride);
+    FloatVector.fromArray(S, rows, at + 5 * stride + L)
+        .add(t51)
+        .intoArray(rows, at + 5 * stride + L);
+    FloatVector.fromArray(S, rows, at + 6 * stride).add(t60).intoArray(rows, at + 6 * stride);
+    FloatVector.fromArray(S, rows, at + 6 * stride + L)
+        .add(t61)
+        .intoArray(rows, at + 6 * stride + L);
+    FloatVector.fromArray(S, rows, at + 7 * stride).add(t70).intoArray(rows, at + 7 * stride);
+    FloatVector.fromArray(S, rows, at + 7 * stride + L)
+        .add(t71)
+        .intoArray(rows, at + 7 * stride + L);
   }
 
   /** {@link #chain8x2} for one channel. */
