@@ -447,12 +447,12 @@ final class WindowKernels {
       // computed in partial 1 and added as it is done); every other group has its own partial,
       // added to the total in order at the end.
       int sums = (n + IMAGES_PER_SUM - 1) / IMAGES_PER_SUM;
-      int cw = DirectConvKernels.paddedColumns(cog), size = groups * kg * cw;
+      int cw = DirectConvWeightGradient.paddedColumns(cog), size = groups * kg * cw;
       int hp = DirectConvKernels.paddedH(g), wp = DirectConvKernels.paddedW(g);
       int planes = hp * wp, oh = g.outH(), ow = g.outW();
       int[] off = DirectConvKernels.rowOffsets(g, kg);
-      boolean slide = DirectConvKernels.slides(off, kg, g.strideW(), ow);
-      float[] partial = DirectConvKernels.partials(sums * size);
+      boolean slide = DirectConvWeightGradient.slides(off, kg, g.strideW(), ow);
+      float[] partial = DirectConvWeightGradient.partials(sums * size);
       int[] totalUpTo = {0};
       int[] st = x.strides();
       float[] xs = HostBuffer.of(x).f;
@@ -466,9 +466,9 @@ final class WindowKernels {
               for (int i = s * IMAGES_PER_SUM; i < Math.min(n, (s + 1) * IMAGES_PER_SUM); i++) {
                 DirectConvKernels.pad(xs, x.offset() + i * st[0], st, g, padded);
                 for (int q = 0; q < groups; q++) {
-                  DirectConvKernels.transpose(
+                  DirectConvWeightGradient.transpose(
                       dy, gOut.offset() + (i * cout + q * cog) * l, l, cog, cw, dyT);
-                  DirectConvKernels.weightGradient(
+                  DirectConvWeightGradient.weightGradient(
                       padded,
                       q * (kg / (g.kh() * g.kw())) * planes,
                       off,
@@ -485,7 +485,8 @@ final class WindowKernels {
                       i != s * IMAGES_PER_SUM);
                 }
               }
-              if (s0 == 0 && s > 0) DirectConvKernels.accumulate(partial, 0, partial, size, size);
+              if (s0 == 0 && s > 0)
+                DirectConvWeightGradient.accumulate(partial, 0, partial, size, size);
             }
             if (s0 == 0) totalUpTo[0] = s1;
           });
@@ -494,7 +495,7 @@ final class WindowKernels {
           groups * kg,
           (long) sums * size,
           (r0, r1) ->
-              DirectConvKernels.sumPartials(
+              DirectConvWeightGradient.sumPartials(
                   partial, totalUpTo[0], sums, size, groups, kg, cog, cw, dw, gw.offset(), r0, r1));
     }
     return true;
