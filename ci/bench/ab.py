@@ -7,6 +7,11 @@ requests alternate A, B, A, B, ... and each adjacent pair gives the ratio A's ti
   # the old build: a benchmarks.jar built from the base commit; the new: lib classes put first
   python3 ci/bench/ab.py /tmp/base-benchmarks.jar lib/target/dl-lib.jar:/tmp/base-benchmarks.jar \
       THREADS PAIRS CALLS train_resnet8 train_lenet5 conv_16_16_28_3_1_1_fwdbwd
+
+With AB_CPU=1 each side answers the CPU time of its calling thread per call instead of the wall time
+(dl.bench.CpuTimeServe, taken from ci/bench/target/classes on both sides; the library's classes still
+come from each side's class path). Use it with THREADS=1, where that thread does all the work: it
+moves much less with other jobs on a shared machine. It also takes rows gemm_N (an N×N product).
 """
 import os
 import statistics
@@ -18,10 +23,16 @@ works = sys.argv[6:]
 env = dict(os.environ, DL_THREADS=threads)
 
 
+CPU = os.environ.get('AB_CPU') == '1'
+BENCH_CLASSES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'target', 'classes')
+
+
 def start(cp):
+    main = ['dl.bench.CpuTimeServe'] if CPU else ['dl.bench.Workloads', 'serve']
+    if CPU:
+        cp = BENCH_CLASSES + os.pathsep + cp
     return subprocess.Popen(
-        ['java', '--add-modules', 'jdk.incubator.vector', '-Ddl.backend=cpu', '-cp', cp,
-         'dl.bench.Workloads', 'serve'],
+        ['java', '--add-modules', 'jdk.incubator.vector', '-Ddl.backend=cpu', '-cp', cp] + main,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
 
 
@@ -41,7 +52,7 @@ def load():
 
 
 A, B = start(cpa), start(cpb)
-print(f'load average {load()}, {threads} thread(s), {pairs} pairs of {calls} calls', flush=True)
+print(f'load average {load()}, {threads} thread(s), {pairs} pairs of {calls} calls' + (', thread CPU time' if CPU else ', wall time'), flush=True)
 for w in works:
     for p in (A, B):
         ask(p, w, calls, 2.0)  # warm-up

@@ -58,14 +58,19 @@ final class DirectConvWeightGradient {
    * One image's weight gradient for one group of channels, transposed: {@code into[at + p·cw + o]}
    * is set to (or, when {@code add}, has added to it) Σ_t padded[base + off[p] + y·rowStep +
    * x·colStep] · dyT[t·cw + o] over t = y·OW + x in order, for p ∈ [0, rows) and o ∈ [0, cw).
-   * {@code slide}: what {@link #slides} says of these rows.
+   *
+   * <p>NOTE: a kernel for 3-wide stride-1 kernels that broadcast each image element once for the
+   * three windows reading it was 3% faster per ResNet-8 step when compiled well, but about one JVM
+   * in five compiled it without the Vector API's intrinsics after LeNet-5 had run first, and the
+   * step then took 1.8× as long for the rest of the JVM's life (JFR: 58% of the time in that
+   * kernel), so it was removed; so was a two-vector variant, for the same reason. Larger register
+   * blocks here risk the same.
    */
   static void weightGradient(
       float[] padded,
       int base,
       int[] off,
       int rows,
-      boolean slide,
       float[] dyT,
       int cw,
       int oh,
@@ -76,14 +81,6 @@ final class DirectConvWeightGradient {
       int at,
       boolean add) {
     int p = 0;
-    if (slide) {
-      // NOTE: one vector of columns at a time. A kernel for two (18 accumulators) ran 15–20% faster
-      // on 32 and 64 channels once compiled well, but C2 often compiled it badly (the Vector API
-      // not intrinsified: 143 kB of code instead of 38, the 64-channel layer 3.5× slower).
-      for (; p + 8 < rows; p += 9)
-        for (int v = 0; v < cw; v += L)
-          slide9x1(padded, base, off, p, dyT, cw, v, oh, ow, rowStep, into, at, add);
-    }
     for (; p + 7 < rows; p += 8) {
       int v = 0;
       for (; v + 2 * L <= cw; v += 2 * L)
@@ -108,133 +105,9 @@ final class DirectConvWeightGradient {
             add);
   }
 
-  /**
-   * Whether the rows come in triples of neighbouring windows, read with stride 1 over at least two
-   * columns: off[p + 1] = off[p] + 1 and off[p + 2] = off[p] + 2 for p = 0, 3, 6, … (a 3-wide
-   * kernel, dilation 1).
-   *
-   * <p>NOTE: with stride 1, such a triple's rows are one row of the padded plane read at x, x + 1
-   * and x + 2, so the element at u is the first window's term for x = u, the second's for x = u − 1
-   * and the third's for x = u − 2: broadcast once, it feeds three accumulators, with ∂L/∂Y's
-   * columns u, u − 1, u − 2 kept in registers. Every accumulator still gets its terms in the order
-   * of t, the same fma chain as one row at a time; a third of the broadcasts.
-   */
-  static boolean slides(int[] off, int rows, int colStep, int ow) {
-    if (colStep != 1 || ow < 2 || rows % 3 != 0) return false;
-    for (int p = 0; p < rows; p += 3)
-      if (off[p + 1] != off[p] + 1 || off[p + 2] != off[p] + 2) return false;
-    return true;
-  }
-
   private static void put(FloatVector s, float[] into, int i, boolean add) {
     if (add) FloatVector.fromArray(S, into, i).add(s).intoArray(into, i);
     else s.intoArray(into, i);
-  }
-
-  /**
-   * Rows p … p+8 ({@link #slides three triples}), one vector of columns from v, of {@link
-   * #weightGradient}.
-   */
-  private static void slide9x1(
-      float[] a,
-      int base,
-      int[] off,
-      int p,
-      float[] dyT,
-      int cw,
-      int v,
-      int oh,
-      int ow,
-      int rowStep,
-      float[] into,
-      int at,
-      boolean add) {
-    int a0 = base + off[p], a1 = base + off[p + 3], a2 = base + off[p + 6];
-    FloatVector s00 = FloatVector.zero(S);
-    FloatVector s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00, s20 = s00;
-    FloatVector s21 = s00, s22 = s00;
-    for (int y = 0, row = 0, bt = v; y < oh; y++, row += rowStep, bt += ow * cw) {
-      // u = 0: the first window of each triple only (x = 0)
-      FloatVector d0 = FloatVector.fromArray(S, dyT, bt);
-      FloatVector e = FloatVector.broadcast(S, a[a0 + row]);
-      s00 = e.fma(d0, s00);
-      e = FloatVector.broadcast(S, a[a1 + row]);
-      s10 = e.fma(d0, s10);
-      e = FloatVector.broadcast(S, a[a2 + row]);
-      s20 = e.fma(d0, s20);
-      // u = 1: the first two windows
-      FloatVector d1 = d0;
-      d0 = FloatVector.fromArray(S, dyT, bt + cw);
-      e = FloatVector.broadcast(S, a[a0 + row + 1]);
-      s00 = e.fma(d0, s00);
-      s01 = e.fma(d1, s01);
-      e = FloatVector.broadcast(S, a[a1 + row + 1]);
-      s10 = e.fma(d0, s10);
-      s11 = e.fma(d1, s11);
-      e = FloatVector.broadcast(S, a[a2 + row + 1]);
-      s20 = e.fma(d0, s20);
-      s21 = e.fma(d1, s21);
-      FloatVector d2;
-      for (int u = 2, bu = bt + 2 * cw; u < ow; u++, bu += cw) {
-        d2 = d1;
-        d1 = d0;
-        d0 = FloatVector.fromArray(S, dyT, bu);
-        e = FloatVector.broadcast(S, a[a0 + row + u]);
-        s00 = e.fma(d0, s00);
-        s01 = e.fma(d1, s01);
-        s02 = e.fma(d2, s02);
-        e = FloatVector.broadcast(S, a[a1 + row + u]);
-        s10 = e.fma(d0, s10);
-        s11 = e.fma(d1, s11);
-        s12 = e.fma(d2, s12);
-        e = FloatVector.broadcast(S, a[a2 + row + u]);
-        s20 = e.fma(d0, s20);
-        s21 = e.fma(d1, s21);
-        s22 = e.fma(d2, s22);
-      }
-      // u = OW, OW + 1: the last two windows, then the last one
-      d2 = d1;
-      d1 = d0;
-      e = FloatVector.broadcast(S, a[a0 + row + ow]);
-      s01 = e.fma(d1, s01);
-      s02 = e.fma(d2, s02);
-      e = FloatVector.broadcast(S, a[a1 + row + ow]);
-      s11 = e.fma(d1, s11);
-      s12 = e.fma(d2, s12);
-      e = FloatVector.broadcast(S, a[a2 + row + ow]);
-      s21 = e.fma(d1, s21);
-      s22 = e.fma(d2, s22);
-      d2 = d1;
-      e = FloatVector.broadcast(S, a[a0 + row + ow + 1]);
-      s02 = e.fma(d2, s02);
-      e = FloatVector.broadcast(S, a[a1 + row + ow + 1]);
-      s12 = e.fma(d2, s12);
-      e = FloatVector.broadcast(S, a[a2 + row + ow + 1]);
-      s22 = e.fma(d2, s22);
-    }
-    // NOTE: stored inline, not through put(): a call here is past C2's inlining budget for
-    // this method, and every accumulator passed to it would be boxed.
-    int c = at + p * cw + v;
-    if (add) {
-      s00 = FloatVector.fromArray(S, into, c).add(s00);
-      s01 = FloatVector.fromArray(S, into, c + cw).add(s01);
-      s02 = FloatVector.fromArray(S, into, c + 2 * cw).add(s02);
-      s10 = FloatVector.fromArray(S, into, c + 3 * cw).add(s10);
-      s11 = FloatVector.fromArray(S, into, c + 4 * cw).add(s11);
-      s12 = FloatVector.fromArray(S, into, c + 5 * cw).add(s12);
-      s20 = FloatVector.fromArray(S, into, c + 6 * cw).add(s20);
-      s21 = FloatVector.fromArray(S, into, c + 7 * cw).add(s21);
-      s22 = FloatVector.fromArray(S, into, c + 8 * cw).add(s22);
-    }
-    s00.intoArray(into, c);
-    s01.intoArray(into, c + cw);
-    s02.intoArray(into, c + 2 * cw);
-    s10.intoArray(into, c + 3 * cw);
-    s11.intoArray(into, c + 4 * cw);
-    s12.intoArray(into, c + 5 * cw);
-    s20.intoArray(into, c + 6 * cw);
-    s21.intoArray(into, c + 7 * cw);
-    s22.intoArray(into, c + 8 * cw);
   }
 
   /** Rows p … p+7, columns v … v+2L−1 of {@link #weightGradient}: sixteen vector accumulators. */

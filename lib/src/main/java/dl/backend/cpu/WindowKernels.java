@@ -451,7 +451,6 @@ final class WindowKernels {
       int hp = DirectConvKernels.paddedH(g), wp = DirectConvKernels.paddedW(g);
       int planes = hp * wp, oh = g.outH(), ow = g.outW();
       int[] off = DirectConvKernels.rowOffsets(g, kg);
-      boolean slide = DirectConvWeightGradient.slides(off, kg, g.strideW(), ow);
       float[] partial = DirectConvWeightGradient.partials(sums * size);
       int[] totalUpTo = {0};
       int[] st = x.strides();
@@ -473,7 +472,6 @@ final class WindowKernels {
                       q * (kg / (g.kh() * g.kw())) * planes,
                       off,
                       kg,
-                      slide,
                       dyT,
                       cw,
                       oh,
