@@ -352,55 +352,36 @@ final class WindowKernels {
             g.c(),
             dx,
             gx.offset());
-      } else if (DirectConvKernels.inputGradientApplies(g, cg)) {
-        // Stride 1: ∂L/∂X straight from ∂L/∂Y, without the matrix fold would scatter back.
+      } else if (DirectConvKernels.inputGradientApplies(g, cg)
+          || StridedInputGradient.applies(g, cg)) {
+        // ∂L/∂X straight from ∂L/∂Y, kernel offset by kernel offset, without the matrix fold would
+        // scatter back: with stride 1 over the whole image, with larger strides one polyphase
+        // component of ∂L/∂X at a time.
+        boolean whole = DirectConvKernels.inputGradientApplies(g, cg);
         int cgHW = cg * g.h() * g.w(), khw = g.kh() * g.kw();
         float[] wk = DirectConvKernels.weightsByOffset(w, weight.offset(), groups, cog, cg, khw);
+        int planesSize =
+            whole
+                ? DirectConvKernels.gradPlanesSize(g, cog)
+                : StridedInputGradient.planesSize(g, cog);
+        int rowsSize =
+            whole ? DirectConvKernels.gradRowsSize(g, cg) : StridedInputGradient.rowsSize(g, cg);
         par.parallelRows(
             n,
             work,
             (i0, i1) -> {
-              float[] planes = scratch(COLUMNS, DirectConvKernels.gradPlanesSize(g, cog));
-              float[] rows = scratch(PANEL, DirectConvKernels.gradRowsSize(g, cg));
+              float[] planes = scratch(COLUMNS, planesSize), rows = scratch(PANEL, rowsSize);
               for (int i = i0; i < i1; i++)
-                for (int q = 0; q < groups; q++)
-                  DirectConvKernels.inputGradient(
-                      g,
-                      dy,
-                      gOut.offset() + (i * cout + q * cog) * l,
-                      cog,
-                      wk,
-                      q * khw * cog * cg,
-                      cg,
-                      planes,
-                      rows,
-                      dx,
-                      gx.offset() + i * chw + q * cgHW);
-            });
-      } else if (StridedInputGradient.applies(g, cg)) {
-        // Stride 2 and up: the same, one polyphase component of ∂L/∂X at a time.
-        int cgHW = cg * g.h() * g.w(), khw = g.kh() * g.kw();
-        float[] wk = DirectConvKernels.weightsByOffset(w, weight.offset(), groups, cog, cg, khw);
-        par.parallelRows(
-            n,
-            work,
-            (i0, i1) -> {
-              float[] planes = scratch(COLUMNS, StridedInputGradient.planesSize(g, cog));
-              float[] rows = scratch(PANEL, StridedInputGradient.rowsSize(g, cg));
-              for (int i = i0; i < i1; i++)
-                for (int q = 0; q < groups; q++)
-                  StridedInputGradient.inputGradient(
-                      g,
-                      dy,
-                      gOut.offset() + (i * cout + q * cog) * l,
-                      cog,
-                      wk,
-                      q * khw * cog * cg,
-                      cg,
-                      planes,
-                      rows,
-                      dx,
-                      gx.offset() + i * chw + q * cgHW);
+                for (int q = 0; q < groups; q++) {
+                  int dyAt = gOut.offset() + (i * cout + q * cog) * l, wkAt = q * khw * cog * cg;
+                  int dxAt = gx.offset() + i * chw + q * cgHW;
+                  if (whole)
+                    DirectConvKernels.inputGradient(
+                        g, dy, dyAt, cog, wk, wkAt, cg, planes, rows, dx, dxAt);
+                  else
+                    StridedInputGradient.inputGradient(
+                        g, dy, dyAt, cog, wk, wkAt, cg, planes, rows, dx, dxAt);
+                }
             });
       } else {
         // ∂L/∂X_i = col2im(W_qᵀ · ∂L/∂Y_i,q): Wᵀ is copied once, row-major, for the product.
