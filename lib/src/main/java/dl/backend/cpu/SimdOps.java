@@ -127,13 +127,13 @@ final class SimdOps {
     for (; i < n; i++) y[q + i] = (x[p + i] - center) * scale + shift + g[r + i] * gScale;
   }
 
-  // ------------------------------------------------------------ batch norm's per-channel sums
+  // ------------------------------------ per-channel sums (batch norm's statistics, bias gradients)
   // NOTE: one plane's sum as a fixed tree, so it is the same bits whichever thread runs it: four
-  // vector accumulators take vectors i, i+1, i+2, i+3 in turn for up to SUM_BLOCK floats (each lane
-  // then holds at most 16 float terms, where rounding stays small), the four are added, and their
-  // lanes go into the double total in lane order; the tail past the last whole vector is added
-  // to the total one value at a time. Four accumulators, because one would wait on the adder's
-  // latency after every vector.
+  // vector accumulators take vectors i, i+1, i+2, i+3 in turn for up to SUM_BLOCK floats (so each
+  // lane adds at most SUM_BLOCK / (4·L) values in float, 16 with AVX-512; gradSums, two vectors per
+  // step, 32), the accumulators are added, and their lanes go into the double total in lane order;
+  // the tail past the last whole vector is added to the total one value at a time. Several
+  // accumulators, because one would wait on the adder's latency after every vector.
   private static final int SUM_BLOCK = 1024;
 
   /** Σ x[p + i] for i in [0, n). */
