@@ -41,7 +41,7 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
   private final ElementwiseKernels elementwise;
   private final ProductKernels products;
   private final WindowKernels windows;
-  private final NarrowConvKernels narrow;
+  private final NarrowConvKernels narrow; // null without SIMD
   private final NormalizationKernels normalization;
 
   public CpuBackend() {
@@ -65,7 +65,9 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
     this.elementwise = new ElementwiseKernels(par, this.simd);
     this.products = new ProductKernels(par, this.simd);
     this.windows = new WindowKernels(par, this.simd);
-    this.narrow = new NarrowConvKernels(par, this.simd);
+    // Only with SIMD: its static fields load the Vector API, which a JVM without the
+    // jdk.incubator.vector module lacks (the backend then runs without it).
+    this.narrow = this.simd ? new NarrowConvKernels(par, true) : null;
     this.normalization = new NormalizationKernels(par, this.simd);
   }
 
@@ -272,7 +274,8 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
 
   @Override
   public boolean conv2d(View x, View weight, ConvGeometry g, int groups, View out) {
-    return narrow.conv2d(x, weight, g, groups, out) || windows.conv2d(x, weight, g, groups, out);
+    return (narrow != null && narrow.conv2d(x, weight, g, groups, out))
+        || windows.conv2d(x, weight, g, groups, out);
   }
 
   /** The image-by-image backward pass for float32 with SIMD; false otherwise. */
@@ -281,7 +284,7 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
       View gOut, View x, View weight, ConvGeometry g, int groups, View gx, View gw) {
     // Six input channels (LeNet's c3): ∂L/∂X by the narrow kernel, ∂L/∂W as usual. Where the narrow
     // kernel applies, so does the other (float32, SIMD, padding not negative): nothing is redone.
-    if (gx != null && narrow.inputGradient(gOut, weight, g, groups, gx))
+    if (gx != null && narrow != null && narrow.inputGradient(gOut, weight, g, groups, gx))
       return gw == null || windows.conv2dBackward(gOut, x, weight, g, groups, null, gw);
     return windows.conv2dBackward(gOut, x, weight, g, groups, gx, gw);
   }
