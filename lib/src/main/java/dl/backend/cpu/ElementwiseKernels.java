@@ -399,7 +399,9 @@ final class ElementwiseKernels {
    * on its two bias gradients.
    */
   private void channelSums(float[] f, View in, HostBuffer o, View out) {
-    int n = in.shape()[0], channels = in.shape()[1], plane = in.strides()[1];
+    int n = in.shape()[0], channels = in.shape()[1];
+    // The plane's length from the shape: the stride of an axis of size 1 can be anything.
+    int plane = n == 0 || channels == 0 ? 0 : (int) (in.numel() / ((long) n * channels));
     par.parallelRows(
         channels,
         in.numel(),
@@ -407,7 +409,8 @@ final class ElementwiseKernels {
           for (int c = c0; c < c1; c++) {
             double total = 0;
             for (int i = 0; i < n; i++)
-              total += SimdOps.sum(f, in.offset() + i * in.strides()[0] + c * plane, plane);
+              total +=
+                  SimdOps.sum(f, in.offset() + i * in.strides()[0] + c * in.strides()[1], plane);
             o.set(out.offset() + c * out.strides()[1], total);
           }
         });

@@ -27,6 +27,24 @@ class ChannelSumsTest {
     return cpu.toFloatArray(out);
   }
 
+  /**
+   * One channel whose axis 1 has a stride other than the plane's length (an axis of size 1 may have
+   * any stride and the view is still contiguous): the sum still covers each plane exactly.
+   */
+  @org.junit.jupiter.api.Test
+  void aSingleChannelWithAnyStrideSumsItsPlanes() {
+    CpuBackend cpu = new CpuBackend(2, true);
+    int n = 3, h = 5, w = 7;
+    float[] x = new float[n * h * w];
+    for (int i = 0; i < x.length; i++) x[i] = i % 11 - 5;
+    View in = new View(cpu.fromArray(x), new int[] {n, 1, h, w}, new int[] {h * w, 1000, w, 1}, 0);
+    View out = View.contiguous(cpu.allocate(DType.FLOAT32, 1), new int[] {1, 1, 1, 1});
+    cpu.reduce(ReduceOp.SUM, in, out);
+    double exact = 0;
+    for (float v : x) exact += v;
+    assertEquals(exact, cpu.toFloatArray(out)[0], 1e-4);
+  }
+
   // planes of 63 (a vector and a tail), 1 (only tails) and 1,640 (past one block of the tree)
   @ParameterizedTest(name = "[{0}, {1}, {2}, {3}]")
   @CsvSource({"3, 5, 7, 9", "4, 6, 1, 1", "2, 4, 40, 41", "64, 6, 28, 28"})
