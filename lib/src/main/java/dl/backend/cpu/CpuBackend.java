@@ -67,7 +67,7 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
     this.windows = new WindowKernels(par, this.simd);
     // Only with SIMD: its static fields load the Vector API, which a JVM without the
     // jdk.incubator.vector module lacks (the backend then runs without it).
-    this.narrow = this.simd ? new NarrowConvKernels(par, true) : null;
+    this.narrow = this.simd ? new NarrowConvKernels(par) : null;
     this.normalization = new NormalizationKernels(par, this.simd);
   }
 

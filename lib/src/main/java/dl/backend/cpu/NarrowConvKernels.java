@@ -29,11 +29,10 @@ final class NarrowConvKernels {
       ThreadLocal.withInitial(() -> new float[2][]);
 
   private final Parallel par;
-  private final boolean simd;
 
-  NarrowConvKernels(Parallel par, boolean simd) {
+  /** Only with SIMD: this class's fields load the Vector API (see {@code CpuBackend}). */
+  NarrowConvKernels(Parallel par) {
     this.par = par;
-    this.simd = simd;
   }
 
   /** This thread's buffer {@code slot} with room for {@code size} floats (contents stale). */
@@ -43,8 +42,7 @@ final class NarrowConvKernels {
     return mine[slot];
   }
 
-  private boolean floats(View... views) {
-    if (!simd) return false;
+  private static boolean floats(View... views) {
     for (View v : views) if (HostBuffer.of(v).f == null) return false;
     return true;
   }

@@ -95,13 +95,13 @@ final class SimdGemm {
     // columns) read well in place, where packing cost about as much as it saved.
     boolean pack = packs(i1 - i0, ldb);
     float[] packed = !pack ? null : panel != null ? panel : new float[k * W];
-    if (pack && lda % 256 == 0) {
-      // Same for A's rows, which the kernel reads several at a time.
+    float[] panels = aPanels != null ? aPanels : rowPanels(a, aOffset, lda, k, i0, i1);
+    if (pack && lda % 256 == 0 && rowsReadInPlace(panels, i0, i1) > 4) {
+      // Same for A's rows, which the four-row kernel reads several at a time.
       a = paddedRows(a, aOffset, lda, k, i0, i1);
       aOffset = -i0 * (k + ROW_PAD);
       lda = k + ROW_PAD;
     }
-    float[] panels = aPanels != null ? aPanels : rowPanels(a, aOffset, lda, k, i0, i1);
     for (int q = q0; q < q1; q++) {
       int j = q * W;
       if (j + W <= n) {
@@ -147,6 +147,14 @@ final class SimdGemm {
     float[] tile = new float[rows * W];
     blockNN(a, aOffset + i0 * lda, lda, aPanels, panel, panelOffset, W, tile, 0, W, k, 0, rows);
     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * W, c, cOffset + (i0 + r) * ldc, w);
+  }
+
+  /**
+   * Rows of [i0, i1) the kernels read from A itself rather than from {@link #rowPanels}: only those
+   * can gain from {@link #paddedRows}' copy.
+   */
+  private static int rowsReadInPlace(float[] panels, int i0, int i1) {
+    return panels == null ? i1 - i0 : (i1 - i0) % 8;
   }
 
   /** Floats between A's rows in {@link #paddedRows}'s copy, beyond the k it holds. */
@@ -289,13 +297,13 @@ final class SimdGemm {
     int aOffset = am.offset(), lda = am.ld();
     float[] c = cm.data();
     int cOffset = cm.offset(), ldc = cm.ld();
-    if (i1 - i0 > 4 && lda % 256 == 0) {
+    float[] panels = rowPanels(a, aOffset, lda, k, i0, i1);
+    if (rowsReadInPlace(panels, i0, i1) > 4 && lda % 256 == 0) {
       // A's rows, read several at a time, get a padded stride for the same reason as B's.
       a = paddedRows(a, aOffset, lda, k, i0, i1);
       aOffset = -i0 * (k + ROW_PAD);
       lda = k + ROW_PAD;
     }
-    float[] panels = rowPanels(a, aOffset, lda, k, i0, i1);
     for (int q = q0; q < q1; q++) {
       int j = q * W, panel = q * k * W;
       if (j + W <= n) {
