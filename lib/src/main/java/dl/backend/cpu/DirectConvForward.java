@@ -205,6 +205,24 @@ final class DirectConvForward {
   }
 
   /**
+   * Whether {@link #forward} runs {@link #sevenByTwo}, with vectors along the output channels: for
+   * a group of 2L output channels or a multiple, output rows a multiple of seven wide, and where
+   * the row kernel would waste more than a fifth of its work.
+   *
+   * <p>NOTE: the row kernel computes every position of a padded row, x ∈ [0, Wq), in blocks of 2L:
+   * for the 7×7 outputs of ResNet-8's last stage that is 64 positions for 49 outputs. MNIST-sized
+   * planes (28, 14, 7) are multiples of seven, so blocks of seven outputs along a row compute
+   * nothing twice; but their results must then be transposed into Y, which costs about one pass
+   * over Y per kg/L fma per output, so at 14×14 (16 columns for 14) the row kernel stayed faster.
+   */
+  static boolean byChannels(ConvGeometry g, int cog) {
+    int outputs = g.outH() * g.outW();
+    return cog % (2 * L) == 0 && g.outW() % SEVEN == 0 && 5 * rowLength(g) > 6 * outputs;
+  }
+
+  private static final int SEVEN = 7;
+
+  /**
    * One group's outputs for one image: Y[o, y, x] = Σ_p W[o, p] · padded[base + off[p] + y·Wq + x]
    * for the group's cog output channels (weights in {@link #panels} from {@code w[wAt]}), into
    * {@code y[yAt + o·OH·OW + y·OW + x]}; {@code rows} holds cog × {@link #rowLength} floats of
@@ -223,6 +241,26 @@ final class DirectConvForward {
       float[] y,
       int yAt) {
     int wq = phaseW(g), oh = g.outH(), ow = g.outW();
+    if (byChannels(g, cog)) {
+      // Positions by channels first, rows[(y·OW + x)·cog + o], then transposed into Y.
+      int l = oh * ow;
+      for (int o = 0; o < cog; o += 2 * L)
+        for (int r = 0; r < oh; r++)
+          for (int x = 0; x < ow; x += SEVEN)
+            sevenByTwo(
+                padded,
+                base + r * wq + x,
+                off,
+                w,
+                wAt + o,
+                kg,
+                cog,
+                rows,
+                (r * ow + x) * cog + o,
+                cog);
+      transpose(rows, l, cog, y, yAt);
+      return;
+    }
     int positions = oh * wq, stride = rowLength(g);
     for (int o = 0; o < cog; o += 8)
       for (int j = 0; j < positions; j += 2 * L)
@@ -233,18 +271,27 @@ final class DirectConvForward {
   }
 
   /**
-   * The weights [cout, kg] (row o at {@code w[at + o·kg]}, cout a multiple of 8) in panels of eight
-   * rows, as {@link #rows8x2} reads them: {@code panels[(o / 8)·8·kg + p·8 + o % 8] = W[o, p]}.
+   * The weights [cout, kg] (row o at {@code w[at + o·kg]}, cout a multiple of 8) as {@link
+   * #forward} reads them for groups of cog output channels. For {@link #rows8x2}, panels of eight
+   * rows: {@code panels[(o / 8)·8·kg + p·8 + o % 8] = W[o, p]}. For {@link #sevenByTwo} ({@link
+   * #byChannels}), each group's weights transposed: {@code panels[q·cog·kg + p·cog + o] = W[q·cog +
+   * o, p]}.
    *
    * <p>NOTE: with the eight rows' weights for one p side by side, the kernel reads them from one
    * moving index. Reading eight separate rows needs eight live row indices, which the JIT could
    * only keep by spilling them to vector registers and the stack inside the loop, and those moves
    * compete with the fma units for the same ports.
    */
-  static float[] panels(float[] w, int at, int cout, int kg) {
+  static float[] panels(ConvGeometry g, float[] w, int at, int cout, int cog, int kg) {
     float[] panels = new float[cout * kg];
+    boolean transposed = byChannels(g, cog);
     for (int o = 0; o < cout; o++)
-      for (int p = 0; p < kg; p++) panels[(o / 8) * 8 * kg + p * 8 + o % 8] = w[at + o * kg + p];
+      for (int p = 0; p < kg; p++)
+        panels[
+                transposed
+                    ? (o / cog) * cog * kg + p * cog + o % cog
+                    : (o / 8) * 8 * kg + p * 8 + o % 8] =
+            w[at + o * kg + p];
     return panels;
   }
 
@@ -303,5 +350,84 @@ final class DirectConvForward {
     s61.intoArray(c, cRow + 6 * ldc + L);
     s70.intoArray(c, cRow + 7 * ldc);
     s71.intoArray(c, cRow + 7 * ldc + L);
+  }
+
+  /**
+   * Seven consecutive outputs of a row × 2L output channels, vectors along the channels: {@code
+   * out[at + t·step + c]} = Σ_p W[o + c, p] · b[bAt + off[p] + t] for t < 7 and c < 2L, with W's
+   * rows for p at {@code w[wAt + p·ld]} ({@link #panels}, transposed). Each element is the same
+   * {@code fma} chain over p in order from zero as in {@link #rows8x2}: the same bits.
+   */
+  private static void sevenByTwo(
+      float[] b,
+      int bAt,
+      int[] off,
+      float[] w,
+      int wAt,
+      int k,
+      int ld,
+      float[] out,
+      int at,
+      int step) {
+    FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
+    FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+    FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00;
+    FloatVector s60 = s00, s61 = s00;
+    for (int p = 0, wp = wAt; p < k; p++, wp += ld) {
+      int pb = bAt + off[p];
+      FloatVector w0 = FloatVector.fromArray(S, w, wp);
+      FloatVector w1 = FloatVector.fromArray(S, w, wp + L);
+      FloatVector e = FloatVector.broadcast(S, b[pb]);
+      s00 = e.fma(w0, s00);
+      s01 = e.fma(w1, s01);
+      e = FloatVector.broadcast(S, b[pb + 1]);
+      s10 = e.fma(w0, s10);
+      s11 = e.fma(w1, s11);
+      e = FloatVector.broadcast(S, b[pb + 2]);
+      s20 = e.fma(w0, s20);
+      s21 = e.fma(w1, s21);
+      e = FloatVector.broadcast(S, b[pb + 3]);
+      s30 = e.fma(w0, s30);
+      s31 = e.fma(w1, s31);
+      e = FloatVector.broadcast(S, b[pb + 4]);
+      s40 = e.fma(w0, s40);
+      s41 = e.fma(w1, s41);
+      e = FloatVector.broadcast(S, b[pb + 5]);
+      s50 = e.fma(w0, s50);
+      s51 = e.fma(w1, s51);
+      e = FloatVector.broadcast(S, b[pb + 6]);
+      s60 = e.fma(w0, s60);
+      s61 = e.fma(w1, s61);
+    }
+    s00.intoArray(out, at);
+    s01.intoArray(out, at + L);
+    s10.intoArray(out, at + 1 * step);
+    s11.intoArray(out, at + 1 * step + L);
+    s20.intoArray(out, at + 2 * step);
+    s21.intoArray(out, at + 2 * step + L);
+    s30.intoArray(out, at + 3 * step);
+    s31.intoArray(out, at + 3 * step + L);
+    s40.intoArray(out, at + 4 * step);
+    s41.intoArray(out, at + 4 * step + L);
+    s50.intoArray(out, at + 5 * step);
+    s51.intoArray(out, at + 5 * step + L);
+    s60.intoArray(out, at + 6 * step);
+    s61.intoArray(out, at + 6 * step + L);
+  }
+
+  /**
+   * {@code y[yAt + o·l + t] = rows[t·cog + o]} for o < cog, t < l: positions-by-channels into
+   * channels-by-positions, a vector of positions per gather.
+   */
+  private static void transpose(float[] rows, int l, int cog, float[] y, int yAt) {
+    int[] column = new int[L];
+    for (int i = 0; i < L; i++) column[i] = i * cog;
+    int whole = l / L * L;
+    for (int o = 0; o < cog; o++) {
+      int t = 0, at = yAt + o * l;
+      for (; t < whole; t += L)
+        FloatVector.fromArray(S, rows, t * cog + o, column, 0).intoArray(y, at + t);
+      for (; t < l; t++) y[at + t] = rows[t * cog + o];
+    }
   }
 }

@@ -288,7 +288,7 @@ final class WindowKernels {
     int cog = cout / groups, kg = g.rows() / groups, l = g.outH() * g.outW();
     int[] off = DirectConvForward.rowOffsets(g, kg);
     int groupPlanes = kg / (g.kh() * g.kw()) * DirectConvForward.channelSize(g);
-    float[] panels = DirectConvForward.panels(w, wAt, cout, kg);
+    float[] panels = DirectConvForward.panels(g, w, wAt, cout, cog, kg);
     par.parallelRows(
         g.n(),
         (long) g.n() * cout * kg * l,

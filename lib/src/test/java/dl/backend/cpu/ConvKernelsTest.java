@@ -51,6 +51,12 @@ class ConvKernelsTest {
     "2, 8, 9, 9, 8, 1, 1, 2, 0, 0, 0, 0, 1, 1",
     "2, 8, 11, 13, 8, 4, 4, 3, 1, 2, 2, 1, 1, 1",
     "1, 9, 12, 12, 8, 3, 3, 3, 0, 0, 1, 1, 2, 1",
+    // outputs a multiple of seven wide with 2L output channels per group (L = 8 or 16): forward
+    // and stride-1 ∂L/∂X with vectors along the channels (DirectConvForward.byChannels):
+    // ResNet-8's last stage, then groups of 32 on rows of 14, then a 7×7 output of stride 2.
+    "2, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+    "2, 64, 7, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2",
+    "3, 32, 15, 13, 32, 3, 3, 2, 1, 0, 1, 1, 1, 1",
   })
   void imageByImageMatchesTheDefinition(
       int n,
