@@ -1,5 +1,6 @@
 package dl.backend.cpu;
 
+import dl.backend.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -52,6 +53,99 @@ final class DirectConvWeightGradient {
         FloatVector.fromArray(S, dy, at + v * l + t, rows, 0).intoArray(out, t * cw + v);
       if (v < cog) FloatVector.fromArray(S, dy, at + v * l + t, last, 0).intoArray(out, t * cw + v);
     }
+  }
+
+  /**
+   * Whether {@link #flatWeightGradient} applies: stride 1 and a single vector of output channels
+   * (cw = L, ResNet-8's 16-channel layers).
+   *
+   * <p>NOTE: with one vector of channels, {@link #weightGradient}'s kernel does one fma per image
+   * element it broadcasts, and each broadcast's index (row start + position, the position jumping
+   * at the end of each output row) needs its own bounds check in the loop: JFR put a tenth of a
+   * ResNet-8 step in those checks. Over the padded width instead (positions t = y·Wp + x, with
+   * ∂L/∂Y zero in the columns x ≥ OW), the index is a + t, and the JIT checks the whole loop's
+   * range once. That computes Wp/OW times as many terms (30/28 here); the extra ones add 0·x.
+   */
+  static boolean flat(ConvGeometry g, int cw) {
+    return g.strideH() == 1
+        && g.strideW() == 1
+        && cw == L
+        && g.outW() <= DirectConvKernels.paddedW(g);
+  }
+
+  /**
+   * As {@link #transpose}, with each output row widened to {@code wp} positions, the extra ones
+   * zero: {@code out[(y·wp + x)·cw + o] = dy[at + o·l + y·ow + x]} for x &lt; ow, 0 for x ∈ [ow,
+   * wp).
+   */
+  static void transposeRows(float[] dy, int at, int oh, int ow, int wp, int cog, float[] out) {
+    int cw = L, l = oh * ow;
+    int[] last = new int[L];
+    for (int i = 0; i < L; i++) last[i] = Math.min(i, cog - 1) * l;
+    FloatVector zero = FloatVector.zero(S);
+    for (int y = 0; y < oh; y++) {
+      for (int x = 0; x < ow; x++)
+        FloatVector.fromArray(S, dy, at + y * ow + x, last, 0).intoArray(out, (y * wp + x) * cw);
+      for (int x = ow; x < wp; x++) zero.intoArray(out, (y * wp + x) * cw);
+    }
+  }
+
+  /**
+   * {@link #weightGradient} for one vector of columns over flat positions (see {@link #flat}):
+   * {@code into[at + p·L + o]} (+)= Σ_t padded[base + off[p] + t] · dyT[t·L + o], t &lt; positions.
+   */
+  static void flatWeightGradient(
+      float[] padded,
+      int base,
+      int[] off,
+      int rows,
+      float[] dyT,
+      int positions,
+      float[] into,
+      int at,
+      boolean add) {
+    int p = 0;
+    for (; p + 7 < rows; p += 8) flat8(padded, base, off, p, dyT, positions, into, at, add);
+    for (; p < rows; p++)
+      row1x1(padded, base + off[p], dyT, L, 0, 1, positions, positions, 1, into, at + p * L, add);
+  }
+
+  /** Rows p … p+7 of {@link #flatWeightGradient}. */
+  private static void flat8(
+      float[] a,
+      int base,
+      int[] off,
+      int p,
+      float[] dyT,
+      int positions,
+      float[] into,
+      int at,
+      boolean add) {
+    int a0 = base + off[p], a1 = base + off[p + 1], a2 = base + off[p + 2];
+    int a3 = base + off[p + 3], a4 = base + off[p + 4], a5 = base + off[p + 5];
+    int a6 = base + off[p + 6], a7 = base + off[p + 7];
+    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+    FloatVector s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+    for (int t = 0; t < positions; t++) {
+      FloatVector b = FloatVector.fromArray(S, dyT, t * L);
+      s0 = FloatVector.broadcast(S, a[a0 + t]).fma(b, s0);
+      s1 = FloatVector.broadcast(S, a[a1 + t]).fma(b, s1);
+      s2 = FloatVector.broadcast(S, a[a2 + t]).fma(b, s2);
+      s3 = FloatVector.broadcast(S, a[a3 + t]).fma(b, s3);
+      s4 = FloatVector.broadcast(S, a[a4 + t]).fma(b, s4);
+      s5 = FloatVector.broadcast(S, a[a5 + t]).fma(b, s5);
+      s6 = FloatVector.broadcast(S, a[a6 + t]).fma(b, s6);
+      s7 = FloatVector.broadcast(S, a[a7 + t]).fma(b, s7);
+    }
+    int c = at + p * L;
+    put(s0, into, c, add);
+    put(s1, into, c + L, add);
+    put(s2, into, c + 2 * L, add);
+    put(s3, into, c + 3 * L, add);
+    put(s4, into, c + 4 * L, add);
+    put(s5, into, c + 5 * L, add);
+    put(s6, into, c + 6 * L, add);
+    put(s7, into, c + 7 * L, add);
   }
 
   /**

@@ -432,6 +432,7 @@ final class WindowKernels {
       int hp = DirectConvKernels.paddedH(g), wp = DirectConvKernels.paddedW(g);
       int planes = hp * wp, oh = g.outH(), ow = g.outW();
       int[] off = DirectConvKernels.rowOffsets(g, kg);
+      boolean flat = DirectConvWeightGradient.flat(g, cw);
       float[] partial = DirectConvWeightGradient.partials(sums * size);
       int[] totalUpTo = {0};
       int[] st = x.strides();
@@ -440,12 +441,29 @@ final class WindowKernels {
           sums,
           work,
           (s0, s1) -> {
-            float[] padded = scratch(COLUMNS, g.c() * planes), dyT = scratch(PANEL, l * cw);
+            // flat: positions over the padded width, read up to wp floats past the planes.
+            float[] padded = scratch(COLUMNS, g.c() * planes + (flat ? wp : 0));
+            float[] dyT = scratch(PANEL, (flat ? oh * wp : l) * cw);
+            if (flat) Arrays.fill(padded, g.c() * planes, g.c() * planes + wp, 0f);
             for (int s = s0; s < s1; s++) {
               int into = s0 == 0 ? Math.min(s, 1) * size : s * size;
               for (int i = s * IMAGES_PER_SUM; i < Math.min(n, (s + 1) * IMAGES_PER_SUM); i++) {
                 DirectConvKernels.pad(xs, x.offset() + i * st[0], st, g, padded);
-                for (int q = 0; q < groups; q++) {
+                for (int q = 0; q < groups && flat; q++) {
+                  DirectConvWeightGradient.transposeRows(
+                      dy, gOut.offset() + (i * cout + q * cog) * l, oh, ow, wp, cog, dyT);
+                  DirectConvWeightGradient.flatWeightGradient(
+                      padded,
+                      q * (kg / (g.kh() * g.kw())) * planes,
+                      off,
+                      kg,
+                      dyT,
+                      oh * wp,
+                      partial,
+                      into + q * kg * cw,
+                      i != s * IMAGES_PER_SUM);
+                }
+                for (int q = 0; q < groups && !flat; q++) {
                   DirectConvWeightGradient.transpose(
                       dy, gOut.offset() + (i * cout + q * cog) * l, l, cog, cw, dyT);
                   DirectConvWeightGradient.weightGradient(
