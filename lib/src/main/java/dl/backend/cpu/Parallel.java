@@ -36,6 +36,20 @@ final class Parallel {
   void eachRow(int[] shape, int[][] strides, int[] base, Strided.RowVisitor visitor) {
     Strided.Plan plan = Strided.plan(shape, strides);
     int rows = plan.rows();
+    if (pool != null && rows == 1 && plan.rowLength() >= ELEMENTS) {
+      // A contiguous tensor merges into one long row (ReLU of a whole activation, say): split the
+      // row itself, or one thread does it all.
+      int n = plan.rowLength(), chunks = threads * 4, last = plan.shape().length - 1;
+      forChunks(
+          chunks,
+          c -> {
+            int from = (int) ((long) n * c / chunks), to = (int) ((long) n * (c + 1) / chunks);
+            int[] off = base.clone();
+            for (int k = 0; k < off.length; k++) off[k] += from * plan.strides()[k][last];
+            visitor.row(off, to - from);
+          });
+      return;
+    }
     if (pool == null || rows < 2 || (long) rows * plan.rowLength() < ELEMENTS) {
       Strided.walk(plan, base, visitor, 0, rows);
       return;
