@@ -50,12 +50,15 @@ public final class Autograd {
     List<Tensor> order = topologicalOrder(root);
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
     grads.put(root, seed.to(root.dtype()));
+    // Pending gradients that nothing outside this method holds: a leaf may keep one uncopied.
+    Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
     try (NoGrad scope = NoGrad.enter()) {
       for (Tensor t : order) {
         Tensor g = grads.remove(t);
         if (g == null) continue;
+        boolean ownedG = owned.remove(g);
         Function fn = t.gradFn();
-        if (fn == null || t.retainsGrad()) GraphLinks.get().accumulateGrad(t, g);
+        if (fn == null || t.retainsGrad()) GraphLinks.get().accumulateGrad(t, g, ownedG);
         if (fn == null) continue;
         Tensor[] inputs = fn.recordedInputs();
         if (inputs == null) {
@@ -69,7 +72,16 @@ public final class Autograd {
           // Broadcasting copied the input along some axes; its gradient is the sum over those
           // copies.
           Tensor gi = inputGrads[i].sumToShape(input.shape()).to(input.dtype());
-          grads.merge(input, gi, Tensor::add);
+          Tensor before = grads.get(input);
+          if (before == null) {
+            grads.put(input, gi);
+            if (fn.returnsNewGradients()) owned.add(gi);
+          } else {
+            owned.remove(before);
+            Tensor sum = before.add(gi); // made here, so held nowhere else
+            grads.put(input, sum);
+            owned.add(sum);
+          }
         }
         if (!retainGraph) fn.release();
       }

@@ -44,6 +44,15 @@ public abstract class Function {
    */
   protected abstract Tensor[] backward(Tensor gradOutput);
 
+  /**
+   * True when {@link #backward} returns new tensors, a different one per input, and keeps none of
+   * them: the engine may then make one a leaf's gradient as it is, where it would otherwise copy it
+   * (PyTorch does the same when nothing else holds the gradient). False unless an op says so.
+   */
+  protected boolean returnsNewGradients() {
+    return false;
+  }
+
   /** Runs forward and, when any input requires a gradient, records this node in the graph. */
   public final Tensor apply(Tensor... in) {
     Tensor out;

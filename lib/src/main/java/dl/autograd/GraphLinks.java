@@ -23,8 +23,11 @@ public abstract class GraphLinks {
   /** {@code t} came from inputs that require grad, but under {@link NoGrad}. */
   protected abstract void markComputedUnderNoGrad(Tensor t);
 
-  /** Adds {@code g} to {@code t}'s gradient. */
-  protected abstract void accumulateGrad(Tensor t, Tensor g);
+  /**
+   * Adds {@code g} to {@code t}'s gradient; {@code owned}: nothing but the engine holds {@code g},
+   * so it may become the gradient without a copy.
+   */
+  protected abstract void accumulateGrad(Tensor t, Tensor g, boolean owned);
 
   /**
    * Called once, by {@code Tensor}'s static initialiser. Only a class nested in {@code Tensor} is

@@ -437,9 +437,11 @@ public final class Tensor {
     }
 
     @Override
-    protected void accumulateGrad(Tensor t, Tensor g) {
+    protected void accumulateGrad(Tensor t, Tensor g, boolean owned) {
       Tensor gi = TensorMath.cast(g, t.dtype());
-      t.grad = t.grad == null ? TensorMath.copy(gi) : TensorMath.binary(BinaryOp.ADD, t.grad, gi);
+      // Copied unless only the engine holds g: it may be the caller's seed or an op's tensor.
+      if (t.grad == null) t.grad = owned ? gi : TensorMath.copy(gi);
+      else t.grad = TensorMath.binary(BinaryOp.ADD, t.grad, gi);
     }
   }
 

@@ -66,6 +66,43 @@ class AutogradEngineTest {
     assertArrayEquals(new double[] {1, 1}, seed.toDoubleArray(), 0.0);
   }
 
+  /** y = 2x whose backward says its gradient is new: the engine may keep it uncopied. */
+  private static final class Doubling extends Function {
+    Tensor returned; // what backward returned, for the test to compare
+
+    @Override
+    protected Tensor forward(Tensor... in) {
+      return in[0].mul(2);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+      returned = g.mul(2);
+      return new Tensor[] {returned};
+    }
+
+    @Override
+    protected boolean returnsNewGradients() {
+      return true;
+    }
+  }
+
+  @Test
+  void aLeafKeepsANewGradientUncopiedAndTheNextBackwardAddsIntoAnotherTensor() {
+    Tensor x = leaf(1, 2);
+    Doubling op = new Doubling();
+    Tensor seed = Tensor.fromArray(new double[] {1, 3}, 2);
+    op.apply(x).backward(seed);
+    assertSame(op.returned.buffer(), x.grad().buffer(), "the new gradient was copied");
+    assertGrad(new double[] {2, 6}, x, 0.0);
+    Tensor first = x.grad();
+    Doubling again = new Doubling();
+    again.apply(x).backward(seed);
+    assertGrad(new double[] {4, 12}, x, 0.0);
+    assertArrayEquals(new double[] {2, 6}, first.toDoubleArray(), 0.0, "accumulated in place");
+    assertTrue(x.grad().buffer() != again.returned.buffer(), "the sum aliases an op's tensor");
+  }
+
   // ---------------------------------------------------------------- fan-out and shared
   // sub-expressions
 

@@ -23,7 +23,7 @@ class GraphLinksTest {
     protected void markComputedUnderNoGrad(Tensor t) {}
 
     @Override
-    protected void accumulateGrad(Tensor t, Tensor g) {}
+    protected void accumulateGrad(Tensor t, Tensor g, boolean owned) {}
   }
 
   @Test

@@ -104,6 +104,12 @@ public final class BatchNormOp extends Function {
     return new Tensor[] {dx, dGamma, dBeta};
   }
 
+  /** ∂x, ∂γ and ∂β are new tensors, kept nowhere: a leaf x may take ∂x without a copy. */
+  @Override
+  protected boolean returnsNewGradients() {
+    return true;
+  }
+
   /** x̂ = (x − μ)·s. */
   private Tensor normalized(Tensor x) {
     return x.sub(channels(mean, x)).mul(channels(invStd, x));

@@ -56,15 +56,29 @@ final class NormalizationKernels {
           channels,
           x.numel(),
           (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
+            // Plane sums in memory order (sample by sample, its channels' planes side by side),
+            // then each channel's planes added in sample order: the same bits as channel by
+            // channel, without jumping from sample to sample every plane (7×7: 196 bytes).
+            int k = c1 - c0, step = x.strides()[1];
+            double[] sums = new double[n * k];
+            for (int i = 0; i < n; i++)
+              SimdOps.planeSums(xb.f, planeStart(x, i, c0), step, k, len, sums, i * k);
+            double[] mu = new double[k];
+            float[] centers = new float[k];
+            for (int j = 0; j < k; j++) {
               double total = 0;
-              for (int i = 0; i < n; i++) total += SimdOps.sum(xb.f, planeStart(x, i, c), len);
-              double mu = total / count;
+              for (int i = 0; i < n; i++) total += sums[i * k + j];
+              mu[j] = total / count;
+              centers[j] = (float) mu[j];
+            }
+            for (int i = 0; i < n; i++)
+              SimdOps.planeSquaredDeviations(
+                  xb.f, planeStart(x, i, c0), step, k, len, centers, sums, i * k);
+            for (int j = 0; j < k; j++) {
               double squares = 0;
-              for (int i = 0; i < n; i++)
-                squares += SimdOps.sumSquaredDeviations(xb.f, planeStart(x, i, c), len, (float) mu);
-              mb.set(mean.offset() + c * mean.strides()[0], mu);
-              vb.set(var.offset() + c * var.strides()[0], squares / count);
+              for (int i = 0; i < n; i++) squares += sums[i * k + j];
+              mb.set(mean.offset() + (c0 + j) * mean.strides()[0], mu[j]);
+              vb.set(var.offset() + (c0 + j) * var.strides()[0], squares / count);
             }
           });
       return;
@@ -157,18 +171,26 @@ final class NormalizationKernels {
           channels,
           x.numel(),
           (c0, c1) -> {
+            float[] ce = new float[c1 - c0], sc = new float[c1 - c0], sh = new float[c1 - c0];
+            float[] gs = new float[c1 - c0];
             for (int c = c0; c < c1; c++) {
-              float ce = (float) cb.get(center.offset() + c * center.strides()[0]);
-              float sc = (float) sb.get(scale.offset() + c * scale.strides()[0]);
-              float sh = (float) hb.get(shift.offset() + c * shift.strides()[0]);
-              float gs = kb == null ? 0 : (float) kb.get(gScale.offset() + c * gScale.strides()[0]);
-              for (int i = 0; i < n; i++) {
-                int p = planeStart(x, i, c), q = planeStart(out, i, c);
-                if (gb == null) SimdOps.affine(xb.f, p, ob.f, q, len, ce, sc, sh);
-                else
-                  SimdOps.affine(xb.f, p, ob.f, q, len, ce, sc, sh, gb.f, planeStart(g, i, c), gs);
-              }
+              ce[c - c0] = (float) cb.get(center.offset() + c * center.strides()[0]);
+              sc[c - c0] = (float) sb.get(scale.offset() + c * scale.strides()[0]);
+              sh[c - c0] = (float) hb.get(shift.offset() + c * shift.strides()[0]);
+              if (kb != null)
+                gs[c - c0] = (float) kb.get(gScale.offset() + c * gScale.strides()[0]);
             }
+            // Each element on its own, so any order gives the same bits: sample by sample, the
+            // channels' planes in memory order, which streams where channel by channel would jump
+            // from sample to sample every plane (a 7×7 plane is 196 bytes).
+            for (int i = 0; i < n; i++)
+              for (int c = c0; c < c1; c++) {
+                int p = planeStart(x, i, c), q = planeStart(out, i, c), j = c - c0;
+                if (gb == null) SimdOps.affine(xb.f, p, ob.f, q, len, ce[j], sc[j], sh[j]);
+                else
+                  SimdOps.affine(
+                      xb.f, p, ob.f, q, len, ce[j], sc[j], sh[j], gb.f, planeStart(g, i, c), gs[j]);
+              }
           });
       return;
     }
@@ -231,16 +253,34 @@ final class NormalizationKernels {
           channels,
           x.numel(),
           (c0, c1) -> {
-            double[] sums = new double[2];
-            for (int c = c0; c < c1; c++) {
-              float ce = (float) cb.get(center.offset() + c * center.strides()[0]);
-              sums[0] = 0;
-              sums[1] = 0;
-              for (int i = 0; i < n; i++)
-                SimdOps.gradSums(
-                    gb.f, planeStart(g, i, c), xb.f, planeStart(x, i, c), len, ce, sums);
-              ab.set(sumG.offset() + c * sumG.strides()[0], sums[0]);
-              bb.set(sumGX.offset() + c * sumGX.strides()[0], sums[1]);
+            // In memory order, then each channel's planes in sample order, as channelMoments.
+            int k = c1 - c0;
+            double[] planeG = new double[n * k], planeGX = new double[n * k];
+            float[] centers = new float[k];
+            for (int j = 0; j < k; j++)
+              centers[j] = (float) cb.get(center.offset() + (c0 + j) * center.strides()[0]);
+            for (int i = 0; i < n; i++)
+              SimdOps.planeGradSums(
+                  gb.f,
+                  planeStart(g, i, c0),
+                  g.strides()[1],
+                  xb.f,
+                  planeStart(x, i, c0),
+                  x.strides()[1],
+                  k,
+                  len,
+                  centers,
+                  planeG,
+                  planeGX,
+                  i * k);
+            for (int j = 0; j < k; j++) {
+              double totalG = 0, totalGX = 0;
+              for (int i = 0; i < n; i++) {
+                totalG += planeG[i * k + j];
+                totalGX += planeGX[i * k + j];
+              }
+              ab.set(sumG.offset() + (c0 + j) * sumG.strides()[0], totalG);
+              bb.set(sumGX.offset() + (c0 + j) * sumGX.strides()[0], totalGX);
             }
           });
       return;
