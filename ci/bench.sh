@@ -27,11 +27,11 @@ JAR=ci/bench/target/benchmarks.jar
 case "$what" in
   mnist)
     echo "==> MNIST targets (dl.bench.MnistTargets), $(nproc) cores, $(java -version 2>&1 | head -1)"
-    java --add-modules jdk.incubator.vector -cp "$JAR" dl.bench.MnistTargets "${2:-10}"
+    java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$JAR" dl.bench.MnistTargets "${2:-10}"
     ;;
   lenet|resnet)
     echo "==> CNN targets (dl.bench.CnnTargets $what), $(nproc) cores, $(java -version 2>&1 | head -1)"
-    java --add-modules jdk.incubator.vector -cp "$JAR" dl.bench.CnnTargets "$what" ${2:+"$2"}
+    java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$JAR" dl.bench.CnnTargets "$what" ${2:+"$2"}
     ;;
   opencl)
     echo "==> Backends (dl.bench.BackendBench), $(nproc) cores, $(java -version 2>&1 | head -1)"

@@ -32,7 +32,7 @@ def start(cp):
     if CPU:
         cp = BENCH_CLASSES + os.pathsep + cp
     return subprocess.Popen(
-        ['java', '--add-modules', 'jdk.incubator.vector', '-Ddl.backend=cpu', '-cp', cp] + main,
+        ['java', '--add-modules', 'jdk.incubator.vector', '-Ddl.backend=cpu', '-XX:+UseParallelGC', '-cp', cp] + main,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
 
 

@@ -92,7 +92,7 @@ if ((inter)); then
   only=(); [[ -n "${ONLY:-}" ]] && only=(--only "$ONLY")
   OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS DL_THREADS=$THREADS "$PY" ci/bench/torch_bench.py \
     --interleaved --threads "$THREADS" "${q[@]}" "${only[@]}" --repeats "${REPEATS:-5}" \
-    --java-cmd "java ${jvm_isa[*]} --add-modules jdk.incubator.vector -Ddl.backend=cpu -Xms1g -Xmx2g -cp $JAR dl.bench.Workloads" \
+    --java-cmd "java ${jvm_isa[*]} --add-modules jdk.incubator.vector -Ddl.backend=cpu -Xms1g -Xmx2g -XX:+UseParallelGC -cp $JAR dl.bench.Workloads" \
     --java "$java_desc;" --backend "$backend_desc" --load-before "$load_before" \
     --command "DL_THREADS=$THREADS REPEATS=${REPEATS:-5} ${ONLY:+ONLY='$ONLY' }bash ci/bench/compare.sh $*" \
     --out "$OUTDIR/interleaved.md"
@@ -137,7 +137,7 @@ OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS "$PY" ci/bench/torch_benc
 if ((memory)); then
   echo "==> memory and scale (dl.bench.MemoryScale)"
   mq=(); ((quick)) && mq=(quick)
-  DL_THREADS=$THREADS java "${jvm_isa[@]}" --add-modules jdk.incubator.vector -Ddl.backend=cpu -Xmx3g \
+  DL_THREADS=$THREADS java "${jvm_isa[@]}" --add-modules jdk.incubator.vector -Ddl.backend=cpu -Xmx3g -XX:+UseParallelGC \
     -cp "$JAR" dl.bench.MemoryScale "${mq[@]}" 2>"$OUTDIR/memory.log" | tee "$OUTDIR/memory.md"
 fi
 echo "==> wrote $OUTDIR/compare.md"
