@@ -56,29 +56,13 @@ final class NormalizationKernels {
           channels,
           x.numel(),
           (c0, c1) -> {
-            // Plane sums in memory order (sample by sample, its channels' planes side by side),
-            // then each channel's planes added in sample order: the same bits as channel by
-            // channel, without jumping from sample to sample every plane (7×7: 196 bytes).
-            int k = c1 - c0, step = x.strides()[1];
-            double[] sums = new double[n * k];
-            for (int i = 0; i < n; i++)
-              SimdOps.planeSums(xb.f, planeStart(x, i, c0), step, k, len, sums, i * k);
-            double[] mu = new double[k];
-            float[] centers = new float[k];
-            for (int j = 0; j < k; j++) {
-              double total = 0;
-              for (int i = 0; i < n; i++) total += sums[i * k + j];
-              mu[j] = total / count;
-              centers[j] = (float) mu[j];
-            }
-            for (int i = 0; i < n; i++)
-              SimdOps.planeSquaredDeviations(
-                  xb.f, planeStart(x, i, c0), step, k, len, centers, sums, i * k);
-            for (int j = 0; j < k; j++) {
-              double squares = 0;
-              for (int i = 0; i < n; i++) squares += sums[i * k + j];
-              mb.set(mean.offset() + (c0 + j) * mean.strides()[0], mu[j]);
-              vb.set(var.offset() + (c0 + j) * var.strides()[0], squares / count);
+            for (int c = c0; c < c1; c++) {
+              int p = planeStart(x, 0, c), stride = x.strides()[0];
+              double mu = SimdOps.sumPlanes(xb.f, p, stride, n, len) / count;
+              double squares =
+                  SimdOps.sumSquaredDeviationsPlanes(xb.f, p, stride, n, len, (float) mu);
+              mb.set(mean.offset() + c * mean.strides()[0], mu);
+              vb.set(var.offset() + c * var.strides()[0], squares / count);
             }
           });
       return;
@@ -253,34 +237,24 @@ final class NormalizationKernels {
           channels,
           x.numel(),
           (c0, c1) -> {
-            // In memory order, then each channel's planes in sample order, as channelMoments.
-            int k = c1 - c0;
-            double[] planeG = new double[n * k], planeGX = new double[n * k];
-            float[] centers = new float[k];
-            for (int j = 0; j < k; j++)
-              centers[j] = (float) cb.get(center.offset() + (c0 + j) * center.strides()[0]);
-            for (int i = 0; i < n; i++)
-              SimdOps.planeGradSums(
+            double[] sums = new double[2];
+            for (int c = c0; c < c1; c++) {
+              float ce = (float) cb.get(center.offset() + c * center.strides()[0]);
+              sums[0] = 0;
+              sums[1] = 0;
+              SimdOps.gradSumsPlanes(
                   gb.f,
-                  planeStart(g, i, c0),
-                  g.strides()[1],
+                  planeStart(g, 0, c),
+                  g.strides()[0],
                   xb.f,
-                  planeStart(x, i, c0),
-                  x.strides()[1],
-                  k,
+                  planeStart(x, 0, c),
+                  x.strides()[0],
+                  n,
                   len,
-                  centers,
-                  planeG,
-                  planeGX,
-                  i * k);
-            for (int j = 0; j < k; j++) {
-              double totalG = 0, totalGX = 0;
-              for (int i = 0; i < n; i++) {
-                totalG += planeG[i * k + j];
-                totalGX += planeGX[i * k + j];
-              }
-              ab.set(sumG.offset() + (c0 + j) * sumG.strides()[0], totalG);
-              bb.set(sumGX.offset() + (c0 + j) * sumGX.strides()[0], totalGX);
+                  ce,
+                  sums);
+              ab.set(sumG.offset() + c * sumG.strides()[0], sums[0]);
+              bb.set(sumGX.offset() + c * sumGX.strides()[0], sums[1]);
             }
           });
       return;
