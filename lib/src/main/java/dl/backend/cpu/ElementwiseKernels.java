@@ -393,7 +393,7 @@ final class ElementwiseKernels {
 
   /**
    * {@link #sumsPerChannel}'s sums, one channel per thread: each (sample, channel) plane summed by
-   * {@link SimdOps#sumPlanes}'s fixed tree of float lanes, the plane sums added in double in sample
+   * {@link SimdOps#sum}'s fixed tree of float lanes, the plane sums added in double in sample
    * order, as batch norm's statistics are; so the result is the same for any thread count. NOTE:
    * the general walk is sequential, one value at a time, and took 7.5% of a LeNet-5 training step
    * on its two bias gradients.
@@ -407,10 +407,11 @@ final class ElementwiseKernels {
         in.numel(),
         (c0, c1) -> {
           for (int c = c0; c < c1; c++) {
-            int p = in.offset() + c * in.strides()[1];
-            o.set(
-                out.offset() + c * out.strides()[1],
-                SimdOps.sumPlanes(f, p, in.strides()[0], n, plane));
+            double total = 0;
+            for (int i = 0; i < n; i++)
+              total +=
+                  SimdOps.sum(f, in.offset() + i * in.strides()[0] + c * in.strides()[1], plane);
+            o.set(out.offset() + c * out.strides()[1], total);
           }
         });
   }

@@ -57,10 +57,12 @@ final class NormalizationKernels {
           x.numel(),
           (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
-              int p = planeStart(x, 0, c), stride = x.strides()[0];
-              double mu = SimdOps.sumPlanes(xb.f, p, stride, n, len) / count;
-              double squares =
-                  SimdOps.sumSquaredDeviationsPlanes(xb.f, p, stride, n, len, (float) mu);
+              double total = 0;
+              for (int i = 0; i < n; i++) total += SimdOps.sum(xb.f, planeStart(x, i, c), len);
+              double mu = total / count;
+              double squares = 0;
+              for (int i = 0; i < n; i++)
+                squares += SimdOps.sumSquaredDeviations(xb.f, planeStart(x, i, c), len, (float) mu);
               mb.set(mean.offset() + c * mean.strides()[0], mu);
               vb.set(var.offset() + c * var.strides()[0], squares / count);
             }
@@ -155,26 +157,18 @@ final class NormalizationKernels {
           channels,
           x.numel(),
           (c0, c1) -> {
-            float[] ce = new float[c1 - c0], sc = new float[c1 - c0], sh = new float[c1 - c0];
-            float[] gs = new float[c1 - c0];
             for (int c = c0; c < c1; c++) {
-              ce[c - c0] = (float) cb.get(center.offset() + c * center.strides()[0]);
-              sc[c - c0] = (float) sb.get(scale.offset() + c * scale.strides()[0]);
-              sh[c - c0] = (float) hb.get(shift.offset() + c * shift.strides()[0]);
-              if (kb != null)
-                gs[c - c0] = (float) kb.get(gScale.offset() + c * gScale.strides()[0]);
-            }
-            // Each element on its own, so any order gives the same bits: sample by sample, the
-            // channels' planes in memory order, which streams where channel by channel would jump
-            // from sample to sample every plane (a 7×7 plane is 196 bytes).
-            for (int i = 0; i < n; i++)
-              for (int c = c0; c < c1; c++) {
-                int p = planeStart(x, i, c), q = planeStart(out, i, c), j = c - c0;
-                if (gb == null) SimdOps.affine(xb.f, p, ob.f, q, len, ce[j], sc[j], sh[j]);
+              float ce = (float) cb.get(center.offset() + c * center.strides()[0]);
+              float sc = (float) sb.get(scale.offset() + c * scale.strides()[0]);
+              float sh = (float) hb.get(shift.offset() + c * shift.strides()[0]);
+              float gs = kb == null ? 0 : (float) kb.get(gScale.offset() + c * gScale.strides()[0]);
+              for (int i = 0; i < n; i++) {
+                int p = planeStart(x, i, c), q = planeStart(out, i, c);
+                if (gb == null) SimdOps.affine(xb.f, p, ob.f, q, len, ce, sc, sh);
                 else
-                  SimdOps.affine(
-                      xb.f, p, ob.f, q, len, ce[j], sc[j], sh[j], gb.f, planeStart(g, i, c), gs[j]);
+                  SimdOps.affine(xb.f, p, ob.f, q, len, ce, sc, sh, gb.f, planeStart(g, i, c), gs);
               }
+            }
           });
       return;
     }
@@ -242,17 +236,9 @@ final class NormalizationKernels {
               float ce = (float) cb.get(center.offset() + c * center.strides()[0]);
               sums[0] = 0;
               sums[1] = 0;
-              SimdOps.gradSumsPlanes(
-                  gb.f,
-                  planeStart(g, 0, c),
-                  g.strides()[0],
-                  xb.f,
-                  planeStart(x, 0, c),
-                  x.strides()[0],
-                  n,
-                  len,
-                  ce,
-                  sums);
+              for (int i = 0; i < n; i++)
+                SimdOps.gradSums(
+                    gb.f, planeStart(g, i, c), xb.f, planeStart(x, i, c), len, ce, sums);
               ab.set(sumG.offset() + c * sumG.strides()[0], sums[0]);
               bb.set(sumGX.offset() + c * sumGX.strides()[0], sums[1]);
             }

@@ -134,54 +134,26 @@ final class SimdOps {
   // step, 32), the accumulators are added, and their lanes go into the double total in lane order;
   // the tail past the last whole vector is added to the total one value at a time. Several
   // accumulators, because one would wait on the adder's latency after every vector.
-  //
-  // A channel's sum adds its planes' sums in sample order. The lanes in lane order are a chain of L
-  // dependent double additions, which for short planes (7×7: three vectors) takes longer than the
-  // vectors; so the *Planes methods reduce GROUP planes' lanes side by side, each plane's chain in
-  // the same order as for one plane, so the same bits. (64 channels of 7×7, batch 64: the
-  // statistics and backward sums measured about twice as fast.)
   private static final int SUM_BLOCK = 1024;
-  private static final int GROUP = 4;
 
   /** Σ x[p + i] for i in [0, n). */
   static double sum(float[] x, int p, int n) {
     float[] lanes = new float[L];
     int whole = n - n % L;
     double total = 0;
-    for (int i = 0; i < whole; i = Math.min(whole, i + SUM_BLOCK)) {
-      sumLanes(x, p, i, Math.min(whole, i + SUM_BLOCK), lanes, 0);
-      total += inLaneOrder(lanes, 0);
+    for (int i = 0; i < whole; ) {
+      int stop = Math.min(whole, i + SUM_BLOCK);
+      FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
+      for (; i + 4 * L <= stop; i += 4 * L) {
+        a = a.add(FloatVector.fromArray(S, x, p + i));
+        b = b.add(FloatVector.fromArray(S, x, p + i + L));
+        c = c.add(FloatVector.fromArray(S, x, p + i + 2 * L));
+        d = d.add(FloatVector.fromArray(S, x, p + i + 3 * L));
+      }
+      for (; i < stop; i += L) a = a.add(FloatVector.fromArray(S, x, p + i));
+      total += inLaneOrder(a.add(b).add(c.add(d)), lanes);
     }
     for (int i = whole; i < n; i++) total += x[p + i];
-    return total;
-  }
-
-  /**
-   * Σ over planes k in [0, planes) of {@link #sum}(x, p + k·stride, n), the plane sums added in k
-   * order: a channel's sum over its (sample, channel) planes.
-   */
-  static double sumPlanes(float[] x, int p, int stride, int planes, int n) {
-    int k = 0;
-    double total = 0;
-    if (n <= SUM_BLOCK) {
-      float[] lanes = new float[GROUP * L];
-      int whole = n - n % L;
-      for (; k + GROUP <= planes; k += GROUP) {
-        for (int j = 0; j < GROUP; j++) sumLanes(x, p + (k + j) * stride, 0, whole, lanes, j * L);
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int l = 0; l < L; l++) {
-          s0 += lanes[l];
-          s1 += lanes[L + l];
-          s2 += lanes[2 * L + l];
-          s3 += lanes[3 * L + l];
-        }
-        total += plusTail(s0, x, p + k * stride, whole, n);
-        total += plusTail(s1, x, p + (k + 1) * stride, whole, n);
-        total += plusTail(s2, x, p + (k + 2) * stride, whole, n);
-        total += plusTail(s3, x, p + (k + 3) * stride, whole, n);
-      }
-    }
-    for (; k < planes; k++) total += sum(x, p + k * stride, n);
     return total;
   }
 
@@ -190,9 +162,24 @@ final class SimdOps {
     float[] lanes = new float[L];
     int whole = n - n % L;
     double total = 0;
-    for (int i = 0; i < whole; i = Math.min(whole, i + SUM_BLOCK)) {
-      squaredDeviationLanes(x, p, i, Math.min(whole, i + SUM_BLOCK), center, lanes, 0);
-      total += inLaneOrder(lanes, 0);
+    for (int i = 0; i < whole; ) {
+      int stop = Math.min(whole, i + SUM_BLOCK);
+      FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
+      for (; i + 4 * L <= stop; i += 4 * L) {
+        FloatVector u = FloatVector.fromArray(S, x, p + i).sub(center);
+        FloatVector v = FloatVector.fromArray(S, x, p + i + L).sub(center);
+        FloatVector w = FloatVector.fromArray(S, x, p + i + 2 * L).sub(center);
+        FloatVector z = FloatVector.fromArray(S, x, p + i + 3 * L).sub(center);
+        a = u.fma(u, a);
+        b = v.fma(v, b);
+        c = w.fma(w, c);
+        d = z.fma(z, d);
+      }
+      for (; i < stop; i += L) {
+        FloatVector u = FloatVector.fromArray(S, x, p + i).sub(center);
+        a = u.fma(u, a);
+      }
+      total += inLaneOrder(a.add(b).add(c.add(d)), lanes);
     }
     for (int i = whole; i < n; i++) {
       double dev = x[p + i] - center;
@@ -201,46 +188,32 @@ final class SimdOps {
     return total;
   }
 
-  /** {@link #sumSquaredDeviations} over planes as {@link #sumPlanes} sums them. */
-  static double sumSquaredDeviationsPlanes(
-      float[] x, int p, int stride, int planes, int n, float center) {
-    int k = 0;
-    double total = 0;
-    if (n <= SUM_BLOCK) {
-      float[] lanes = new float[GROUP * L];
-      int whole = n - n % L;
-      for (; k + GROUP <= planes; k += GROUP) {
-        for (int j = 0; j < GROUP; j++)
-          squaredDeviationLanes(x, p + (k + j) * stride, 0, whole, center, lanes, j * L);
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int l = 0; l < L; l++) {
-          s0 += lanes[l];
-          s1 += lanes[L + l];
-          s2 += lanes[2 * L + l];
-          s3 += lanes[3 * L + l];
-        }
-        total += plusSquaredTail(s0, x, p + k * stride, whole, n, center);
-        total += plusSquaredTail(s1, x, p + (k + 1) * stride, whole, n, center);
-        total += plusSquaredTail(s2, x, p + (k + 2) * stride, whole, n, center);
-        total += plusSquaredTail(s3, x, p + (k + 3) * stride, whole, n, center);
-      }
-    }
-    for (; k < planes; k++) total += sumSquaredDeviations(x, p + k * stride, n, center);
-    return total;
-  }
-
   /**
    * Adds Σ g[r + i] to {@code sums[0]} and Σ g[r + i]·(x[p + i] − center) to {@code sums[1]}, i in
    * [0, n), each in the order of {@link #sum}: batch norm's backward sums for one plane.
    */
   static void gradSums(float[] g, int r, float[] x, int p, int n, float center, double[] sums) {
-    float[] lanesG = new float[L], lanesGX = new float[L];
+    float[] lanes = new float[L];
     int whole = n - n % L;
     double sumG = 0, sumGX = 0;
-    for (int i = 0; i < whole; i = Math.min(whole, i + SUM_BLOCK)) {
-      gradLanes(g, r, x, p, i, Math.min(whole, i + SUM_BLOCK), center, lanesG, lanesGX, 0);
-      sumG += inLaneOrder(lanesG, 0);
-      sumGX += inLaneOrder(lanesGX, 0);
+    for (int i = 0; i < whole; ) {
+      int stop = Math.min(whole, i + SUM_BLOCK);
+      FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
+      for (; i + 2 * L <= stop; i += 2 * L) {
+        FloatVector g0 = FloatVector.fromArray(S, g, r + i);
+        FloatVector g1 = FloatVector.fromArray(S, g, r + i + L);
+        a = a.add(g0);
+        b = b.add(g1);
+        c = g0.fma(FloatVector.fromArray(S, x, p + i).sub(center), c);
+        d = g1.fma(FloatVector.fromArray(S, x, p + i + L).sub(center), d);
+      }
+      for (; i < stop; i += L) {
+        FloatVector g0 = FloatVector.fromArray(S, g, r + i);
+        a = a.add(g0);
+        c = g0.fma(FloatVector.fromArray(S, x, p + i).sub(center), c);
+      }
+      sumG += inLaneOrder(a.add(b), lanes);
+      sumGX += inLaneOrder(c.add(d), lanes);
     }
     for (int i = whole; i < n; i++) {
       double gv = g[r + i];
@@ -251,159 +224,11 @@ final class SimdOps {
     sums[1] += sumGX;
   }
 
-  /**
-   * {@link #gradSums} for planes k in [0, planes), g's at r + k·gStride and x's at p + k·xStride,
-   * added to {@code sums} in k order.
-   */
-  static void gradSumsPlanes(
-      float[] g,
-      int r,
-      int gStride,
-      float[] x,
-      int p,
-      int xStride,
-      int planes,
-      int n,
-      float center,
-      double[] sums) {
-    int k = 0;
-    if (n <= SUM_BLOCK) {
-      float[] lanesG = new float[GROUP * L], lanesGX = new float[GROUP * L];
-      int whole = n - n % L;
-      for (; k + GROUP <= planes; k += GROUP) {
-        for (int j = 0; j < GROUP; j++)
-          gradLanes(
-              g,
-              r + (k + j) * gStride,
-              x,
-              p + (k + j) * xStride,
-              0,
-              whole,
-              center,
-              lanesG,
-              lanesGX,
-              j * L);
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        for (int l = 0; l < L; l++) {
-          s0 += lanesG[l];
-          s1 += lanesG[L + l];
-          s2 += lanesG[2 * L + l];
-          s3 += lanesG[3 * L + l];
-          t0 += lanesGX[l];
-          t1 += lanesGX[L + l];
-          t2 += lanesGX[2 * L + l];
-          t3 += lanesGX[3 * L + l];
-        }
-        double[] s = {s0, s1, s2, s3}, t = {t0, t1, t2, t3};
-        for (int j = 0; j < GROUP; j++) {
-          double sumG = 0, sumGX = 0;
-          sumG += s[j];
-          sumGX += t[j];
-          int rj = r + (k + j) * gStride, pj = p + (k + j) * xStride;
-          for (int i = whole; i < n; i++) {
-            double gv = g[rj + i];
-            sumG += gv;
-            sumGX += gv * (x[pj + i] - center);
-          }
-          sums[0] += sumG;
-          sums[1] += sumGX;
-        }
-      }
-    }
-    for (; k < planes; k++) gradSums(g, r + k * gStride, x, p + k * xStride, n, center, sums);
-  }
-
-  /** x[p + i], i in [from, stop) (whole vectors), in four accumulators, their sum's lanes at at. */
-  private static void sumLanes(float[] x, int p, int from, int stop, float[] lanes, int at) {
-    FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
-    int i = from;
-    for (; i + 4 * L <= stop; i += 4 * L) {
-      a = a.add(FloatVector.fromArray(S, x, p + i));
-      b = b.add(FloatVector.fromArray(S, x, p + i + L));
-      c = c.add(FloatVector.fromArray(S, x, p + i + 2 * L));
-      d = d.add(FloatVector.fromArray(S, x, p + i + 3 * L));
-    }
-    for (; i < stop; i += L) a = a.add(FloatVector.fromArray(S, x, p + i));
-    a.add(b).add(c.add(d)).intoArray(lanes, at);
-  }
-
-  /** As {@link #sumLanes} for (x[p + i] − center)². */
-  private static void squaredDeviationLanes(
-      float[] x, int p, int from, int stop, float center, float[] lanes, int at) {
-    FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
-    int i = from;
-    for (; i + 4 * L <= stop; i += 4 * L) {
-      FloatVector u = FloatVector.fromArray(S, x, p + i).sub(center);
-      FloatVector v = FloatVector.fromArray(S, x, p + i + L).sub(center);
-      FloatVector w = FloatVector.fromArray(S, x, p + i + 2 * L).sub(center);
-      FloatVector z = FloatVector.fromArray(S, x, p + i + 3 * L).sub(center);
-      a = u.fma(u, a);
-      b = v.fma(v, b);
-      c = w.fma(w, c);
-      d = z.fma(z, d);
-    }
-    for (; i < stop; i += L) {
-      FloatVector u = FloatVector.fromArray(S, x, p + i).sub(center);
-      a = u.fma(u, a);
-    }
-    a.add(b).add(c.add(d)).intoArray(lanes, at);
-  }
-
-  /** As {@link #sumLanes} for g and g·(x − center), two vectors per step. */
-  private static void gradLanes(
-      float[] g,
-      int r,
-      float[] x,
-      int p,
-      int from,
-      int stop,
-      float center,
-      float[] lanesG,
-      float[] lanesGX,
-      int at) {
-    FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
-    int i = from;
-    for (; i + 2 * L <= stop; i += 2 * L) {
-      FloatVector g0 = FloatVector.fromArray(S, g, r + i);
-      FloatVector g1 = FloatVector.fromArray(S, g, r + i + L);
-      a = a.add(g0);
-      b = b.add(g1);
-      c = g0.fma(FloatVector.fromArray(S, x, p + i).sub(center), c);
-      d = g1.fma(FloatVector.fromArray(S, x, p + i + L).sub(center), d);
-    }
-    for (; i < stop; i += L) {
-      FloatVector g0 = FloatVector.fromArray(S, g, r + i);
-      a = a.add(g0);
-      c = g0.fma(FloatVector.fromArray(S, x, p + i).sub(center), c);
-    }
-    a.add(b).intoArray(lanesG, at);
-    c.add(d).intoArray(lanesGX, at);
-  }
-
-  /** lanes[at … at + L − 1] added in lane order, in double. */
-  private static double inLaneOrder(float[] lanes, int at) {
+  /** The lanes of v added in lane order, in double. */
+  private static double inLaneOrder(FloatVector v, float[] lanes) {
+    v.intoArray(lanes, 0);
     double s = 0;
-    for (int l = 0; l < L; l++) s += lanes[at + l];
+    for (float f : lanes) s += f;
     return s;
-  }
-
-  /** A plane's total from its lanes' sum: that sum, then x[p + whole … p + n − 1] one by one. */
-  private static double plusTail(double laneSum, float[] x, int p, int whole, int n) {
-    double total = 0;
-    total += laneSum;
-    for (int i = whole; i < n; i++) total += x[p + i];
-    return total;
-  }
-
-  /** As {@link #plusTail} for the squared deviations. */
-  private static double plusSquaredTail(
-      double laneSum, float[] x, int p, int whole, int n, float center) {
-    double total = 0;
-    total += laneSum;
-    for (int i = whole; i < n; i++) {
-      double dev = x[p + i] - center;
-      total += dev * dev;
-    }
-    return total;
   }
 }
