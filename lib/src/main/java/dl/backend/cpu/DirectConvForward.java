@@ -212,8 +212,8 @@ final class DirectConvForward {
    * <p>NOTE: the row kernel computes every position of a padded row, x ∈ [0, Wq), in blocks of 2L:
    * for the 7×7 outputs of ResNet-8's last stage that is 64 positions for 49 outputs. MNIST-sized
    * planes (28, 14, 7) are multiples of seven, so blocks of seven outputs along a row compute
-   * nothing twice; but their results must then be transposed into Y, which costs about one pass
-   * over Y per kg/L fma per output, so at 14×14 (16 columns for 14) the row kernel stayed faster.
+   * nothing twice. But their results must then be transposed into Y, which pays only where much is
+   * saved: at 14×14 (16 columns for 14) the row kernel stayed faster.
    */
   static boolean byChannels(ConvGeometry g, int cog) {
     int outputs = g.outH() * g.outW();
