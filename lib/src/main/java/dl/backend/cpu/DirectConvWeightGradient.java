@@ -64,7 +64,8 @@ final class DirectConvWeightGradient {
    * at the end of each output row) needs its own bounds check in the loop: JFR put a tenth of a
    * ResNet-8 step in those checks. Over the padded width instead (positions t = y·Wp + x, with
    * ∂L/∂Y zero in the columns x ≥ OW), the index is a + t, and the JIT checks the whole loop's
-   * range once. That computes Wp/OW times as many terms (30/28 here); the extra ones add 0·x.
+   * range once. That computes Wp/OW times as many terms (30/28 here); the extra ones add 0·x, which
+   * leaves a sum of finite terms as it was (but for the sign of a zero sum).
    */
   static boolean flat(ConvGeometry g, int cw) {
     return g.strideH() == 1
