@@ -32,26 +32,33 @@ final class DirectConvWeightGradient {
   }
 
   /**
-   * One image's ∂L/∂Y for cog channels (rows {@code l} floats apart from {@code dy[at]})
-   * transposed: {@code out[t·cw + o] = dy[at + o·l + t]} for o < cog; the lanes past cog repeat
-   * channel cog − 1.
+   * One image's ∂L/∂Y for cog channels (oh × ow planes, {@code oh·ow} floats apart from {@code
+   * dy[at]}) transposed, each output row widened to {@code wp} ≥ ow positions: {@code out[(y·wp +
+   * x)·cw + o] = dy[at + o·oh·ow + y·ow + x]} for o < cog and x < ow, zero for x ∈ [ow, wp) (the
+   * padded width of {@link #flatWeightGradient}; wp = ow for {@link #weightGradient}); the lanes
+   * past cog repeat channel cog − 1.
    */
-  static void transpose(float[] dy, int at, int l, int cog, int cw, float[] out) {
+  static void transpose(float[] dy, int at, int oh, int ow, int wp, int cog, int cw, float[] out) {
     // NOTE: one gather per vector of channels: the element-by-element copy stored cw floats apart,
     // a cache line per store, and measured about 6× slower for 16 channels at 28×28. The lanes
     // past cog only feed weight-gradient columns that are never read back, so the last gather
     // repeats a channel there instead of needing a mask (or zeros written one by one).
-    int whole = cog / L * L;
+    int l = oh * ow, whole = cog / L * L;
     int[] rows = new int[L], last = new int[L];
     for (int i = 0; i < L; i++) {
       rows[i] = i * l;
       last[i] = Math.min(i, cog - whole - 1) * l;
     }
-    for (int t = 0; t < l; t++) {
-      int v = 0;
-      for (; v < whole; v += L)
-        FloatVector.fromArray(S, dy, at + v * l + t, rows, 0).intoArray(out, t * cw + v);
-      if (v < cog) FloatVector.fromArray(S, dy, at + v * l + t, last, 0).intoArray(out, t * cw + v);
+    FloatVector zero = FloatVector.zero(S);
+    for (int y = 0; y < oh; y++) {
+      for (int x = 0; x < ow; x++) {
+        int t = y * ow + x, to = (y * wp + x) * cw, v = 0;
+        for (; v < whole; v += L)
+          FloatVector.fromArray(S, dy, at + v * l + t, rows, 0).intoArray(out, to + v);
+        if (v < cog) FloatVector.fromArray(S, dy, at + v * l + t, last, 0).intoArray(out, to + v);
+      }
+      for (int x = ow; x < wp; x++)
+        for (int v = 0; v < cw; v += L) zero.intoArray(out, (y * wp + x) * cw + v);
     }
   }
 
@@ -72,23 +79,6 @@ final class DirectConvWeightGradient {
         && g.strideW() == 1
         && cw == L
         && g.outW() <= DirectConvKernels.paddedW(g);
-  }
-
-  /**
-   * As {@link #transpose}, with each output row widened to {@code wp} positions, the extra ones
-   * zero: {@code out[(y·wp + x)·cw + o] = dy[at + o·l + y·ow + x]} for x &lt; ow, 0 for x ∈ [ow,
-   * wp).
-   */
-  static void transposeRows(float[] dy, int at, int oh, int ow, int wp, int cog, float[] out) {
-    int cw = L, l = oh * ow;
-    int[] last = new int[L];
-    for (int i = 0; i < L; i++) last[i] = Math.min(i, cog - 1) * l;
-    FloatVector zero = FloatVector.zero(S);
-    for (int y = 0; y < oh; y++) {
-      for (int x = 0; x < ow; x++)
-        FloatVector.fromArray(S, dy, at + y * ow + x, last, 0).intoArray(out, (y * wp + x) * cw);
-      for (int x = ow; x < wp; x++) zero.intoArray(out, (y * wp + x) * cw);
-    }
   }
 
   /**

@@ -449,37 +449,36 @@ final class WindowKernels {
               int into = s0 == 0 ? Math.min(s, 1) * size : s * size;
               for (int i = s * IMAGES_PER_SUM; i < Math.min(n, (s + 1) * IMAGES_PER_SUM); i++) {
                 DirectConvKernels.pad(xs, x.offset() + i * st[0], st, g, padded);
-                for (int q = 0; q < groups && flat; q++) {
-                  DirectConvWeightGradient.transposeRows(
-                      dy, gOut.offset() + (i * cout + q * cog) * l, oh, ow, wp, cog, dyT);
-                  DirectConvWeightGradient.flatWeightGradient(
-                      padded,
-                      q * (kg / (g.kh() * g.kw())) * planes,
-                      off,
-                      kg,
-                      dyT,
-                      oh * wp,
-                      partial,
-                      into + q * kg * cw,
-                      i != s * IMAGES_PER_SUM);
-                }
-                for (int q = 0; q < groups && !flat; q++) {
+                for (int q = 0; q < groups; q++) {
+                  int base = q * (kg / (g.kh() * g.kw())) * planes, to = into + q * kg * cw;
+                  boolean add = i != s * IMAGES_PER_SUM;
                   DirectConvWeightGradient.transpose(
-                      dy, gOut.offset() + (i * cout + q * cog) * l, l, cog, cw, dyT);
-                  DirectConvWeightGradient.weightGradient(
-                      padded,
-                      q * (kg / (g.kh() * g.kw())) * planes,
-                      off,
-                      kg,
-                      dyT,
-                      cw,
+                      dy,
+                      gOut.offset() + (i * cout + q * cog) * l,
                       oh,
                       ow,
-                      g.strideH() * wp,
-                      g.strideW(),
-                      partial,
-                      into + q * kg * cw,
-                      i != s * IMAGES_PER_SUM);
+                      flat ? wp : ow,
+                      cog,
+                      cw,
+                      dyT);
+                  if (flat)
+                    DirectConvWeightGradient.flatWeightGradient(
+                        padded, base, off, kg, dyT, oh * wp, partial, to, add);
+                  else
+                    DirectConvWeightGradient.weightGradient(
+                        padded,
+                        base,
+                        off,
+                        kg,
+                        dyT,
+                        cw,
+                        oh,
+                        ow,
+                        g.strideH() * wp,
+                        g.strideW(),
+                        partial,
+                        to,
+                        add);
                 }
               }
               if (s0 == 0 && s > 0)
