@@ -37,6 +37,7 @@ import dl.backend.View;
 public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNorm {
 
   private final int threads;
+  private final Parallel par;
   private final boolean simd;
   private final ElementwiseKernels elementwise;
   private final ProductKernels products;
@@ -61,8 +62,8 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
       throw new IllegalArgumentException("CpuBackend: threads must be >= 1, got " + threads);
     this.threads = threads;
     this.simd = simd && SIMD_AVAILABLE;
-    Parallel par = new Parallel(threads);
-    this.elementwise = new ElementwiseKernels(par, this.simd);
+    this.par = new Parallel(threads);
+    this.elementwise = new ElementwiseKernels(this.par, this.simd);
     this.products = new ProductKernels(par, this.simd);
     this.windows = new WindowKernels(par, this.simd);
     // Only with SIMD: its static fields load the Vector API, which a JVM without the
@@ -151,7 +152,7 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
   public Buffer allocate(DType dtype, int size) {
     if (size < 0) throw new IllegalArgumentException("allocate: negative size " + size);
     return dtype == DType.FLOAT32
-        ? new HostBuffer(this, new float[size])
+        ? new HostBuffer(this, threads > 1 ? par.fresh.take(size) : new float[size])
         : new HostBuffer(this, new double[size]);
   }
 

@@ -32,6 +32,9 @@ final class Parallel {
 
   private volatile long generation;
 
+  /** Zeroed arrays the workers make while they wait for the next call. */
+  final FreshArrays fresh = new FreshArrays();
+
   /** How long a worker sleeps without a call before its thread ends (the next call starts one). */
   private final long keepAliveNanos;
 
@@ -181,6 +184,10 @@ final class Parallel {
       while (true) {
         long idleSince = System.nanoTime();
         while (generation == seen) {
+          if (fresh.makeOne()) {
+            idleSince = System.nanoTime();
+            continue;
+          }
           if (System.nanoTime() - idleSince < SPIN_NANOS) {
             Thread.onSpinWait();
             continue;
