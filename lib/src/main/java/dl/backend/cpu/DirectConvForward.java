@@ -181,6 +181,10 @@ final class DirectConvForward {
     int sh = g.strideH(), sw = g.strideW(), hq = phaseH(g), wq = phaseW(g);
     int h = g.h(), w = g.w(), top = g.padTop(), left = g.padLeft(), channel = channelSize(g);
     int[] slot = phaseSlots(g);
+    // One phase's columns of an input row are sw·st[3] apart: one gather takes L of them.
+    int step = sw * st[3];
+    int[] columns = new int[L];
+    for (int k = 0; k < L; k++) columns[k] = k * step;
     for (int c = 0; c < g.c(); c++)
       for (int a = 0; a < sh; a++)
         for (int b = 0; b < sw; b++) {
@@ -196,10 +200,15 @@ final class DirectConvForward {
               continue;
             }
             for (int j = 0; j < lo; j++) out[at + j] = 0f;
-            int from = base + c * st[1] + ih * st[2], step = sw * st[3];
-            for (int j = lo, q = from + (sw * lo + b - left) * st[3]; j < hi; j++, q += step)
-              out[at + j] = x[q];
-            for (int j = hi; j < wq; j++) out[at + j] = 0f;
+            int from = base + c * st[1] + ih * st[2], j = lo;
+            int q = from + (sw * lo + b - left) * st[3], last = x.length - (L - 1) * step;
+            // A gather of L columns may write past hi: the zeros below, or the next row or plane
+            // (written after this one, in memory order), or the slack after the planes overwrite
+            // those floats.
+            for (; j < hi && q < last; j += L, q += L * step)
+              FloatVector.fromArray(S, x, q, columns, 0).intoArray(out, at + j);
+            for (; j < hi; j++, q += step) out[at + j] = x[q];
+            for (j = hi; j < wq; j++) out[at + j] = 0f;
           }
         }
   }
