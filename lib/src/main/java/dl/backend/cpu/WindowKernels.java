@@ -11,8 +11,9 @@ import java.util.Arrays;
  * pooling. The fused convolution computes exactly what {@code dl.autograd.ops.Convolution} states
  * over unfold/fold/matmul, with the same kernels in the same order, so results are equal bit for
  * bit (the tests pin it). Where it pays, the fused paths skip the unfolded matrix altogether and
- * read the padded image in place ({@link DirectConvForward}, {@link DirectConvKernels}), with the
- * same order of terms.
+ * read the padded image in place ({@link DirectConvForward}, {@link DirectConvKernels}), or, for a
+ * 1×1 kernel without padding, the subsampled image ({@link PointwiseConv}), with the same order of
+ * terms.
  */
 final class WindowKernels {
   private final Parallel par;
@@ -242,6 +243,7 @@ final class WindowKernels {
       wPanels[q] =
           SimdGemm.rowPanels(
               new SimdGemm.Matrix(w, weight.offset() + q * cog * kg, kg), kg, 0, cog);
+    boolean pointwise = PointwiseConv.applies(g);
     par.parallelRows(
         g.n(),
         (long) g.n() * cout * kg * l,
@@ -249,7 +251,9 @@ final class WindowKernels {
           float[] cols = scratch(COLUMNS, g.rows() * l),
               panel = scratch(PANEL, kg * SimdGemm.width());
           for (int i = i0; i < i1; i++) {
-            unfoldImage(xs, x.offset() + i * st[0], st, g, 0, g.rows(), cols, 0, l);
+            // A 1×1 kernel without padding: the unfolded matrix is the subsampled image.
+            if (pointwise) PointwiseConv.subsample(xs, x.offset() + i * st[0], st, g, cols);
+            else unfoldImage(xs, x.offset() + i * st[0], st, g, 0, g.rows(), cols, 0, l);
             // Y_q = W_q · cols_q, written straight into the image's output channels
             for (int q = 0; q < groups; q++)
               SimdGemm.multiplyNN(
@@ -391,6 +395,7 @@ final class WindowKernels {
             for (int p = 0; p < kg; p++)
               wT[(q * kg + p) * cog + o] = w[weight.offset() + (q * cog + o) * kg + p];
         int blocks = (l + width - 1) / width;
+        boolean pointwise = PointwiseConv.applies(g); // fold is then a spread (PointwiseConv)
         float[][] wTPanels = new float[groups][];
         for (int q = 0; q < groups; q++)
           wTPanels[q] = SimdGemm.rowPanels(new SimdGemm.Matrix(wT, q * kg * cog, cog), cog, 0, kg);
@@ -414,8 +419,12 @@ final class WindowKernels {
                       blocks,
                       panel);
                 int image = gx.offset() + i * chw;
-                Arrays.fill(dx, image, image + chw, 0f);
-                foldImage(gCols, 0, l, g, 0, g.c(), dx, image);
+                if (pointwise) {
+                  PointwiseConv.spread(gCols, g, dx, image); // no pass that zeroes all of ∂L/∂X
+                } else {
+                  Arrays.fill(dx, image, image + chw, 0f);
+                  foldImage(gCols, 0, l, g, 0, g.c(), dx, image);
+                }
               }
             });
       }
@@ -427,12 +436,17 @@ final class WindowKernels {
       // thread given the first groups keeps their running total in partial 0 (group 1, 2, …
       // computed in partial 1 and added as it is done); every other group has its own partial,
       // added to the total in order at the end.
+      // A 1×1 kernel without padding (PointwiseConv): each image's term transposed, rows o and
+      // columns c, from ∂L/∂Y in place and the subsampled image gathered transposed.
+      boolean pointwise = PointwiseConv.applies(g);
       int sums = (n + IMAGES_PER_SUM - 1) / IMAGES_PER_SUM;
-      int cw = DirectConvWeightGradient.paddedColumns(cog), size = groups * kg * cw;
+      int cw = DirectConvWeightGradient.paddedColumns(pointwise ? kg : cog);
+      int size = groups * (pointwise ? cog : kg) * cw;
       int hp = DirectConvKernels.paddedH(g), wp = DirectConvKernels.paddedW(g);
       int planes = hp * wp, oh = g.outH(), ow = g.outW();
-      int[] off = DirectConvKernels.rowOffsets(g, kg);
-      boolean flat = DirectConvWeightGradient.flat(g, cw);
+      int[] off =
+          pointwise ? PointwiseConv.rowOffsets(g, cog) : DirectConvKernels.rowOffsets(g, kg);
+      boolean flat = !pointwise && DirectConvWeightGradient.flat(g, cw);
       float[] partial = DirectConvWeightGradient.partials(sums * size);
       int[] totalUpTo = {0};
       int[] st = x.strides();
@@ -442,16 +456,34 @@ final class WindowKernels {
           work,
           (s0, s1) -> {
             // flat: positions over the padded width, read up to wp floats past the planes.
-            float[] padded = scratch(COLUMNS, g.c() * planes + (flat ? wp : 0));
+            float[] padded = pointwise ? null : scratch(COLUMNS, g.c() * planes + (flat ? wp : 0));
             float[] dyT = scratch(PANEL, (flat ? oh * wp : l) * cw);
             if (flat) Arrays.fill(padded, g.c() * planes, g.c() * planes + wp, 0f);
             for (int s = s0; s < s1; s++) {
               int into = s0 == 0 ? Math.min(s, 1) * size : s * size;
               for (int i = s * IMAGES_PER_SUM; i < Math.min(n, (s + 1) * IMAGES_PER_SUM); i++) {
+                boolean add = i != s * IMAGES_PER_SUM;
+                if (pointwise) {
+                  // dyT holds the image's X_sᵀ here
+                  PointwiseConv.weightGradient(
+                      xs,
+                      x.offset() + i * st[0],
+                      st,
+                      g,
+                      groups,
+                      dy,
+                      gOut.offset() + i * cout * l,
+                      cout,
+                      off,
+                      dyT,
+                      partial,
+                      into,
+                      add);
+                  continue;
+                }
                 DirectConvKernels.pad(xs, x.offset() + i * st[0], st, g, padded);
                 for (int q = 0; q < groups; q++) {
                   int base = q * (kg / (g.kh() * g.kw())) * planes, to = into + q * kg * cw;
-                  boolean add = i != s * IMAGES_PER_SUM;
                   DirectConvWeightGradient.transpose(
                       dy,
                       gOut.offset() + (i * cout + q * cog) * l,
@@ -487,12 +519,31 @@ final class WindowKernels {
             if (s0 == 0) totalUpTo[0] = s1;
           });
       float[] dw = HostBuffer.of(gw).f;
-      par.parallelRows(
-          groups * kg,
-          (long) sums * size,
-          (r0, r1) ->
-              DirectConvWeightGradient.sumPartials(
-                  partial, totalUpTo[0], sums, size, groups, kg, cog, cw, dw, gw.offset(), r0, r1));
+      if (pointwise)
+        par.parallelRows(
+            cout,
+            (long) sums * size,
+            (r0, r1) ->
+                PointwiseConv.sumPartials(
+                    partial, totalUpTo[0], sums, size, kg, cw, dw, gw.offset(), r0, r1));
+      else
+        par.parallelRows(
+            groups * kg,
+            (long) sums * size,
+            (r0, r1) ->
+                DirectConvWeightGradient.sumPartials(
+                    partial,
+                    totalUpTo[0],
+                    sums,
+                    size,
+                    groups,
+                    kg,
+                    cog,
+                    cw,
+                    dw,
+                    gw.offset(),
+                    r0,
+                    r1));
     }
     return true;
   }

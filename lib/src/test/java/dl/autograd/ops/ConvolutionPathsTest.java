@@ -59,10 +59,10 @@ class ConvolutionPathsTest {
     "2 8 12 12 5 5 1 1 2 2 2 2 1 1, 4, 1, false",
     // strides above 1 with output channels in eights (forward from polyphase planes) and 8 or
     // more channels per group (∂L/∂X phase by phase where the kernel reaches every phase), except
-    // the 1×1 shortcuts (as before) and ∂L/∂X of stride 2 with dilation 2: ResNet-8's layers and
-    // shortcuts, odd sizes,
-    // uneven padding, padding past the kernel's reach, channels not a multiple of 8, dilation,
-    // groups, different strides down and across, stride 3
+    // the 1×1 shortcuts (the subsampled image, PointwiseConv) and ∂L/∂X of stride 2 with dilation
+    // 2: ResNet-8's layers and shortcuts, odd sizes, uneven padding, padding past the kernel's
+    // reach, channels not a multiple of 8, dilation, groups, different strides down and across,
+    // stride 3, then 1×1 shortcuts with odd sizes and a permuted input, stride 3 across, groups
     "4 16 28 28 3 3 2 2 1 1 1 1 1 1, 32, 1, false",
     "3 32 14 14 3 3 2 2 1 1 1 1 1 1, 64, 1, true",
     "4 16 28 28 1 1 2 2 0 0 0 0 1 1, 32, 1, false",
@@ -74,6 +74,8 @@ class ConvolutionPathsTest {
     "2 9 9 10 3 3 2 1 1 1 1 1 1 1, 8, 1, false",
     "2 16 11 12 4 3 1 3 2 1 1 2 1 2, 24, 2, false",
     "2 8 11 13 4 4 3 3 1 2 2 1 1 1, 8, 1, false",
+    "5 17 11 13 1 1 2 2 0 0 0 0 1 1, 40, 1, true",
+    "3 12 10 9 1 1 1 3 0 0 0 0 1 1, 8, 2, false",
     // six channels (NarrowConvKernels): LeNet's c1 forward, c3's ∂L/∂X, both with groups
     "3 1 28 28 5 5 1 1 2 2 2 2 1 1, 6, 1, false",
     "3 6 14 14 5 5 1 1 0 0 0 0 1 1, 16, 1, false",

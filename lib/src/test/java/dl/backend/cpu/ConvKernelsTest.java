@@ -39,7 +39,7 @@ class ConvKernelsTest {
     // ∂L/∂X goes phase by phase (StridedInputGradient). ResNet-8's two layers, then odd sizes,
     // uneven padding, channels not a multiple of 8, dilation (stride 2, dilation 2: one row phase
     // has no kernel offsets, so ∂L/∂X takes product and fold), groups, padding past the kernel's
-    // reach, 1×1 shortcuts (unfold and product, product and fold, as before), stride 3.
+    // reach, 1×1 shortcuts (the subsampled image, PointwiseConv), stride 3.
     "3, 16, 28, 28, 32, 3, 3, 2, 1, 1, 1, 1, 1, 1",
     "2, 32, 14, 14, 64, 3, 3, 2, 1, 1, 1, 1, 1, 1",
     "3, 12, 9, 11, 8, 3, 3, 2, 2, 0, 1, 2, 1, 1",
@@ -198,6 +198,115 @@ class ConvKernelsTest {
             Float.floatToIntBits(got[j]),
             g + " groups=" + groups + ", " + threads + " thread(s): ∂L/∂W[" + j + "] (bits)");
     }
+  }
+
+  /**
+   * 1×1 convolutions without padding (ResNet's shortcuts; {@link PointwiseConv}) give, bit for bit,
+   * the fma chains the unfold-and-product path computes: Y[o, t] over the input channels in order,
+   * ∂L/∂X[c, s·y, s·x] = 0 + the chain over the output channels (zero between), and ∂L/∂W as pinned
+   * in {@link #weightGradientSumsInAFixedOrder}; for strides 1, 2 and 3 (and different ones down
+   * and across), odd sizes, channel counts below, at and above a vector, groups, an input whose
+   * channels are not contiguous (a permuted view), and 1 or 3 threads.
+   */
+  @ParameterizedTest(name = "n={0} c={1} {2}x{3} cout={4} stride={5},{6} g={7} permuted={8}")
+  @CsvSource({
+    "3, 16, 28, 28, 32, 2, 2, 1, false",
+    "2, 32, 14, 14, 64, 2, 2, 1, false",
+    "5, 3, 9, 7, 5, 2, 2, 1, false",
+    "9, 17, 11, 13, 40, 2, 2, 1, true",
+    "4, 8, 10, 9, 16, 3, 3, 1, false",
+    "3, 24, 13, 8, 8, 3, 1, 1, true",
+    "2, 12, 7, 12, 12, 1, 2, 2, false",
+    "6, 8, 6, 5, 24, 1, 1, 1, false",
+    "2, 16, 5, 9, 16, 1, 1, 2, true",
+    "7, 40, 5, 5, 20, 2, 2, 4, false",
+  })
+  void pointwiseConvolutionGivesTheProductPathsFmaChainsBitForBit(
+      int n, int c, int h, int w, int cout, int sh, int sw, int groups, boolean permuted) {
+    ConvGeometry g = new ConvGeometry(n, c, h, w, 1, 1, sh, sw, 0, 0, 0, 0, 1, 1);
+    int oh = g.outH(), ow = g.outW(), l = oh * ow, cg = c / groups, cog = cout / groups;
+    Random rng = new Random(1000L * n + 100L * c + 10L * h + w + sh + sw);
+    float[] x = random(rng, n * c * h * w), wt = random(rng, cout * cg);
+    float[] dy = random(rng, n * cout * l);
+    float[] y = new float[dy.length], dx = new float[x.length], dw = new float[wt.length];
+    for (int i = 0; i < n; i++)
+      for (int o = 0, q; o < cout; o++)
+        for (int t = 0; t < l; t++) {
+          q = o / cog;
+          int in = ((i * c + q * cg) * h + t / ow * sh) * w + t % ow * sw;
+          float sum = 0f;
+          for (int ci = 0; ci < cg; ci++) sum = Math.fma(wt[o * cg + ci], x[in + ci * h * w], sum);
+          y[(i * cout + o) * l + t] = sum;
+        }
+    for (int i = 0; i < n; i++)
+      for (int ci = 0; ci < c; ci++)
+        for (int t = 0; t < l; t++) {
+          int q = ci / cg;
+          float sum = 0f;
+          for (int o = q * cog; o < (q + 1) * cog; o++)
+            sum = Math.fma(wt[o * cg + ci % cg], dy[(i * cout + o) * l + t], sum);
+          dx[((i * c + ci) * h + t / ow * sh) * w + t % ow * sw] = 0f + sum;
+        }
+    for (int o = 0; o < cout; o++)
+      for (int ci = 0; ci < cg; ci++) {
+        int channel = o / cog * cg + ci;
+        float total = 0f;
+        for (int i0 = 0; i0 < n; i0 += 4) {
+          float group = 0f;
+          for (int i = i0; i < Math.min(n, i0 + 4); i++) {
+            float chain = 0f;
+            for (int t = 0; t < l; t++)
+              chain =
+                  Math.fma(
+                      dy[(i * cout + o) * l + t],
+                      x[((i * c + channel) * h + t / ow * sh) * w + t % ow * sw],
+                      chain);
+            group = i == i0 ? chain : group + chain;
+          }
+          total = i0 == 0 ? group : total + group;
+        }
+        dw[o * cg + ci] = total;
+      }
+
+    // permuted: X stored channel-major ([C, N, H, W]) and read through an [N, C, H, W] view
+    float[] stored = x;
+    int[] xStrides = {c * h * w, h * w, w, 1};
+    if (permuted) {
+      stored = new float[x.length];
+      for (int i = 0; i < n; i++)
+        for (int ci = 0; ci < c; ci++)
+          System.arraycopy(x, (i * c + ci) * h * w, stored, (ci * n + i) * h * w, h * w);
+      xStrides = new int[] {h * w, n * h * w, w, 1};
+    }
+    for (int threads : new int[] {1, 3}) {
+      CpuBackend cpu = new CpuBackend(threads, true);
+      View xv = new View(cpu.fromArray(stored), new int[] {n, c, h, w}, xStrides, 0);
+      View wv = View.contiguous(cpu.fromArray(wt), new int[] {cout, cg, 1, 1});
+      View yv = View.contiguous(cpu.allocate(DType.FLOAT32, y.length), new int[] {n, cout, oh, ow});
+      View dyv = View.contiguous(cpu.fromArray(dy), new int[] {n, cout, oh, ow});
+      View dwv =
+          View.contiguous(cpu.allocate(DType.FLOAT32, wt.length), new int[] {cout, cg, 1, 1});
+      // ∂L/∂X's buffer starts full of NaN: every element must be written, not added to
+      float[] garbage = new float[x.length];
+      java.util.Arrays.fill(garbage, Float.NaN);
+      View dxv = View.contiguous(cpu.fromArray(garbage), new int[] {n, c, h, w});
+      cpu.conv2d(xv, wv, g, groups, yv);
+      cpu.conv2dBackward(dyv, xv, wv, g, groups, dxv, dwv);
+      String at = g + " groups=" + groups + ", " + threads + " thread(s): ";
+      assertBits(y, cpu.toFloatArray(yv), at + "Y");
+      assertBits(dx, cpu.toFloatArray(dxv), at + "∂L/∂X");
+      assertBits(dw, cpu.toFloatArray(dwv), at + "∂L/∂W");
+    }
+  }
+
+  private static void assertBits(float[] want, float[] got, String what) {
+    assertEquals(want.length, got.length, what + ": length");
+    for (int j = 0; j < want.length; j++)
+      if (Float.floatToIntBits(want[j]) != Float.floatToIntBits(got[j]))
+        assertEquals(
+            Float.floatToIntBits(want[j]),
+            Float.floatToIntBits(got[j]),
+            what + "[" + j + "]: want " + want[j] + ", got " + got[j] + " (bits)");
   }
 
   @Test
