@@ -19,7 +19,8 @@ import dl.backend.View;
  *   <li>{@link ElementwiseKernels}: fill, copy, unary/binary ops, where, reductions,
  *       gather/scatter;
  *   <li>{@link ProductKernels}: matrix products ({@link SimdGemm} for float32 with the Vector API);
- *   <li>{@link WindowKernels}: unfold/fold, the fused image-by-image convolution, max pooling;
+ *   <li>{@link WindowKernels}: unfold/fold, max pooling;
+ *   <li>{@link ConvolutionKernels}: the fused image-by-image convolution, forward and backward;
  *   <li>{@link NormalizationKernels}: batch norm's per-channel loops.
  * </ul>
  *
@@ -42,6 +43,7 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
   private final ElementwiseKernels elementwise;
   private final ProductKernels products;
   private final WindowKernels windows;
+  private final ConvolutionKernels convolutions;
   private final NarrowConvKernels narrow; // null without SIMD
   private final NormalizationKernels normalization;
 
@@ -66,6 +68,7 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
     this.elementwise = new ElementwiseKernels(this.par, this.simd);
     this.products = new ProductKernels(par, this.simd);
     this.windows = new WindowKernels(par, this.simd);
+    this.convolutions = new ConvolutionKernels(par, this.simd);
     // Only with SIMD: its static fields load the Vector API, which a JVM without the
     // jdk.incubator.vector module lacks (the backend then runs without it).
     this.narrow = this.simd ? new NarrowConvKernels(par) : null;
@@ -270,13 +273,13 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
   /** The image-by-image convolution for float32 with SIMD; false otherwise. */
   @Override
   public boolean offersConvolution(DType dtype) {
-    return windows.offersConvolution(dtype);
+    return convolutions.offersConvolution(dtype);
   }
 
   @Override
   public boolean conv2d(View x, View weight, ConvGeometry g, int groups, View out) {
     return (narrow != null && narrow.conv2d(x, weight, g, groups, out))
-        || windows.conv2d(x, weight, g, groups, out);
+        || convolutions.conv2d(x, weight, g, groups, out);
   }
 
   /** The image-by-image backward pass for float32 with SIMD; false otherwise. */
@@ -286,8 +289,8 @@ public final class CpuBackend implements Backend, FusedConvolution, FusedBatchNo
     // Six input channels (LeNet's c3): ∂L/∂X by the narrow kernel, ∂L/∂W as usual. Where the narrow
     // kernel applies, so does the other (float32, SIMD, padding not negative): nothing is redone.
     if (gx != null && narrow != null && narrow.inputGradient(gOut, weight, g, groups, gx))
-      return gw == null || windows.conv2dBackward(gOut, x, weight, g, groups, null, gw);
-    return windows.conv2dBackward(gOut, x, weight, g, groups, gx, gw);
+      return gw == null || convolutions.conv2dBackward(gOut, x, weight, g, groups, null, gw);
+    return convolutions.conv2dBackward(gOut, x, weight, g, groups, gx, gw);
   }
 
   @Override
