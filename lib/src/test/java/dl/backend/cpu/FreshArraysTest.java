@@ -44,11 +44,12 @@ class FreshArraysTest {
   @Test
   void sparesStayWithinTheirBound() {
     FreshArrays fresh = new FreshArrays();
-    int big = 8 << 20; // 32 MB each: only two fit in the 64 MB bound
+    long bound = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
+    int big = (int) (bound / 4 / 2); // two of these fill the bound
     for (int i = 0; i < 5; i++) fresh.take(big);
     int made = 0;
     while (fresh.makeOne()) made++;
-    assertEquals(2, made, "spares of 32 MB within 64 MB");
+    assertEquals(2, made, "spares of " + 4L * big + " bytes within " + bound);
   }
 
   @Test
