@@ -29,6 +29,7 @@ final class FreshArrays {
 
   private final ConcurrentHashMap<Integer, Spares> bySize = new ConcurrentHashMap<>();
   private final AtomicLong bytesKept = new AtomicLong();
+  private volatile boolean outOfMemory;
 
   /** The spares of one size, and how many of them the workers should keep. */
   private static final class Spares {
@@ -47,21 +48,42 @@ final class FreshArrays {
       return a;
     }
     s.wanted.getAndUpdate(w -> Math.min(MOST_PER_SIZE, w + 1));
-    return new float[size];
+    try {
+      return new float[size];
+    } catch (OutOfMemoryError e) {
+      // The spares must never be what the program runs out of: drop them all, make no more, retry.
+      outOfMemory = true;
+      for (Spares each : bySize.values())
+        for (float[] dropped; (dropped = each.ready.poll()) != null; ) {
+          each.count.decrementAndGet();
+          bytesKept.addAndGet(-4L * dropped.length);
+        }
+      return new float[size];
+    }
   }
 
   /** Makes one spare of a size that is short of them; false when none is (or there is no room). */
   boolean makeOne() {
-    for (var e : bySize.entrySet()) {
-      Spares s = e.getValue();
-      int size = e.getKey();
+    if (outOfMemory) return false;
+    for (var entry : bySize.entrySet()) {
+      Spares s = entry.getValue();
+      int size = entry.getKey();
       if (s.count.get() >= s.wanted.get()) continue;
       if (bytesKept.addAndGet(4L * size) > MOST_BYTES) {
         bytesKept.addAndGet(-4L * size);
+        continue; // no room for this size; a smaller one may fit
+      }
+      float[] spare;
+      try {
+        spare = new float[size];
+      } catch (OutOfMemoryError e) {
+        // The program needs the heap more than we need spares: make no more.
+        bytesKept.addAndGet(-4L * size);
+        outOfMemory = true;
         return false;
       }
       s.count.incrementAndGet();
-      s.ready.add(new float[size]);
+      s.ready.add(spare);
       return true;
     }
     return false;

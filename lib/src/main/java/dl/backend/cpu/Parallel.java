@@ -209,9 +209,14 @@ final class Parallel {
           idleSince = System.nanoTime();
         }
         seen = generation;
-        Chunks job = current;
-        if (job != null) job.run(); // null: that call has already finished
+        runCurrent();
       }
+    }
+
+    /** The current call's chunks, if any are left (in a method: no reference outlives it). */
+    private void runCurrent() {
+      Chunks job = current;
+      if (job != null) job.run(); // null: that call has already finished
     }
   }
 

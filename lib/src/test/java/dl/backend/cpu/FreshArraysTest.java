@@ -3,6 +3,7 @@ package dl.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dl.DType;
@@ -97,5 +98,21 @@ class FreshArraysTest {
       java.util.Arrays.fill(a, 1f);
       cpu.unary(dl.backend.UnaryOp.RELU, v, v); // an op over the pool: its worker wakes up
     }
+  }
+
+  @Test
+  void whenTheHeapRunsOutTheSparesAreDroppedAndNoMoreAreMade() {
+    FreshArrays fresh = new FreshArrays();
+    long bound = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
+    int big = (int) (bound / 4 / 2);
+    fresh.take(big);
+    fresh.take(big);
+    assertTrue(fresh.makeOne() && fresh.makeOne(), "two spares should fit the bound");
+    // More than the heap can hold: the spares go, then the JVM's own error stands.
+    int huge = (int) Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 4 + 1);
+    assertThrows(OutOfMemoryError.class, () -> fresh.take(huge));
+    assertFalse(fresh.makeOne(), "spares are made again after the heap ran out");
+    float[] again = fresh.take(big);
+    assertEquals(big, again.length);
   }
 }
