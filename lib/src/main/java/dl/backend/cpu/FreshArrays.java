@@ -31,6 +31,12 @@ final class FreshArrays {
   private final AtomicLong bytesKept = new AtomicLong();
   private volatile boolean outOfMemory;
 
+  /**
+   * Whether some size may be short of spares: set by every take of a large size, cleared by a scan
+   * that finds none short, so that an idle worker's spin loop does not walk the map.
+   */
+  private volatile boolean maybeShort;
+
   /** The spares of one size, and how many of them the workers should keep. */
   private static final class Spares {
     final Queue<float[]> ready = new ConcurrentLinkedQueue<>();
@@ -45,9 +51,11 @@ final class FreshArrays {
     if (a != null) {
       s.count.decrementAndGet();
       bytesKept.addAndGet(-4L * size);
+      maybeShort = true; // after the count: a scan that clears it first sees the new count
       return a;
     }
     s.wanted.getAndUpdate(w -> Math.min(MOST_PER_SIZE, w + 1));
+    maybeShort = true;
     try {
       return new float[size];
     } catch (OutOfMemoryError e) {
@@ -64,7 +72,8 @@ final class FreshArrays {
 
   /** Makes one spare of a size that is short of them; false when none is (or there is no room). */
   boolean makeOne() {
-    if (outOfMemory) return false;
+    if (outOfMemory || !maybeShort) return false;
+    maybeShort = false; // before the scan: a take during it sets it again
     for (var entry : bySize.entrySet()) {
       Spares s = entry.getValue();
       int size = entry.getKey();
@@ -84,6 +93,7 @@ final class FreshArrays {
       }
       s.count.incrementAndGet();
       s.ready.add(spare);
+      maybeShort = true; // this size, or another, may want more
       return true;
     }
     return false;
