@@ -22,8 +22,12 @@ import java.util.Optional;
  * </pre>
  *
  * <p>The code says exactly this, with the groups as the batch axis of the matrix products: W as [G,
- * C_out/G, C/G·kh·kw], the columns as [G, C/G·kh·kw, N·OH·OW], Y as [G, C_out/G, N·OH·OW]. Bias is
- * added outside, as an ordinary broadcast add.
+ * C_out/G, C/G·kh·kw], the columns as [G, C/G·kh·kw, N·OH·OW], Y as [G, C_out/G, N·OH·OW].
+ *
+ * <p>An optional third input, the bias as [1, C_out, 1, 1], is added to Y in place, as a broadcast
+ * add would add it; its gradient is ∂L/∂Y, which the engine sums back to [1, C_out, 1, 1]. NOTE: in
+ * place rather than a separate add, which would allocate and fill a second tensor the size of Y;
+ * the sums and their order are the same, so are the bits.
  *
  * <p>NOTE: a backend may compute the same thing fused ({@link dl.backend.FusedConvolution}); the
  * CPU backend goes image by image, so each image's columns stay in cache instead of the whole
@@ -37,6 +41,7 @@ public final class Convolution extends Function {
   private final ConvGeometry geometry;
   private final int groups;
   private final boolean fused;
+  private boolean hasBias;
 
   public Convolution(ConvGeometry geometry, int groups) {
     this(geometry, groups, true);
@@ -52,8 +57,15 @@ public final class Convolution extends Function {
   @Override
   protected Tensor forward(Tensor... in) {
     save(in[0], in[1]);
-    DType type = DType.promote(in[0].dtype(), in[1].dtype());
-    Tensor x = in[0].to(type), w = in[1].to(type);
+    hasBias = in.length == 3;
+    Tensor y = convolve(in[0], in[1]);
+    if (hasBias) y.addInPlace(in[2]); // Y + b, the bias [1, C_out, 1, 1] broadcast
+    return y;
+  }
+
+  private Tensor convolve(Tensor xIn, Tensor wIn) {
+    DType type = DType.promote(xIn.dtype(), wIn.dtype());
+    Tensor x = xIn.to(type), w = wIn.to(type);
     Optional<Tensor> fast = fused ? Fused.conv2d(x, w, geometry, groups) : Optional.empty();
     if (fast.isPresent()) return fast.get();
 
@@ -72,7 +84,7 @@ public final class Convolution extends Function {
         fused
             ? Fused.conv2dBackward(dy, x, w, geometry, groups, needsGrad(0), needsGrad(1))
             : Optional.empty();
-    if (fast.isPresent()) return inputTypes(fast.get()[0], fast.get()[1]);
+    if (fast.isPresent()) return inputTypes(fast.get()[0], fast.get()[1], g);
 
     int n = geometry.n(), cOut = w.size(0), l = geometry.outH() * geometry.outW();
     Tensor gy = // ∂L/∂Y in the product's layout, [G, C_out/G, N·OH·OW]
@@ -89,7 +101,7 @@ public final class Convolution extends Function {
       // ∂L/∂W_q = ∂L/∂Y_q · unfold(X)_qᵀ, the product summing over the columns of every image
       dw = gy.matmul(columns(x).transpose(1, 2)).reshape(w.shape().toArray());
     }
-    return inputTypes(dx, dw);
+    return inputTypes(dx, dw, g);
   }
 
   /** W [C_out, C/G, kh, kw] as [G, C_out/G, C/G·kh·kw]: one weight matrix per group. */
@@ -103,10 +115,14 @@ public final class Convolution extends Function {
         .reshape(groups, geometry.rows() / groups, geometry.columns());
   }
 
-  /** The gradients in the dtypes of the inputs they belong to (forward widened a mixed pair). */
-  private Tensor[] inputTypes(Tensor dx, Tensor dw) {
-    return new Tensor[] {
-      dx == null ? null : dx.to(saved(0).dtype()), dw == null ? null : dw.to(saved(1).dtype())
-    };
+  /**
+   * The gradients in the dtypes of the inputs they belong to (forward widened a mixed pair), and
+   * with a bias its gradient ∂L/∂Y as it came (the bias has Y's dtype: see {@link
+   * dl.nn.functional.Conv#conv2d}).
+   */
+  private Tensor[] inputTypes(Tensor dx, Tensor dw, Tensor dy) {
+    Tensor x = dx == null ? null : dx.to(saved(0).dtype());
+    Tensor w = dw == null ? null : dw.to(saved(1).dtype());
+    return hasBias ? new Tensor[] {x, w, needsGrad(2) ? dy : null} : new Tensor[] {x, w};
   }
 }

@@ -486,20 +486,27 @@ final class ElementwiseKernels {
         && index.isContiguous()
         && out.isContiguous()) {
       // NOTE: max pooling's backward pass: every row of the source scatters into the same row of
-      // the output, all three contiguous. One plain loop per row, in the generic walk's order.
+      // the output, all three contiguous. One plain loop per row, in the generic walk's order;
+      // rows write to rows of their own, so they are split over threads with the same results.
       int len = index.shape()[last],
           limit = out.shape()[last],
           rows = len == 0 ? 0 : index.numel() / len;
       float[] src0 = a.f, out0 = o.f, index0 = idx.f;
-      for (int r = 0; r < rows; r++) {
-        int p = index.offset() + r * len, q = src.offset() + r * len, s = out.offset() + r * limit;
-        for (int i = 0; i < len; i++) {
-          float v = index0[p + i];
-          int t = (int) v;
-          if (t != v || t < 0 || t >= limit) checkedIndex(op, v, limit, axis); // throws
-          out0[s + t] = accumulate ? out0[s + t] + src0[q + i] : src0[q + i];
-        }
-      }
+      int indexAt = index.offset(), srcAt = src.offset(), outAt = out.offset();
+      par.parallelRows(
+          rows,
+          (long) rows * len,
+          (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+              int p = indexAt + r * len, q = srcAt + r * len, s = outAt + r * limit;
+              for (int i = 0; i < len; i++) {
+                float v = index0[p + i];
+                int t = (int) v;
+                if (t != v || t < 0 || t >= limit) checkedIndex(op, v, limit, axis); // throws
+                out0[s + t] = accumulate ? out0[s + t] + src0[q + i] : src0[q + i];
+              }
+            }
+          });
       return;
     }
     int[] outBase = out.strides().clone();

@@ -1,6 +1,7 @@
 package dl.nn.functional;
 
 import dl.Check;
+import dl.DType;
 import dl.autograd.ops.Convolution;
 import dl.autograd.ops.Fold;
 import dl.backend.ConvGeometry;
@@ -102,8 +103,17 @@ public final class Conv {
     images(op, x, cin);
     ConvGeometry g = geometry(op, x, window);
     // Per group, Y = W · im2col(X): see Convolution for the forward and backward equations.
-    Tensor y = new Convolution(g, groups).apply(x, weight);
-    return bias == null ? y : y.add(bias.reshape(1, cout, 1, 1));
+    if (bias == null) return new Convolution(g, groups).apply(x, weight);
+    Check.argument(
+        bias.dim() == 1 && bias.size(0) == cout,
+        op,
+        "expected bias [%d] (one per output channel), got %s",
+        cout,
+        bias.shape());
+    Tensor b = bias.reshape(1, cout, 1, 1);
+    if (b.dtype() == DType.promote(x.dtype(), weight.dtype()))
+      return new Convolution(g, groups).apply(x, weight, b); // adds b in place
+    return new Convolution(g, groups).apply(x, weight).add(b); // a wider bias widens Y
   }
 
   /**

@@ -177,6 +177,59 @@ class ConvolutionPathsTest {
   }
 
   /**
+   * A bias given to the op is added in place and gets ∂L/∂Y summed back to [1, C_out, 1, 1]: the
+   * same bits, forward and backward, as the separate broadcast add it replaces, on both paths.
+   */
+  @ParameterizedTest(name = "{0} cout={1} fused={2}")
+  @CsvSource({
+    "3 1 28 28 5 5 1 1 2 2 2 2 1 1, 6, true",
+    "3 6 14 14 5 5 1 1 0 0 0 0 1 1, 16, true",
+    "4 16 28 28 3 3 2 2 1 1 1 1 1 1, 32, true",
+    "5 3 7 9 3 2 2 1 1 0 2 1 1 1, 4, false",
+  })
+  void aBiasInTheOpMatchesASeparateAdd(String spec, int cout, boolean fused) {
+    ConvGeometry g = geometry(spec);
+    Backend previous = Backends.use(new CpuBackend(2, true));
+    try {
+      Rng rng = new Rng(spec.hashCode());
+      Tensor x = Tensor.randn(rng, g.n(), g.c(), g.h(), g.w());
+      Tensor w = Tensor.randn(rng, cout, g.c(), g.kh(), g.kw());
+      Tensor b = Tensor.randn(rng, cout);
+      Tensor up = Tensor.randn(rng, g.n(), cout, g.outH(), g.outW());
+      Tensor[] inOp = withBias(true, fused, g, x, w, b, up),
+          apart = withBias(false, fused, g, x, w, b, up);
+      String[] what = {"output", "∂L/∂X", "∂L/∂W", "∂L/∂b"};
+      for (int i = 0; i < 4; i++) assertBits(apart[i], inOp[i], g + ": " + what[i]);
+    } finally {
+      Backends.use(previous);
+    }
+  }
+
+  /** Output and gradients with the bias added by the op ({@code inOp}) or by an add after it. */
+  private static Tensor[] withBias(
+      boolean inOp, boolean fused, ConvGeometry g, Tensor x, Tensor w, Tensor b, Tensor up) {
+    Tensor xi = x.detach().requiresGrad(true), wi = w.detach().requiresGrad(true);
+    Tensor bi = b.detach().requiresGrad(true), b4 = bi.reshape(1, b.size(0), 1, 1);
+    Convolution conv = new Convolution(g, 1, fused);
+    Tensor y = inOp ? conv.apply(xi, wi, b4) : conv.apply(xi, wi).add(b4);
+    y.backward(up);
+    return new Tensor[] {y, xi.grad(), wi.grad(), bi.grad()};
+  }
+
+  @org.junit.jupiter.api.Test
+  void aBiasInTheOpPassesGradCheckInFloat64() {
+    ConvGeometry g = geometry("2 3 7 6 3 2 2 1 1 0 2 1 1 1");
+    Rng rng = new Rng(5);
+    Tensor x = Tensor.randn(rng, 2, 3, 7, 6).to(DType.FLOAT64).requiresGrad(true);
+    Tensor w = Tensor.randn(rng, 4, 3, 3, 2).to(DType.FLOAT64).requiresGrad(true);
+    Tensor b = Tensor.randn(rng, 4).to(DType.FLOAT64).requiresGrad(true);
+    GradCheck.Report report =
+        GradCheck.check(
+            t -> new Convolution(g, 1, false).apply(t[0], t[1], t[2].reshape(1, 4, 1, 1)), x, w, b);
+    assertTrue(report.passed(), report.toString());
+  }
+
+  /**
    * The CPU's fused kernels take float32 with SIMD only; anything else is declined before any work.
    */
   @org.junit.jupiter.api.Test

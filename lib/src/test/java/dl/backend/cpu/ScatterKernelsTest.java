@@ -8,6 +8,8 @@ import dl.DType;
 import dl.backend.View;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The float32 scatter along the last axis of contiguous tensors (max pooling's backward pass) takes
@@ -15,10 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class ScatterKernelsTest {
 
-  @Test
-  void lastAxisScatterMatchesTheGenericWalk() {
+  /** Small, and large enough to be split over threads (rows go to threads whole). */
+  @ParameterizedTest
+  @CsvSource({"6, 40, 9", "384, 196, 784"})
+  void lastAxisScatterMatchesTheGenericWalk(int rows, int len, int limit) {
     CpuBackend cpu = new CpuBackend(2, true);
-    int rows = 6, len = 40, limit = 9;
     Random rng = new Random(3);
     float[] src = new float[rows * len], index = new float[rows * len];
     double[] srcD = new double[src.length], indexD = new double[index.length];
@@ -26,7 +29,7 @@ class ScatterKernelsTest {
       srcD[i] = src[i] = (float) rng.nextGaussian();
       indexD[i] = index[i] = rng.nextInt(limit); // many repeats: the order of the sums shows
     }
-    int[] inShape = {2, 3, len}, outShape = {2, 3, limit};
+    int[] inShape = {2, rows / 2, len}, outShape = {2, rows / 2, limit};
     for (boolean add : new boolean[] {true, false}) {
       View out = View.contiguous(cpu.allocate(DType.FLOAT32, rows * limit), outShape);
       View outD = View.contiguous(cpu.allocate(DType.FLOAT64, rows * limit), outShape);

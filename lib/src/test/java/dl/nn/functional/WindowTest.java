@@ -121,4 +121,19 @@ class WindowTest {
         new int[] {1, 1, 4, 4}, pool.forward(Tensor.zeros(1, 1, 7, 7)).shape().toArray());
     assertArrayEquals(new int[] {0, 0, 0, 0}, pool.window().paddingPerSide());
   }
+
+  @Test
+  void aBiasOfTheOutputsTypeIsAddedByTheConvolutionAndAWiderOneWidensIt() {
+    Tensor x = Tensor.ones(1, 1, 3, 3), w = Tensor.ones(2, 1, 3, 3);
+    int[] one = {1, 1}, none = Conv.pad(0, 0);
+    Tensor y = Conv.conv2d(x, w, Tensor.of(0.5f, -1f), one, none, one, 1);
+    assertArrayEquals(new float[] {9.5f, 8f}, y.toFloatArray());
+    assertEquals(dl.DType.FLOAT32, y.dtype());
+    Tensor wide = Conv.conv2d(x, w, Tensor.of(0.5f, -1f).to(dl.DType.FLOAT64), one, none, one, 1);
+    assertEquals(dl.DType.FLOAT64, wide.dtype());
+    assertArrayEquals(new float[] {9.5f, 8f}, wide.toFloatArray());
+    assertEquals(
+        "conv2d: expected bias [2] (one per output channel), got [3]",
+        message(() -> Conv.conv2d(x, w, Tensor.of(1f, 2f, 3f), one, none, one, 1)));
+  }
 }
