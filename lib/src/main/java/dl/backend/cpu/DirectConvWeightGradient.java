@@ -166,9 +166,10 @@ final class DirectConvWeightGradient {
       int at,
       boolean add) {
     int p = 0;
-    if (cw == 4 * L) // 64 channels: see rows4x4
-    for (; p + 3 < rows; p += 4)
+    if (cw == 4 * L) { // 64 channels: see rows4x4
+      for (; p + 3 < rows; p += 4)
         rows4x4(padded, base, off, p, dyT, cw, oh, ow, rowStep, colStep, into, at, add);
+    }
     for (; p + 7 < rows; p += 8) {
       int v = 0;
       for (; v + 2 * L <= cw; v += 2 * L)
