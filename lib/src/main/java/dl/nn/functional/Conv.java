@@ -113,7 +113,8 @@ public final class Conv {
     Tensor b = bias.reshape(1, cout, 1, 1);
     if (b.dtype() == DType.promote(x.dtype(), weight.dtype()))
       return new Convolution(g, groups).apply(x, weight, b); // adds b in place
-    return new Convolution(g, groups).apply(x, weight).add(b); // a wider bias widens Y
+    // A bias of another dtype: the add promotes the two, as it always did.
+    return new Convolution(g, groups).apply(x, weight).add(b);
   }
 
   /**

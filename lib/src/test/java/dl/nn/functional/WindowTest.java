@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dl.DType;
 import dl.backend.ConvGeometry;
 import dl.nn.AvgPool2d;
 import dl.nn.BatchNorm2d;
@@ -128,9 +129,9 @@ class WindowTest {
     int[] one = {1, 1}, none = Conv.pad(0, 0);
     Tensor y = Conv.conv2d(x, w, Tensor.of(0.5f, -1f), one, none, one, 1);
     assertArrayEquals(new float[] {9.5f, 8f}, y.toFloatArray());
-    assertEquals(dl.DType.FLOAT32, y.dtype());
-    Tensor wide = Conv.conv2d(x, w, Tensor.of(0.5f, -1f).to(dl.DType.FLOAT64), one, none, one, 1);
-    assertEquals(dl.DType.FLOAT64, wide.dtype());
+    assertEquals(DType.FLOAT32, y.dtype());
+    Tensor wide = Conv.conv2d(x, w, Tensor.of(0.5f, -1f).to(DType.FLOAT64), one, none, one, 1);
+    assertEquals(DType.FLOAT64, wide.dtype());
     assertArrayEquals(new float[] {9.5f, 8f}, wide.toFloatArray());
     assertEquals(
         "conv2d: expected bias [2] (one per output channel), got [3]",
