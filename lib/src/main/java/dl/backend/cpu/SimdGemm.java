@@ -280,6 +280,14 @@ final class SimdGemm {
   static void packB(float[] b, int bOffset, int ldb, int k, int n, int q0, int q1, float[] packed) {
     for (int q = q0; q < q1; q++) {
       int j = q * W, w = Math.min(W, n - j), at = q * k * W;
+      if (w == W) {
+        // Two vector copies per row: a call to arraycopy for 32 floats cost more than the copy.
+        for (int p = 0, from = bOffset + j; p < k; p++, at += W, from += ldb) {
+          FloatVector.fromArray(S, b, from).intoArray(packed, at);
+          FloatVector.fromArray(S, b, from + L).intoArray(packed, at + L);
+        }
+        continue;
+      }
       for (int p = 0; p < k; p++, at += W) {
         System.arraycopy(b, bOffset + p * ldb + j, packed, at, w);
         for (int col = w; col < W; col++) packed[at + col] = 0f;

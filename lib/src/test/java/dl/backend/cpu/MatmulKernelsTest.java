@@ -98,6 +98,35 @@ class MatmulKernelsTest {
     assertArrayEquals(want, got, 0f);
   }
 
+  @ParameterizedTest(name = "m={0} k={1} n={2} (B rows {3} apart) threads={4}")
+  @CsvSource({
+    "37, 531, 256, 256, 1", // blocked: k in slices with an odd last one, one row left over
+    "37, 531, 256, 256, 3",
+    "300, 2101, 70, 256, 2", // long k: several blocks of rows per chunk; a narrow last column block
+    "24, 513, 256, 256, 2", // a last slice of one term
+    "12, 64, 512, 512, 1", // one block of rows, k within one slice
+    "6, 300, 256, 256, 2", // fewer rows than a block: the eight- and four-row kernels
+    "16, 144, 100, 100, 2", // B read in place
+  })
+  void plainProductSumsInItsDocumentedOrder(int m, int k, int n, int ldb, int threads) {
+    // Every path of the NN product, blocked or not, sums fma over p = 0, 1, …, k − 1 in order from
+    // 0f: replayed here in scalar code, bit for bit.
+    Random rng = new Random(13L * m + k);
+    float[] a = random(rng, m * k), wide = random(rng, k * ldb);
+    CpuBackend cpu = new CpuBackend(threads, true);
+    View bv = new View(cpu.fromArray(wide), new int[] {k, n}, new int[] {ldb, 1}, 0);
+    View out = View.contiguous(cpu.allocate(DType.FLOAT32, m * n), new int[] {m, n});
+    cpu.matmul(operand(cpu, a, m, k, false), bv, out);
+    float[] got = cpu.toFloatArray(out), want = new float[m * n];
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) {
+        float sum = 0f;
+        for (int p = 0; p < k; p++) sum = Math.fma(a[i * k + p], wide[p * ldb + j], sum);
+        want[i * n + j] = sum;
+      }
+    assertArrayEquals(want, got, 0f);
+  }
+
   @Test
   void packedPanelsHandleANarrowSliceOfAWideMatrix() {
     // B is columns [3, 73) of a k × 256 matrix: rows 256 floats apart (so B is packed first) and a
