@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>A block: up to {@link #MC} rows of A, copied into panels of {@link #ROWS} rows (panel
  *       element (r, p) at p·ROWS + r), stays in the core's L2 cache while every column block
  *       passes;
- *   <li>for each column block: the block's C tile (MC × W) sits in a small contiguous buffer in L1;
+ *   <li>for each column block: the block's partial sums (MC × W) wait between slices in a small
+ *       contiguous tile;
  *   <li>for each slice of {@link #KB} terms of the sum: B's KB × W slice (32 KB) stays in L1 while
  *       every panel of the A block streams past it from L2;
  *   <li>the register kernel ({@link #tile}): 12 rows × 2 vectors of C held in 24 of AVX-512's 32
@@ -21,10 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       for 24 fused multiply-adds.
  * </ul>
  *
- * Then the tile is copied into C. NOTE: the blocks are about traffic, not arithmetic. Read in
- * place, a 1024 × 1024 product's rows lie 4 KB apart and share cache sets, B's k × W panel (128 KB)
- * does not fit in L1, and every tile's first loads of A missed L2: the same kernel ran at 111–123
- * GFLOP/s in {@link SimdGemm#multiplyPackedNN} against 175–185 on data in L1.
+ * The last slice writes its sums straight into C. NOTE: the blocks are about traffic, not
+ * arithmetic. {@link SimdGemm#multiplyPackedNN} runs its eight-row kernel over all of k at once,
+ * with B's k × W panel (128 KB for k = 1024) too big for L1 and A's panels too big for L2: 126–129
+ * GFLOP/s on a 1024 × 1024 product, against 164–185 for the same kernel on data in L1.
  *
  * <p>Same bits as {@link SimdGemm}: every element of C is still fma over p = 0, 1, …, k−1 in order,
  * starting from zero. A slice continues from the value the previous slice stored (a float stored
@@ -60,7 +61,7 @@ final class BlockedGemm {
   /**
    * Chunks of rows for {@code threads} threads: about one block of {@link #MC} rows each, and a
    * multiple of the thread count, so that the threads finish together. NOTE: four chunks per
-   * thread, as for the other products, measured 0.91–0.96× as fast: each chunk packs its own rows
+   * thread, as for the other products, measured 0.91–0.97× as fast: each chunk packs its own rows
    * and reads all of B again.
    */
   static int rowChunks(int m, int threads) {
