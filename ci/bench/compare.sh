@@ -13,8 +13,9 @@
 #   DL_THREADS=1 bash ci/bench/compare.sh   # threads for both sides (default: all cores)
 #   BENCH='Gemm|LeNet' bash ci/bench/compare.sh --quick   # a subset (JMH regular expression)
 #   bash ci/bench/compare.sh --interleaved   # instead of JMH: LeNet-5 and ResNet-8 training on
-#                                       # MNIST / Fashion-MNIST (100 steps, a new batch each), every
-#                                       # LeNet-5 and ResNet-8 convolution shape and batch norm, each
+#                                       # MNIST / Fashion-MNIST (100 steps, a new batch each), SGEMM
+#                                       # 256/512/1024, every LeNet-5 and ResNet-8 convolution shape
+#                                       # and batch norm, each
 #                                       # run REPEATS times per side (default 5), alternating ours and
 #                                       # PyTorch's; median ratio and range (issue #17). With --quick:
 #                                       # 30 steps, 0.5 s per layer row. ONLY='train|bn' for a subset.

@@ -10,8 +10,8 @@ Run by ci/bench/compare.sh, which builds and runs the JMH benchmarks first; by h
         [--only REGEX] --java-cmd "java --add-modules jdk.incubator.vector -Ddl.backend=cpu \
         -cp ci/bench/target/benchmarks.jar dl.bench.Workloads"
 
-With --interleaved (issue #17; compare.sh --interleaved) it runs training end to end and every
-convolution shape of LeNet-5 and ResNet-8 and batch norm, alternating each workload between this
+With --interleaved (issue #17; compare.sh --interleaved) it runs training end to end, SGEMM at
+256, 512 and 1024, every convolution shape of LeNet-5 and ResNet-8 and batch norm, alternating each workload between this
 process (PyTorch) and a JVM serving dl.bench.Workloads (ours), and reports median ratios and ranges.
 
 Every workload mirrors one JMH benchmark (same shapes, float32, same optimizer settings) and is
@@ -246,6 +246,8 @@ def interleaved_rows(quick):
     rows = [("train_lenet5", "LeNet-5 training on MNIST (DataLoader, SGD momentum), batch 64", "images/s", 64.0, steps, 0.0),
             ("train_resnet8", "ResNet-8 training on Fashion-MNIST (DataLoader, flip + crop, SGD momentum), batch 64", "images/s", 64.0, steps, 0.0)]
     secs = 0.5 if quick else 1.5
+    for n in (256, 512, 1024):
+        rows.append((f"gemm_{n}", f"SGEMM {n}×{n}·{n}×{n} (Tensor.matmul / torch.mm)", "GFLOP/s", 2.0 * n ** 3 / 1e9, 3, secs))
     for key, (cin, cout, hw, k, s, p, label) in LAYERS.items():
         out = (hw + 2 * p - k) // s + 1
         one = 2.0 * 64 * cout * out * out * cin * k * k / 1e9
@@ -333,6 +335,10 @@ def torch_workload(name):
             opt.step()
         return step
     f = name.split("_")
+    if f[0] == "gemm":
+        n = int(f[1])
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        return lambda: torch.mm(a, b)
     if f[0] == "conv":
         cin, cout, hw, k, s, p = map(int, f[1:7])
         backward = f[7] == "fwdbwd"

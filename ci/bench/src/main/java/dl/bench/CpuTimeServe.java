@@ -1,7 +1,5 @@
 package dl.bench;
 
-import dl.tensor.Rng;
-import dl.tensor.Tensor;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -11,10 +9,9 @@ import java.util.Locale;
 
 /**
  * {@link Workloads}'s {@code serve}, answering the CPU time of the calling thread per call instead
- * of the wall time: with {@code DL_THREADS=1} that is the whole workload, and it moves much less with
- * other jobs on the machine than wall time does (it still includes their effect on the caches).
- * {@code ci/bench/ab.py} uses it with {@code AB_CPU=1}. Also answers {@code gemm_N}: one N×N float32
- * product.
+ * of the wall time: with {@code DL_THREADS=1} that is the whole workload, and it moves much less
+ * with other jobs on the machine than wall time does (it still includes their effect on the
+ * caches). {@code ci/bench/ab.py} uses it with {@code AB_CPU=1}.
  */
 public final class CpuTimeServe {
   private CpuTimeServe() {}
@@ -30,16 +27,8 @@ public final class CpuTimeServe {
       String name = f[0];
       int calls = Integer.parseInt(f[1]);
       double seconds = f.length > 2 ? Double.parseDouble(f[2]) : 0; // at least this long (warm-up)
-      Runnable work;
-      if (name.startsWith("gemm_")) {
-        int n = Integer.parseInt(name.substring(5));
-        Tensor a = Tensor.randn(new Rng(1), n, n), b = Tensor.randn(new Rng(2), n, n);
-        work = () -> a.matmul(b);
-        work.run();
-      } else {
-        Workloads.answer(name, 1, 0); // builds and caches the workload
-        work = () -> Workloads.answer(name, 1, 0);
-      }
+      Workloads.answer(name, 1, 0); // builds and caches the workload
+      Runnable work = () -> Workloads.answer(name, 1, 0);
       long start = threads.getCurrentThreadCpuTime(), wall = System.nanoTime();
       int done = 0;
       while (done < calls || System.nanoTime() - wall < seconds * 1e9) {

@@ -40,6 +40,8 @@ import java.util.Map;
  *       notebook 13's full mode trains it: the loader's batch goes through its augmentation (random
  *       horizontal flip, random 28×28 crop after padding 2), SGD lr 0.1, momentum 0.9, weight decay
  *       5e-4;
+ *   <li>{@code gemm_N}: one product of two N × N float32 matrices of normal random numbers
+ *       ({@code Tensor.matmul}; PyTorch's {@code torch.mm});
  *   <li>{@code conv_CIN_COUT_HW_K_S_P_fwd} and {@code ..._fwdbwd}: one convolution (no bias) of
  *       [64, CIN, HW, HW] images with COUT K×K kernels, stride S, padding P; forward+backward
  *       computes the weight gradient and, unless CIN = 1 (the network's input), the input gradient;
@@ -100,6 +102,11 @@ public final class Workloads {
       int[] v = new int[6];
       for (int i = 0; i < 6; i++) v[i] = Integer.parseInt(f[i + 1]);
       return conv(v[0], v[1], v[2], v[3], v[4], v[5], f[7].equals("fwdbwd"));
+    }
+    if (f[0].equals("gemm") && f.length == 2) {
+      int n = Integer.parseInt(f[1]);
+      Tensor a = Tensor.randn(new Rng(1), n, n), b = Tensor.randn(new Rng(2), n, n);
+      return () -> a.matmul(b);
     }
     if (f[0].equals("bn") && f.length == 4 && f[3].equals("fwdbwd"))
       return batchNorm(Integer.parseInt(f[1]), Integer.parseInt(f[2]));
