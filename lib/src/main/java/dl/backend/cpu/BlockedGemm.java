@@ -1,6 +1,5 @@
 package dl.backend.cpu;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -29,7 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Same bits as {@link SimdGemm}: every element of C is still fma over p = 0, 1, …, k−1 in order,
  * starting from zero. A slice continues from the value the previous slice stored (a float stored
- * and reloaded is unchanged), and the tile starts at zero, as the kernels' registers do.
+ * and reloaded is unchanged), and the first starts from a tile of zeros, as the kernels' registers
+ * do.
  */
 final class BlockedGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -69,6 +69,9 @@ final class BlockedGemm {
     return Math.min(units, threads * ((units + threads * perBlock - 1) / (threads * perBlock)));
   }
 
+  /** Where the first slice's sums start: a tile of zeros, read and never written. */
+  private static final float[] ZEROS = new float[ROWS * W];
+
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[2][]);
 
@@ -98,17 +101,19 @@ final class BlockedGemm {
       float[] panels = scratch(0, padded * k), tile = scratch(1, padded * W);
       packRows(a, am.offset() + ib * lda, lda, k, blockRows, panels);
       for (int q = 0; q < full; q++) {
-        Arrays.fill(tile, 0, padded * W, 0f);
         int cAt = cm.offset() + ib * ldc + q * W;
         for (int p0 = 0; p0 < k; p0 += KB) {
           int len = Math.min(KB, k - p0), panel = q * k * W + p0 * W;
           boolean last = p0 + len == k;
           for (int r = 0; r < padded; r += ROWS) {
             int at = r * k + p0 * ROWS;
-            // The last slice's sums go straight to C; the others back to the tile.
+            // The first slice starts from zeros; the last one's sums go straight to C, the others'
+            // back to the tile.
+            float[] from = p0 == 0 ? ZEROS : tile;
+            int fromAt = p0 == 0 ? 0 : r * W;
             if (last && r < whole)
-              tile(panels, at, packed, panel, tile, r * W, c, cAt + r * ldc, ldc, len);
-            else tile(panels, at, packed, panel, tile, r * W, tile, r * W, W, len);
+              tile(panels, at, packed, panel, from, fromAt, c, cAt + r * ldc, ldc, len);
+            else tile(panels, at, packed, panel, from, fromAt, tile, r * W, W, len);
           }
         }
         for (int r = whole; r < blockRows; r++) System.arraycopy(tile, r * W, c, cAt + r * ldc, W);
