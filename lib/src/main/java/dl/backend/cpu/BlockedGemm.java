@@ -51,11 +51,12 @@ final class BlockedGemm {
   private BlockedGemm() {}
 
   /**
-   * Whether this class computes a packed product with {@code m} rows: with 32 vector registers
-   * (AVX-512, 16 lanes; with 16 registers the 24 accumulators would spill) and a block of rows.
+   * Whether this class computes a packed product with {@code m} rows and {@code k} terms: with 32
+   * vector registers (AVX-512, 16 lanes; with 16 registers the 24 accumulators would spill), a
+   * block of rows, and at least one term (its slices would not write C at all).
    */
-  static boolean applies(int m) {
-    return L >= 16 && m >= ROWS;
+  static boolean applies(int m, int k) {
+    return L >= 16 && m >= ROWS && k > 0;
   }
 
   /**

@@ -155,7 +155,7 @@ final class ProductKernels {
                   blocks * t / chunks,
                   blocks * (t + 1) / chunks,
                   packed));
-      if (BlockedGemm.applies(m)) {
+      if (BlockedGemm.applies(m, k)) {
         // Rows in whole register blocks per chunk, so that only the last chunk has rows left over.
         int units = (m + BlockedGemm.ROWS - 1) / BlockedGemm.ROWS;
         int rowChunks = work < Parallel.WORK ? 1 : BlockedGemm.rowChunks(m, par.threads);

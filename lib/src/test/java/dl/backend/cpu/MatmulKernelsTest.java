@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dl.DType;
 import dl.backend.Buffer;
 import dl.backend.View;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,6 +126,29 @@ class MatmulKernelsTest {
         want[i * n + j] = sum;
       }
     assertArrayEquals(want, got, 0f);
+  }
+
+  @ParameterizedTest(name = "m={0} n={1} B transposed={2} simd={3}")
+  @CsvSource({
+    "20, 256, false, true", // the packed path
+    "20, 100, false, true",
+    "20, 100, true, true",
+    "20, 100, false, false",
+  })
+  void aProductOverNoTermsWritesZeros(int m, int n, boolean bTransposed, boolean simd) {
+    // (m × 0) · (0 × n): every element is an empty sum. The output starts as NaN, so a path that
+    // leaves it unwritten fails.
+    CpuBackend cpu = new CpuBackend(2, simd);
+    float[] nan = new float[m * n];
+    Arrays.fill(nan, Float.NaN);
+    View out = View.contiguous(cpu.fromArray(nan), new int[] {m, n});
+    View av = View.contiguous(cpu.allocate(DType.FLOAT32, 0), new int[] {m, 0});
+    View bv =
+        bTransposed
+            ? new View(cpu.allocate(DType.FLOAT32, 0), new int[] {0, n}, new int[] {1, 0}, 0)
+            : new View(cpu.allocate(DType.FLOAT32, 0), new int[] {0, n}, new int[] {n, 1}, 0);
+    cpu.matmul(av, bv, out);
+    assertArrayEquals(new float[m * n], cpu.toFloatArray(out), 0f);
   }
 
   @Test
