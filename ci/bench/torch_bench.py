@@ -11,8 +11,9 @@ Run by ci/bench/compare.sh, which builds and runs the JMH benchmarks first; by h
         -cp ci/bench/target/benchmarks.jar dl.bench.Workloads"
 
 With --interleaved (issue #17; compare.sh --interleaved) it runs training end to end, SGEMM at
-256, 512 and 1024, every convolution shape of LeNet-5 and ResNet-8 and batch norm, alternating each workload between this
-process (PyTorch) and a JVM serving dl.bench.Workloads (ours), and reports median ratios and ranges.
+256, 512 and 1024, every convolution shape of LeNet-5 and ResNet-8 and batch norm, alternating
+each workload between this process (PyTorch) and a JVM serving dl.bench.Workloads (ours), and
+reports median ratios and ranges.
 
 Every workload mirrors one JMH benchmark (same shapes, float32, same optimizer settings) and is
 timed the way JMH's average-time mode does it: warm-up iterations, then measurement iterations of a
