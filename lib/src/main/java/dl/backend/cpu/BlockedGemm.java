@@ -37,7 +37,7 @@ final class BlockedGemm {
   private static final int W = 2 * L;
 
   /** Rows of A per register block: 24 accumulators, two vectors of B and one broadcast. */
-  static final int ROWS = 12;
+  private static final int ROWS = 12;
 
   /** Terms of k per slice: B's slice is KB × W floats, 32 KB with 16 lanes (L1 is 32–48 KB). */
   private static final int KB = 256;
@@ -70,18 +70,20 @@ final class BlockedGemm {
     return Math.min(units, threads * ((units + threads * perBlock - 1) / (threads * perBlock)));
   }
 
+  /**
+   * First row of chunk {@code t} of {@code chunks} over {@code m} rows (t = chunks gives m): whole
+   * blocks of {@link #ROWS} rows, so that only the last chunk has rows left over.
+   */
+  static int chunkStart(int m, int t, int chunks) {
+    int units = (m + ROWS - 1) / ROWS;
+    return Math.min(m, ROWS * (int) ((long) units * t / chunks));
+  }
+
   /** Where the first slice's sums start: a tile of zeros, read and never written. */
   private static final float[] ZEROS = new float[ROWS * W];
 
-  private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[2][]);
-
-  /** This thread's reusable buffer {@code slot} with room for {@code size} floats. */
-  private static float[] scratch(int slot, int size) {
-    float[][] mine = SCRATCH.get();
-    if (mine[slot] == null || mine[slot].length < size) mine[slot] = new float[size];
-    return mine[slot];
-  }
+  /** Each thread's A panels (slot 0) and tile (slot 1). */
+  private static final ThreadBuffers SCRATCH = new ThreadBuffers(2);
 
   /**
    * Rows [i0, i1) of C = A · B (all n columns) from B packed by {@link SimdGemm#packB}. Whole
@@ -99,7 +101,7 @@ final class BlockedGemm {
     for (int ib = i0; ib < i1 && full > 0; ib += mc) {
       int blockRows = Math.min(mc, i1 - ib);
       int whole = blockRows / ROWS * ROWS, padded = (blockRows + ROWS - 1) / ROWS * ROWS;
-      float[] panels = scratch(0, padded * k), tile = scratch(1, padded * W);
+      float[] panels = SCRATCH.get(0, padded * k), tile = SCRATCH.get(1, padded * W);
       packRows(a, am.offset() + ib * lda, lda, k, blockRows, panels);
       for (int q = 0; q < full; q++) {
         int cAt = cm.offset() + ib * ldc + q * W;

@@ -35,17 +35,7 @@ final class ConvolutionKernels {
   private static final int IMAGES_PER_SUM = 4;
 
   private static final int COLUMNS = 0, PANEL = 1;
-  private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[2][]);
-
-  /**
-   * This thread's reusable buffer {@code slot} with room for {@code size} floats (contents stale).
-   */
-  private static float[] scratch(int slot, int size) {
-    float[][] mine = SCRATCH.get();
-    if (mine[slot] == null || mine[slot].length < size) mine[slot] = new float[size];
-    return mine[slot];
-  }
+  private static final ThreadBuffers SCRATCH = new ThreadBuffers(2);
 
   /** The fused convolution takes float32 with SIMD only. */
   boolean offersConvolution(DType dtype) {
@@ -87,8 +77,8 @@ final class ConvolutionKernels {
         g.n(),
         (long) g.n() * cout * kg * l,
         (i0, i1) -> {
-          float[] cols = scratch(COLUMNS, g.rows() * l),
-              panel = scratch(PANEL, kg * SimdGemm.width());
+          float[] cols = SCRATCH.get(COLUMNS, g.rows() * l),
+              panel = SCRATCH.get(PANEL, kg * SimdGemm.width());
           for (int i = i0; i < i1; i++) {
             // A 1×1 kernel without padding: the unfolded matrix is the subsampled image.
             if (pointwise) PointwiseConv.subsample(xs, x.offset() + i * st[0], st, g, cols);
@@ -137,8 +127,8 @@ final class ConvolutionKernels {
         g.n(),
         (long) g.n() * cout * kg * l,
         (i0, i1) -> {
-          float[] padded = scratch(COLUMNS, DirectConvForward.paddedSize(g));
-          float[] rows = scratch(PANEL, cog * DirectConvForward.rowLength(g));
+          float[] padded = SCRATCH.get(COLUMNS, DirectConvForward.paddedSize(g));
+          float[] rows = SCRATCH.get(PANEL, cog * DirectConvForward.rowLength(g));
           for (int i = i0; i < i1; i++) {
             DirectConvForward.pad(xs, xAt + i * st[0], st, g, padded);
             for (int q = 0; q < groups; q++)
@@ -214,7 +204,8 @@ final class ConvolutionKernels {
             n,
             work,
             (i0, i1) -> {
-              float[] planes = scratch(COLUMNS, planesSize), rows = scratch(PANEL, rowsSize);
+              float[] planes = SCRATCH.get(COLUMNS, planesSize),
+                  rows = SCRATCH.get(PANEL, rowsSize);
               for (int i = i0; i < i1; i++)
                 for (int q = 0; q < groups; q++) {
                   int dyAt = gOut.offset() + (i * cout + q * cog) * l, wkAt = q * khw * cog * cg;
@@ -243,7 +234,8 @@ final class ConvolutionKernels {
             n,
             work,
             (i0, i1) -> {
-              float[] gCols = scratch(COLUMNS, g.rows() * l), panel = scratch(PANEL, cog * width);
+              float[] gCols = SCRATCH.get(COLUMNS, g.rows() * l),
+                  panel = SCRATCH.get(PANEL, cog * width);
               for (int i = i0; i < i1; i++) {
                 for (int q = 0; q < groups; q++)
                   SimdGemm.multiplyNN(
@@ -296,8 +288,9 @@ final class ConvolutionKernels {
           work,
           (s0, s1) -> {
             // flat: positions over the padded width, read up to wp floats past the planes.
-            float[] padded = pointwise ? null : scratch(COLUMNS, g.c() * planes + (flat ? wp : 0));
-            float[] dyT = scratch(PANEL, (flat ? oh * wp : l) * cw);
+            float[] padded =
+                pointwise ? null : SCRATCH.get(COLUMNS, g.c() * planes + (flat ? wp : 0));
+            float[] dyT = SCRATCH.get(PANEL, (flat ? oh * wp : l) * cw);
             if (flat) Arrays.fill(padded, g.c() * planes, g.c() * planes + wp, 0f);
             for (int s = s0; s < s1; s++) {
               int into = s0 == 0 ? Math.min(s, 1) * size : s * size;

@@ -479,21 +479,15 @@ final class DirectConvWeightGradient {
     for (; j < n; j++) total[at + j] += part[from + j];
   }
 
-  private static final ThreadLocal<float[]> PARTIALS = new ThreadLocal<>();
-
-  /** The most floats of partial weight gradients a thread keeps between calls (16 MB). */
-  private static final int KEPT_PARTIALS = 1 << 22;
+  private static final ThreadBuffers PARTIALS = new ThreadBuffers(1);
 
   /**
    * A buffer for partial weight gradients, at least {@code size} floats (contents stale): this
-   * thread's, reused, up to {@link #KEPT_PARTIALS}. NOTE: a fresh one per call (2.4 MB for a
-   * 64-channel 3×3 layer at batch 64) cost about 15% of that layer's weight gradient, zeroing it.
+   * thread's, reused ({@link ThreadBuffers}). NOTE: a fresh one per call (2.4 MB for a 64-channel
+   * 3×3 layer at batch 64) cost about 15% of that layer's weight gradient, zeroing it.
    */
   static float[] partials(int size) {
-    if (size > KEPT_PARTIALS) return new float[size];
-    float[] mine = PARTIALS.get();
-    if (mine == null || mine.length < size) PARTIALS.set(mine = new float[size]);
-    return mine;
+    return PARTIALS.get(0, size);
   }
 
   /**

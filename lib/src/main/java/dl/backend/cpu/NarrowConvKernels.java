@@ -25,21 +25,13 @@ final class NarrowConvKernels {
   /** Channels per register block. */
   private static final int ROWS = 6;
 
-  private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[2][]);
+  private static final ThreadBuffers SCRATCH = new ThreadBuffers(2);
 
   private final Parallel par;
 
   /** Only with SIMD: this class's fields load the Vector API (see {@code CpuBackend}). */
   NarrowConvKernels(Parallel par) {
     this.par = par;
-  }
-
-  /** This thread's buffer {@code slot} with room for {@code size} floats (contents stale). */
-  private static float[] scratch(int slot, int size) {
-    float[][] mine = SCRATCH.get();
-    if (mine[slot] == null || mine[slot].length < size) mine[slot] = new float[size];
-    return mine[slot];
   }
 
   private static boolean floats(View... views) {
@@ -93,8 +85,8 @@ final class NarrowConvKernels {
         g.n(),
         (long) g.n() * cout * kg * l,
         (i0, i1) -> {
-          float[] padded = scratch(0, DirectConvForward.paddedSize(g));
-          float[] rows = scratch(1, ROWS * stride);
+          float[] padded = SCRATCH.get(0, DirectConvForward.paddedSize(g));
+          float[] rows = SCRATCH.get(1, ROWS * stride);
           for (int i = i0; i < i1; i++) {
             DirectConvForward.pad(xs, xAt + i * st[0], st, g, padded);
             for (int q = 0; q < groups; q++) {

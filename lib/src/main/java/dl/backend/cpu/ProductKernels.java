@@ -83,22 +83,12 @@ final class ProductKernels {
     return p;
   }
 
-  /** Largest packed B kept between products (16 MB): a bigger one is made for its product only. */
-  private static final int KEPT_PACK = 1 << 22;
-
-  private static final ThreadLocal<float[]> PACKED = new ThreadLocal<>();
-
   /**
    * Room for a packed B on the calling thread, whose contents {@link SimdGemm#packB} overwrites
    * entirely. NOTE: kept between products because a fresh 4 MB array (a 1024 × 1024 B) cost 0.4 ms
    * to zero and as much again in collections, against a 15 ms product.
    */
-  private static float[] packBuffer(int size) {
-    if (size > KEPT_PACK) return new float[size];
-    float[] kept = PACKED.get();
-    if (kept == null || kept.length < size) PACKED.set(kept = new float[size]);
-    return kept;
-  }
+  private static final ThreadBuffers PACKED = new ThreadBuffers(1);
 
   /** A float matrix inside an array with any strides: element (i, j) at offset + i·rs + j·cs. */
   private record Strided2d(float[] data, int offset, int rs, int cs) {}
@@ -141,7 +131,7 @@ final class ProductKernels {
           m, n, 2, work, (i0, i1, j0, j1) -> SimdGemm.multiplyNT(aM, bM, cM, k, i0, i1, j0, j1));
     } else if (SimdGemm.packs(m, ldb)) {
       int blocks = (n + SimdGemm.width() - 1) / SimdGemm.width();
-      float[] packed = packBuffer(SimdGemm.packedSize(k, n));
+      float[] packed = PACKED.get(0, SimdGemm.packedSize(k, n));
       int chunks = (long) k * n < Parallel.ELEMENTS ? 1 : Math.min(blocks, par.threads * 4);
       par.forChunks(
           chunks,
@@ -156,8 +146,6 @@ final class ProductKernels {
                   blocks * (t + 1) / chunks,
                   packed));
       if (BlockedGemm.applies(m, k)) {
-        // Rows in whole register blocks per chunk, so that only the last chunk has rows left over.
-        int units = (m + BlockedGemm.ROWS - 1) / BlockedGemm.ROWS;
         int rowChunks = work < Parallel.WORK ? 1 : BlockedGemm.rowChunks(m, par.threads);
         par.forChunks(
             rowChunks,
@@ -168,8 +156,8 @@ final class ProductKernels {
                     cM,
                     k,
                     n,
-                    Math.min(m, BlockedGemm.ROWS * (int) ((long) units * t / rowChunks)),
-                    Math.min(m, BlockedGemm.ROWS * (int) ((long) units * (t + 1) / rowChunks))));
+                    BlockedGemm.chunkStart(m, t, rowChunks),
+                    BlockedGemm.chunkStart(m, t + 1, rowChunks)));
       } else {
         par.parallelTiles(
             m,
