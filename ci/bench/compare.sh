@@ -12,6 +12,8 @@
 #                                       # ONEDNN_MAX_CPU_ISA=AVX2, OpenBLAS with OPENBLAS_CORETYPE=Haswell)
 #   DL_THREADS=1 bash ci/bench/compare.sh   # threads for both sides (default: all cores)
 #   BENCH='Gemm|LeNet' bash ci/bench/compare.sh --quick   # a subset (JMH regular expression)
+#   KEEP_OPENBLAS_ENV=1 bash ci/bench/compare.sh   # keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE from the
+#                                       # environment for PyTorch (by default unset: see the NOTE below)
 #   bash ci/bench/compare.sh --interleaved   # instead of JMH: LeNet-5 and ResNet-8 training on
 #                                       # MNIST / Fashion-MNIST (100 steps, a new batch each), SGEMM
 #                                       # 256/512/1024, every LeNet-5 and ResNet-8 convolution shape
@@ -71,6 +73,16 @@ JAR=ci/bench/target/benchmarks.jar
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 java_desc="$(java -version 2>&1 | head -1 | sed 's/"//g')"
+# NOTE: some machines set OPENBLAS_CORETYPE (with OPENBLAS_L2_SIZE) for every process, because
+# older OpenBLAS builds compute wrong results or crash on their processors. They pin PyTorch's
+# products to other kernels than OpenBLAS picks for the CPU: on an AMD EPYC with AVX-512, OpenBLAS
+# 0.3.21 picks "Cooperlake", and OPENBLAS_CORETYPE=Haswell (AVX2) ran SGEMM 1024 at 221 GFLOP/s
+# instead of 389. PyTorch is measured as a student's machine runs it, so its runs here unset both;
+# torch_bench.py checks torch.mm's results first and names the kernels in the table's header.
+if [[ "${KEEP_OPENBLAS_ENV:-0}" != 1 && -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]]; then
+  echo "==> PyTorch's OpenBLAS picks its own kernels: OPENBLAS_CORETYPE='${OPENBLAS_CORETYPE:-}' and OPENBLAS_L2_SIZE='${OPENBLAS_L2_SIZE:-}' unset for this run (KEEP_OPENBLAS_ENV=1 keeps them)"
+  unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+fi
 jvm_isa=()
 if ((avx2)); then
   # The issue's targets are for an AVX2 machine: emulate one (256-bit vectors on both sides).

@@ -149,7 +149,11 @@ def torch_workloads(threads, quick, wanted=None):
 
 
 def blas_in_use():
-    """The BLAS library torch actually loaded (it links the generic libblas.so.3)."""
+    """The BLAS library torch actually loaded (it links the generic libblas.so.3), and for OpenBLAS
+    the kernels it chose for this CPU: its SGEMM speed depends on them more than on the library's
+    version (OpenBLAS 0.3.21 runs its AVX2 "Haswell" kernels on AMD's AVX-512 cores, its AVX-512
+    "SkylakeX" ones on Intel's), so a ratio against torch.mm means little without them."""
+    import ctypes
     import torch
     torch.mm(torch.randn(64, 64), torch.randn(64, 64))
     libs = set()
@@ -158,7 +162,33 @@ def blas_in_use():
             m = re.search(r"(/\S*lib(?:open)?blas\S*\.so\S*)", line)
             if m:
                 libs.add(os.path.realpath(m.group(1)))
-    return ", ".join(sorted(libs)) or "unknown"
+    named = []
+    for lib in sorted(libs):
+        if "openblas" in os.path.basename(lib):
+            try:
+                corename = ctypes.CDLL(lib).openblas_get_corename
+                corename.restype = ctypes.c_char_p
+                forced = os.environ.get("OPENBLAS_CORETYPE")
+                lib += f" (OpenBLAS kernels: {corename().decode()}" + (f", OPENBLAS_CORETYPE={forced})" if forced else ")")
+            except (OSError, AttributeError):
+                pass  # not the OpenBLAS we know: the path alone
+        named.append(lib)
+    return ", ".join(named) or "unknown"
+
+
+def check_products():
+    """Stops with a clear message when torch.mm computes wrong results: the environment's OpenBLAS
+    settings, which compare.sh unsets for the benchmark, are there because older OpenBLAS builds
+    compute wrong results on some processors."""
+    import torch
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randn(300, 1024, generator=g), torch.randn(1024, 300, generator=g)
+    exact = a.double() @ b.double()
+    err = ((a @ b).double() - exact).abs().max().item() / exact.abs().max().item()
+    if not err < 1e-4:  # float32 with 1,024 terms: about 1e-6 here; NaN fails too
+        raise SystemExit(
+            f"torch_bench.py: torch.mm is wrong here (largest error {err:.2g} of the largest element) "
+            f"with {blas_in_use()}; rerun with KEEP_OPENBLAS_ENV=1, or set OPENBLAS_CORETYPE yourself")
 
 
 def jmh_scores(path):
@@ -491,6 +521,7 @@ def main():
     ap.add_argument("--only", help="a regular expression: only the workloads it finds (--interleaved)")
     ap.add_argument("--command", default="", help="the command to print in the header")
     args = ap.parse_args()
+    check_products()
     if args.interleaved:
         interleaved(args)
         return
