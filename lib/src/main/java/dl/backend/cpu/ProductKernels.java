@@ -146,18 +146,11 @@ final class ProductKernels {
                   blocks * (t + 1) / chunks,
                   packed));
       if (BlockedGemm.applies(m, k)) {
-        int rowChunks = work < Parallel.WORK ? 1 : BlockedGemm.rowChunks(m, par.threads);
+        int[] starts =
+            work < Parallel.WORK ? new int[] {0, m} : BlockedGemm.chunkStarts(m, par.threads);
         par.forChunks(
-            rowChunks,
-            t ->
-                BlockedGemm.multiply(
-                    aM,
-                    packed,
-                    cM,
-                    k,
-                    n,
-                    BlockedGemm.chunkStart(m, t, rowChunks),
-                    BlockedGemm.chunkStart(m, t + 1, rowChunks)));
+            starts.length - 1,
+            t -> BlockedGemm.multiply(aM, packed, cM, k, n, starts[t], starts[t + 1]));
       } else {
         par.parallelTiles(
             m,

@@ -128,6 +128,26 @@ class MatmulKernelsTest {
     assertArrayEquals(want, got, 0f);
   }
 
+  @ParameterizedTest(name = "m={0} threads={1}")
+  @CsvSource({"12, 2", "13, 2", "100, 3", "1024, 1", "1024, 2", "1024, 4", "4001, 2"})
+  void blockedChunksCoverTheRowsOnWholePanelsAndShrinkTowardsTheEnd(int m, int threads) {
+    int[] starts = BlockedGemm.chunkStarts(m, threads);
+    assertTrue(starts[0] == 0 && starts[starts.length - 1] == m, Arrays.toString(starts));
+    for (int t = 0; t + 1 < starts.length; t++) {
+      int size = starts[t + 1] - starts[t];
+      assertTrue(size > 0 && size <= 192 && starts[t] % 12 == 0, Arrays.toString(starts));
+      if (threads == 1 && t + 2 < starts.length) assertTrue(size == 192, Arrays.toString(starts));
+      if (t > 0 && t + 2 < starts.length)
+        assertTrue(
+            size <= starts[t] - starts[t - 1], "sizes never grow: " + Arrays.toString(starts));
+    }
+    if (threads == 2 && m >= 1024) {
+      // Whole blocks first, pieces of at most two panels at the end.
+      assertTrue(starts[1] == 192, Arrays.toString(starts));
+      assertTrue(m - starts[starts.length - 2] <= 24, Arrays.toString(starts));
+    }
+  }
+
   @ParameterizedTest(name = "m={0} n={1} B transposed={2} simd={3}")
   @CsvSource({
     "20, 256, false, true", // the packed path
