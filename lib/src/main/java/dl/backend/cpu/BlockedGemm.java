@@ -69,7 +69,7 @@ final class BlockedGemm {
    * have rows left over. One thread takes whole blocks.
    *
    * <p>NOTE: timing each chunk of a 1024 × 1024 product on two threads showed the worker starting
-   * up to 0.4–0.9 ms after the caller, while it made the next output array ({@link FreshArrays}) in
+   * 0.4–0.9 ms after the caller, while it made the next output array ({@link FreshArrays}) in
    * memory the JVM had not used before; with six equal chunks the caller then waited as long at the
    * end. These chunks measured 1.01–1.02× as fast in four runs of 101 pairs. Many small chunks
    * throughout cost instead: four chunks per thread measured 0.91–0.97×, since each chunk packs its
