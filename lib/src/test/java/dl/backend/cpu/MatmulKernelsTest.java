@@ -133,10 +133,14 @@ class MatmulKernelsTest {
   void blockedChunksCoverTheRowsOnWholePanelsAndShrinkTowardsTheEnd(int m, int threads) {
     int[] starts = BlockedGemm.chunkStarts(m, threads);
     assertTrue(starts[0] == 0 && starts[starts.length - 1] == m, Arrays.toString(starts));
+    if (threads == 1) {
+      // multiply takes the rows block by block itself.
+      assertTrue(starts.length == 2, "one thread, one chunk: " + Arrays.toString(starts));
+      return;
+    }
     for (int t = 0; t + 1 < starts.length; t++) {
       int size = starts[t + 1] - starts[t];
       assertTrue(size > 0 && size <= 192 && starts[t] % 12 == 0, Arrays.toString(starts));
-      if (threads == 1 && t + 2 < starts.length) assertTrue(size == 192, Arrays.toString(starts));
       if (t > 0 && t + 2 < starts.length)
         assertTrue(
             size <= starts[t] - starts[t - 1], "sizes never grow: " + Arrays.toString(starts));
